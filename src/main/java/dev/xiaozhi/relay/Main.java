@@ -1,0 +1,1 @@
+package dev.xiaozhi.relay; public class Main { public static void main(String[] a){} }
