@@ -1,0 +1,111 @@
+package dev.xiaozhi.relay.cli;
+
+import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.McpSession;
+import dev.xiaozhi.relay.front.SessionTransport;
+import dev.xiaozhi.relay.node.RelayNode;
+import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.protocol.ResultTruncator;
+import dev.xiaozhi.relay.routing.NodeCatalog;
+import dev.xiaozhi.relay.routing.RecordCodec;
+import dev.xiaozhi.relay.routing.ToolPolicy;
+import dev.xiaozhi.relay.target.TargetClients;
+import dev.xiaozhi.relay.target.TargetVerticle;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code stdio-calculator}: the built-in calculator as a stand-alone MCP server on stdin/stdout (one JSON-RPC
+ * message per line), through the same session and target code the relay uses. Logs go to stderr.
+ */
+@Command(name = "stdio-calculator", mixinStandardHelpOptions = true,
+        description = "Serves the calculator tool as an MCP server over stdio (for mcp_config.json and tests).")
+final class StdioCalculatorCommand implements Callable<Integer> {
+
+    private static final String CONFIG = """
+            targets:
+              calculator: {type: builtin, builtin: calculator, prefix: never}
+            """;
+    private static final int MAX_RESULT_BYTES = 1024 * 1024;
+
+    @Override
+    public Integer call() throws Exception {
+        TargetConfig target = ConfigLoader.parse(CONFIG, Path.of("."), Map.of()).targets().get("calculator");
+        Vertx vertx = Vertx.vertx();
+        RecordCodec.registerAll(vertx.eventBus());
+        NodeCatalog catalog = new NodeCatalog(0);
+        Promise<Void> listed = Promise.promise();
+        catalog.addListener(current -> listed.tryComplete());
+        catalog.start(vertx)
+                .compose(v -> vertx.deployVerticle(new TargetVerticle(target, TargetClients.create(vertx, target),
+                        new RelayMetrics(new SimpleMeterRegistry()))))
+                .compose(id -> listed.future())
+                .await(10, TimeUnit.SECONDS);
+        FrontContext front = new FrontContext(catalog, vertx.eventBus(), new ResultTruncator(MAX_RESULT_BYTES),
+                "stdio", RelayNode.version());
+        McpSession session = new McpSession(new DeviceIdentity("local", "stdio", ToolPolicy.ALLOW_ALL),
+                new StdoutTransport(System.out), front);
+        Context context = vertx.getOrCreateContext();
+        try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8
+                .newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
+            for (String line = stdin.readLine(); line != null; line = stdin.readLine()) {
+                if (!line.isBlank()) {
+                    String message = line;
+                    context.runOnContext(v -> session.onMessage(message));
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("stdin failed: " + e.getMessage());
+        }
+        Promise<Void> answered = Promise.promise();
+        context.runOnContext(v -> awaitAnswers(vertx, session, answered));
+        answered.future().await(target.timeout().toSeconds() + 5, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+        return 0;
+    }
+
+    /** Completes once every call read before end of input is answered. */
+    private static void awaitAnswers(Vertx vertx, McpSession session, Promise<Void> answered) {
+        if (session.pendingCalls() == 0) {
+            answered.complete();
+        } else {
+            vertx.setTimer(10, id -> awaitAnswers(vertx, session, answered));
+        }
+    }
+
+    /** Writes one message per line to stdout. */
+    private record StdoutTransport(PrintStream out) implements SessionTransport {
+
+        @Override
+        public boolean send(String json) {
+            synchronized (out) {
+                out.print(json);
+                out.print('\n');
+                out.flush();
+            }
+            return !out.checkError();
+        }
+
+        @Override
+        public void close(short code, String reason) {
+            out.close();
+        }
+    }
+}

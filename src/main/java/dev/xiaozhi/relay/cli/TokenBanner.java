@@ -1,0 +1,42 @@
+package dev.xiaozhi.relay.cli;
+
+import dev.xiaozhi.relay.auth.ConfiguredDevices.GeneratedToken;
+import dev.xiaozhi.relay.config.ServerConfig;
+import dev.xiaozhi.relay.front.websocket.WebSocketFrontVerticle;
+import java.io.PrintStream;
+import java.util.List;
+
+/** Shows tokens the relay generated, once, on stdout (never in the log), with the URL to give a client. */
+final class TokenBanner {
+
+    private final PrintStream out;
+
+    TokenBanner(PrintStream out) {
+        this.out = out;
+    }
+
+    void print(List<GeneratedToken> tokens, ServerConfig server, int port) {
+        for (GeneratedToken token : tokens) {
+            String url = endpoint(server, port) + "?token=" + token.token();
+            out.println();
+            out.println("  New token for tenant '" + token.tenant() + "', device '" + token.device()
+                    + "' (shown once; only its hash is kept):");
+            out.println("    " + token.token());
+            out.println("  MCP endpoint for the client:");
+            out.println("    " + url);
+            out.println("  Try it:");
+            out.println("    java -jar target/xiaozhi-relay.jar probe '" + url + "'");
+            out.println();
+        }
+        out.flush();
+    }
+
+    private static String endpoint(ServerConfig server, int port) {
+        if (server.publicUrl().isPresent()) {
+            String base = server.publicUrl().get();
+            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + WebSocketFrontVerticle.PATH;
+        }
+        String host = "0.0.0.0".equals(server.host()) || "::".equals(server.host()) ? "localhost" : server.host();
+        return (server.tls().isPresent() ? "wss://" : "ws://") + host + ":" + port + WebSocketFrontVerticle.PATH;
+    }
+}

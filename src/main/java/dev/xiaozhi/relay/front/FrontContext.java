@@ -1,0 +1,58 @@
+package dev.xiaozhi.relay.front;
+
+import dev.xiaozhi.relay.protocol.ResultTruncator;
+import dev.xiaozhi.relay.routing.NodeCatalog;
+import io.vertx.core.eventbus.EventBus;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every session of a node shares: the catalog, the event bus to the targets, the result cap and the source of
+ * relay-side call ids.
+ */
+public final class FrontContext {
+
+    /** How much longer than a target's deadline a front waits before it gives up on the event bus. */
+    public static final long DEADLINE_MARGIN_MS = 2_000;
+
+    private final NodeCatalog catalog;
+    private final EventBus eventBus;
+    private final ResultTruncator truncator;
+    private final String nodeId;
+    private final String serverVersion;
+    private final AtomicLong callCounter = new AtomicLong();
+
+    /** Creates the context of a node. */
+    public FrontContext(NodeCatalog catalog, EventBus eventBus, ResultTruncator truncator, String nodeId,
+            String serverVersion) {
+        this.catalog = catalog;
+        this.eventBus = eventBus;
+        this.truncator = truncator;
+        this.nodeId = nodeId;
+        this.serverVersion = serverVersion;
+    }
+
+    /** The node's catalog. */
+    public NodeCatalog catalog() {
+        return catalog;
+    }
+
+    /** The event bus. */
+    public EventBus eventBus() {
+        return eventBus;
+    }
+
+    /** Fits results into the front's cap. */
+    public ResultTruncator truncator() {
+        return truncator;
+    }
+
+    /** The relay's version, announced in {@code serverInfo}. */
+    public String serverVersion() {
+        return serverVersion;
+    }
+
+    /** A new relay-wide unique call id. */
+    public String nextCallId() {
+        return nodeId + "-" + callCounter.incrementAndGet();
+    }
+}

@@ -1,0 +1,309 @@
+package dev.xiaozhi.relay.front;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.protocol.JsonRpc;
+import dev.xiaozhi.relay.protocol.McpVersions;
+import dev.xiaozhi.relay.protocol.ToolResults;
+import dev.xiaozhi.relay.routing.CatalogTool;
+import dev.xiaozhi.relay.routing.CatalogView;
+import dev.xiaozhi.relay.routing.EventBusAddresses;
+import dev.xiaozhi.relay.routing.ToolCall;
+import dev.xiaozhi.relay.routing.ToolCancel;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's MCP conversation, as the server side, independent of the transport. {@code initialize},
+ * {@code ping} and {@code tools/list} are answered from the node's own state; {@code tools/call} travels over the
+ * event bus to the target and the reply goes back under the device's own id. Not thread-safe: a session lives on
+ * the event loop of the verticle that owns it.
+ */
+public final class McpSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpSession.class);
+    private static final String SERVER_NAME = "xiaozhi-relay";
+    private static final int MAX_ECHOED_NAME = 80;
+
+    private final DeviceIdentity identity;
+    private final SessionTransport transport;
+    private final FrontContext front;
+    private final Map<String, PendingCall> pending = new HashMap<>(4);
+    private String version;
+    private boolean closed;
+
+    /** Creates a session for an authenticated device. */
+    public McpSession(DeviceIdentity identity, SessionTransport transport, FrontContext front) {
+        this.identity = identity;
+        this.transport = transport;
+        this.front = front;
+    }
+
+    /** The device on the other end. */
+    public DeviceIdentity identity() {
+        return identity;
+    }
+
+    /** Number of tool calls waiting for their target. */
+    public int pendingCalls() {
+        return pending.size();
+    }
+
+    /** Handles one received text message: a JSON-RPC request, notification, response or batch. */
+    public void onMessage(String text) {
+        JsonNode message;
+        try {
+            message = Json.parse(text);
+        } catch (JsonProcessingException e) {
+            LOG.debug("unparsable message [tenant: {}, device: {}]", identity.tenant(), identity.device());
+            send(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.PARSE_ERROR, "Parse error: not a single valid JSON value"));
+            return;
+        }
+        if (message.isArray()) {
+            onBatch(message);
+        } else {
+            handle(message).onSuccess(this::send);
+        }
+    }
+
+    /** Tells the peer that its tool list changed, once the session is initialized. */
+    public void toolsChanged() {
+        if (version != null) {
+            send(JsonRpc.notification("notifications/tools/list_changed", null));
+        }
+    }
+
+    /** Answers every pending call with a tool error, e.g. when the node stops. */
+    public void failPendingCalls(String text) {
+        for (Map.Entry<String, PendingCall> entry : List.copyOf(pending.entrySet())) {
+            pending.remove(entry.getKey());
+            entry.getValue().cancel(text);
+            entry.getValue().response.tryComplete(JsonRpc.response(entry.getKey(), ToolResults.error(text)));
+        }
+    }
+
+    /** The transport closed: pending calls are cancelled at their targets and nothing more is sent. */
+    public void onClosed() {
+        closed = true;
+        for (PendingCall call : List.copyOf(pending.values())) {
+            call.cancel("session closed");
+            call.response.tryComplete(null);
+        }
+        pending.clear();
+    }
+
+    private void send(String json) {
+        if (json != null && !closed) {
+            transport.send(json);
+        }
+    }
+
+    private void onBatch(JsonNode batch) {
+        if (batch.isEmpty()) {
+            send(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
+            return;
+        }
+        if (!McpVersions.allowsBatches(version)) {
+            send(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
+                    "Invalid Request: batches are only supported under protocol version " + McpVersions.V2025_03_26));
+            return;
+        }
+        List<Future<String>> replies = new ArrayList<>(batch.size());
+        batch.forEach(message -> replies.add(handle(message)));
+        Future.join(replies).onComplete(done -> {
+            StringBuilder array = new StringBuilder("[");
+            for (Future<String> reply : replies) {
+                if (reply.result() != null) {
+                    array.append(array.length() > 1 ? "," : "").append(reply.result());
+                }
+            }
+            if (array.length() > 1) {
+                send(array.append(']').toString());
+            }
+        });
+    }
+
+    /** Handles one message; the future holds the reply, or null when none is due. */
+    private Future<String> handle(JsonNode message) {
+        if (!message.isObject()) {
+            return reply(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
+                    "Invalid Request: expected a JSON object"));
+        }
+        JsonNode id = message.get("id");
+        if (id != null && !id.isTextual() && !id.isIntegralNumber()) {
+            return reply(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
+                    "Invalid Request: id must be a string or an integer"));
+        }
+        String rawId = id == null ? JsonRpc.NULL_ID : id.toString();
+        if (!"2.0".equals(message.path("jsonrpc").textValue())) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: jsonrpc must be \"2.0\""));
+        }
+        JsonNode method = message.get("method");
+        if (method == null && (message.has("result") || message.has("error"))) {
+            return reply(null);
+        }
+        if (method == null || !method.isTextual()) {
+            return reply(id == null ? null
+                    : JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: method must be a string"));
+        }
+        JsonNode params = message.get("params");
+        if (id == null) {
+            onNotification(method.textValue(), params);
+            return reply(null);
+        }
+        if (params != null && !params.isObject() && !params.isNull()) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: params must be an object"));
+        }
+        return onRequest(rawId, method.textValue(), params == null || params.isNull() ? null : params);
+    }
+
+    private Future<String> onRequest(String rawId, String method, JsonNode params) {
+        switch (method) {
+            case "initialize":
+                return reply(initialize(rawId, params));
+            case "ping":
+                return reply(JsonRpc.response(rawId, "{}"));
+            default:
+                break;
+        }
+        if (version == null) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST,
+                    "Invalid Request: " + method + " before initialize"));
+        }
+        return switch (method) {
+            case "tools/list" -> reply(listTools(rawId, params));
+            case "tools/call" -> callTool(rawId, params);
+            default -> reply(JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + echo(method)));
+        };
+    }
+
+    private String initialize(String rawId, JsonNode params) {
+        if (version != null) {
+            return JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: session already initialized");
+        }
+        JsonNode requested = params == null ? null : params.get("protocolVersion");
+        if (requested == null || !requested.isTextual()) {
+            return JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: protocolVersion must be a string");
+        }
+        version = McpVersions.negotiate(requested.textValue());
+        LOG.info("session initialized [tenant: {}, device: {}, protocol: {}, client: {}]", identity.tenant(),
+                identity.device(), version, echo(params.path("clientInfo").path("name").asText("?")));
+        return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version
+                + "\",\"capabilities\":{\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":\"" + SERVER_NAME
+                + "\",\"version\":" + Json.quote(front.serverVersion()) + "}}");
+    }
+
+    private String listTools(String rawId, JsonNode params) {
+        JsonNode cursor = params == null ? null : params.get("cursor");
+        if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
+            return JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: cursor must be a string");
+        }
+        Optional<String> page = view().page(cursor == null || cursor.isNull() ? null : cursor.textValue());
+        return page.map(result -> JsonRpc.response(rawId, result))
+                .orElseGet(() -> JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: unknown cursor"));
+    }
+
+    private Future<String> callTool(String rawId, JsonNode params) {
+        JsonNode name = params == null ? null : params.get("name");
+        if (name == null || !name.isTextual()) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: name must be a string"));
+        }
+        JsonNode arguments = params.get("arguments");
+        if (arguments == null || arguments.isNull()) {
+            arguments = Json.MAPPER.createObjectNode();
+        } else if (!arguments.isObject()) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: arguments must be an object"));
+        }
+        Optional<CatalogTool> tool = view().find(name.textValue());
+        if (tool.isEmpty()) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Unknown tool: " + echo(name.textValue())));
+        }
+        if (pending.containsKey(rawId)) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: id already in use"));
+        }
+        return dispatch(rawId, tool.get(), arguments);
+    }
+
+    private Future<String> dispatch(String rawId, CatalogTool tool, JsonNode arguments) {
+        ToolCall call = new ToolCall(front.nextCallId(), tool.target(), tool.tool(), arguments, identity.tenant(),
+                identity.device(), tool.timeoutMs());
+        PendingCall pendingCall = new PendingCall(call, Promise.promise());
+        pending.put(rawId, pendingCall);
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS);
+        front.eventBus().<String>request(EventBusAddresses.target(tool.target()), call, options).onComplete(reply -> {
+            if (!pending.remove(rawId, pendingCall)) {
+                return;
+            }
+            String result = reply.succeeded() ? reply.result() : ToolResults.error(describe(reply.cause(), tool));
+            pendingCall.response.tryComplete(JsonRpc.response(rawId, front.truncator().fit(rawId, result)));
+        });
+        return pendingCall.response.future();
+    }
+
+    private void onNotification(String method, JsonNode params) {
+        switch (method) {
+            case "notifications/initialized" -> LOG.debug("client initialized [tenant: {}, device: {}]",
+                    identity.tenant(), identity.device());
+            case "notifications/cancelled" -> {
+                JsonNode requestId = params == null ? null : params.get("requestId");
+                PendingCall call = requestId == null ? null : pending.remove(requestId.toString());
+                if (call != null) {
+                    call.cancel("cancelled by the client");
+                    call.response.tryComplete(null);
+                }
+            }
+            default -> LOG.debug("notification ignored [tenant: {}, device: {}, method: {}]",
+                    identity.tenant(), identity.device(), echo(method));
+        }
+    }
+
+    private CatalogView view() {
+        return front.catalog().current().view(identity.policy());
+    }
+
+    private static String describe(Throwable failure, CatalogTool tool) {
+        if (failure instanceof ReplyException reply) {
+            return switch (reply.failureType()) {
+                case TIMEOUT -> tool.target() + " did not answer within " + tool.timeoutMs() / 1000 + " s";
+                case NO_HANDLERS -> tool.target() + " is not available on this relay right now";
+                default -> reply.getMessage();
+            };
+        }
+        return tool.target() + " failed: " + failure.getMessage();
+    }
+
+    private static String echo(String text) {
+        return text.length() <= MAX_ECHOED_NAME ? text : text.substring(0, MAX_ECHOED_NAME) + "…";
+    }
+
+    private static Future<String> reply(String json) {
+        return Future.succeededFuture(json);
+    }
+
+    /** A tool call waiting for its target. */
+    private final class PendingCall {
+
+        final ToolCall call;
+        final Promise<String> response;
+
+        PendingCall(ToolCall call, Promise<String> response) {
+            this.call = call;
+            this.response = response;
+        }
+
+        void cancel(String reason) {
+            front.eventBus().send(EventBusAddresses.target(call.target()), new ToolCancel(call.callId(), reason));
+        }
+    }
+}

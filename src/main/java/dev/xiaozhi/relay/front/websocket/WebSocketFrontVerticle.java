@@ -1,0 +1,201 @@
+package dev.xiaozhi.relay.front.websocket;
+
+import dev.xiaozhi.relay.auth.DeviceDirectory;
+import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.config.ServerConfig;
+import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.ops.Readiness;
+import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.routing.Catalog;
+import dev.xiaozhi.relay.routing.ToolPolicy;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound WebSocket front at {@value #PATH}: authenticates devices before the upgrade and owns the sessions of
+ * its event loop. One instance per event loop shares the device port; health routes are served on the same port.
+ */
+public final class WebSocketFrontVerticle extends VerticleBase {
+
+    /** The MCP endpoint path. */
+    public static final String PATH = "/mcp";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketFrontVerticle.class);
+    private static final String BEARER = "Bearer ";
+
+    private final ServerConfig config;
+    private final FrontContext front;
+    private final DeviceDirectory devices;
+    private final Readiness readiness;
+    private final RelayMetrics metrics;
+    private final Set<WebSocketSession> sessions = new LinkedHashSet<>();
+    private final Consumer<Catalog> catalogListener = this::onCatalogChanged;
+    private Catalog lastCatalog;
+    private HttpServer server;
+    private long keepAliveTimer;
+
+    /** Creates the verticle; every collaborator is required. */
+    public WebSocketFrontVerticle(ServerConfig config, FrontContext front, DeviceDirectory devices,
+            Readiness readiness, RelayMetrics metrics) {
+        this.config = Objects.requireNonNull(config);
+        this.front = Objects.requireNonNull(front);
+        this.devices = Objects.requireNonNull(devices);
+        this.readiness = Objects.requireNonNull(readiness);
+        this.metrics = Objects.requireNonNull(metrics);
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        readiness.mount(router);
+        lastCatalog = front.catalog().current();
+        front.catalog().addListener(catalogListener);
+        long pingMillis = config.pingInterval().toMillis();
+        keepAliveTimer = vertx.setPeriodic(pingMillis, pingMillis, id -> keepAlive());
+        return vertx.createHttpServer(serverOptions())
+                .requestHandler(router)
+                .webSocketHandshakeHandler(this::onHandshake)
+                .listen(config.port(), config.host())
+                .onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        front.catalog().removeListener(catalogListener);
+        vertx.cancelTimer(keepAliveTimer);
+        Promise<Void> drained = Promise.promise();
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        awaitPendingCalls(deadline, drained);
+        return drained.future().compose(v -> {
+            for (WebSocketSession session : List.copyOf(sessions)) {
+                session.session().failPendingCalls("the relay is shutting down; please retry");
+                session.close(WebSocketSession.CLOSE_GOING_AWAY, "relay shutting down");
+            }
+            return server == null ? Future.succeededFuture() : server.close();
+        });
+    }
+
+    /** Port the server is bound to. */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private HttpServerOptions serverOptions() {
+        HttpServerOptions options = new HttpServerOptions()
+                .setTcpNoDelay(true)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setMaxWebSocketFrameSize(config.maxMessageBytes())
+                .setMaxWebSocketMessageSize(config.maxMessageBytes())
+                .setRegisterWebSocketWriteHandlers(false)
+                .setWebSocketClosingTimeout(5);
+        config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString())));
+        return options;
+    }
+
+    private void onHandshake(ServerWebSocketHandshake handshake) {
+        if (!PATH.equals(handshake.path())) {
+            refuse(handshake, 404, "not_found");
+            return;
+        }
+        if (readiness.draining()) {
+            refuse(handshake, 503, "draining");
+            return;
+        }
+        String token = token(handshake);
+        DeviceIdentity identity = devices.authenticate(token).orElse(null);
+        if (identity == null) {
+            LOG.info("handshake refused [remote: {}, reason: {}]", handshake.remoteAddress(),
+                    token == null ? "missing token" : "unknown token");
+            refuse(handshake, 401, "unauthorized");
+            return;
+        }
+        handshake.accept().onSuccess(socket -> bind(socket, identity));
+    }
+
+    private void refuse(ServerWebSocketHandshake handshake, int status, String outcome) {
+        metrics.handshake(outcome);
+        handshake.reject(status);
+    }
+
+    private void bind(ServerWebSocket socket, DeviceIdentity identity) {
+        metrics.handshake("accepted");
+        metrics.sessionOpened();
+        WebSocketSession session = new WebSocketSession(socket, identity, front);
+        socket.writeQueueMaxSize(config.writeQueueMaxBytes());
+        sessions.add(session);
+        socket.closeHandler(v -> {
+            sessions.remove(session);
+            session.session().onClosed();
+            metrics.sessionClosed();
+            LOG.info("session closed [tenant: {}, device: {}, code: {}]", identity.tenant(), identity.device(),
+                    socket.closeStatusCode());
+        });
+        LOG.info("session opened [tenant: {}, device: {}, remote: {}]", identity.tenant(), identity.device(),
+                socket.remoteAddress());
+    }
+
+    private static String token(ServerWebSocketHandshake handshake) {
+        String authorization = handshake.headers().get(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).trim();
+        }
+        if (handshake.query() == null) {
+            return null;
+        }
+        List<String> values = new QueryStringDecoder(handshake.query(), false).parameters().get("token");
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private void keepAlive() {
+        long now = System.nanoTime();
+        long idleNanos = config.idleTimeout().toNanos();
+        List.copyOf(sessions).forEach(session -> session.keepAlive(now, idleNanos));
+    }
+
+    private void onCatalogChanged(Catalog catalog) {
+        context.runOnContext(v -> {
+            Catalog previous = lastCatalog;
+            lastCatalog = catalog;
+            Map<ToolPolicy, Boolean> changed = new HashMap<>();
+            for (WebSocketSession session : sessions) {
+                ToolPolicy policy = session.session().identity().policy();
+                if (changed.computeIfAbsent(policy, p -> !catalog.view(p).page(null)
+                        .equals(previous.view(p).page(null)))) {
+                    session.session().toolsChanged();
+                }
+            }
+        });
+    }
+
+    private void awaitPendingCalls(long deadline, Promise<Void> drained) {
+        int pending = sessions.stream().mapToInt(s -> s.session().pendingCalls()).sum();
+        if (pending == 0 || System.nanoTime() >= deadline) {
+            if (pending > 0) {
+                LOG.warn("grace period over with calls in flight [calls: {}]", pending);
+            }
+            drained.complete();
+            return;
+        }
+        vertx.setTimer(50, id -> awaitPendingCalls(deadline, drained));
+    }
+}

@@ -1,0 +1,159 @@
+package dev.xiaozhi.relay.node;
+
+import dev.xiaozhi.relay.auth.ConfiguredDevices;
+import dev.xiaozhi.relay.auth.GeneratedTokenStore;
+import dev.xiaozhi.relay.config.RelayConfig;
+import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.websocket.WebSocketFrontVerticle;
+import dev.xiaozhi.relay.ops.AdminVerticle;
+import dev.xiaozhi.relay.ops.Readiness;
+import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.protocol.ResultTruncator;
+import dev.xiaozhi.relay.routing.NodeCatalog;
+import dev.xiaozhi.relay.routing.RecordCodec;
+import dev.xiaozhi.relay.target.TargetClients;
+import dev.xiaozhi.relay.target.TargetVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of one relay node: creates Vert.x, wires every part by hand and deploys targets first, then
+ * the fronts, then the admin port. Ready once all of it is deployed; {@link #stop()} drains.
+ */
+public final class RelayNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayNode.class);
+
+    private final RelayConfig config;
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry registry;
+    private final RelayMetrics metrics;
+    private final Readiness readiness;
+    private final NodeCatalog catalog;
+    private final List<WebSocketFrontVerticle> fronts = new CopyOnWriteArrayList<>();
+    private final List<String> targetDeployments = new ArrayList<>();
+    private final ConfiguredDevices devices;
+    private String frontDeployment;
+    private AdminVerticle admin;
+
+    private RelayNode(RelayConfig config) {
+        this.config = config;
+        this.devices = ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir()));
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        this.metrics = new RelayMetrics(registry);
+        this.readiness = new Readiness(vertx);
+        this.catalog = new NodeCatalog(config.server().pageSize());
+        RecordCodec.registerAll(vertx.eventBus());
+    }
+
+    /**
+     * Starts a node. Blocking set-up (token files) happens on the calling thread, which must not be an event loop.
+     */
+    public static Future<RelayNode> start(RelayConfig config) {
+        RelayNode node = new RelayNode(config);
+        return node.deploy().map(node).recover(failure -> node.vertx.close().transform(closed ->
+                Future.failedFuture(failure)));
+    }
+
+    private Future<Void> deploy() {
+        FrontContext front = new FrontContext(catalog, vertx.eventBus(),
+                new ResultTruncator(config.server().maxResultBytes()), UUID.randomUUID().toString().substring(0, 8),
+                version());
+        int instances = config.server().instances() > 0 ? config.server().instances()
+                : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+        return catalog.start(vertx)
+                .compose(v -> deployTargets())
+                .compose(v -> vertx.deployVerticle(() -> {
+                    WebSocketFrontVerticle verticle = new WebSocketFrontVerticle(config.server(), front,
+                            devices.directory(), readiness, metrics);
+                    fronts.add(verticle);
+                    return verticle;
+                }, new DeploymentOptions().setInstances(instances)))
+                .compose(id -> {
+                    frontDeployment = id;
+                    admin = new AdminVerticle(config.admin(), readiness, registry);
+                    return vertx.deployVerticle(admin);
+                })
+                .onSuccess(id -> {
+                    readiness.markDeployed();
+                    LOG.info("relay ready [port: {}, admin port: {}, targets: {}, devices: {}, fronts: {}]",
+                            port(), adminPort(), targetDeployments.size(), devices.directory().size(), instances);
+                })
+                .mapEmpty();
+    }
+
+    private Future<Void> deployTargets() {
+        List<Future<String>> deployments = new ArrayList<>();
+        for (TargetConfig target : config.targets().values()) {
+            if (target.enabled()) {
+                deployments.add(vertx.deployVerticle(new TargetVerticle(target, TargetClients.create(vertx, target), metrics))
+                        .onSuccess(targetDeployments::add));
+            }
+        }
+        return Future.all(deployments).mapEmpty();
+    }
+
+    /**
+     * Drains and stops the node: readiness goes DOWN, new sessions are refused, in-flight calls get up to the
+     * shutdown grace to finish, sessions are closed with 1001, then targets and Vert.x stop.
+     */
+    public Future<Void> stop() {
+        readiness.markDraining();
+        LOG.info("draining [sessions: {}]", metrics.openSessions());
+        Future<Void> frontsStopped = frontDeployment == null ? Future.succeededFuture()
+                : vertx.undeploy(frontDeployment);
+        return frontsStopped
+                .eventually(() -> Future.join(targetDeployments.stream().map(vertx::undeploy).toList()))
+                .eventually(() -> catalog.stop())
+                .eventually(vertx::close)
+                .onComplete(done -> LOG.info("stopped"));
+    }
+
+    /** Tokens generated for configured devices in this start, each to be shown once. */
+    public List<ConfiguredDevices.GeneratedToken> generatedTokens() {
+        return devices.generated();
+    }
+
+    /** The device port actually bound. */
+    public int port() {
+        return fronts.get(0).actualPort();
+    }
+
+    /** The admin port actually bound. */
+    public int adminPort() {
+        return admin.actualPort();
+    }
+
+    /** The node's Vert.x instance. */
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The node's metrics. */
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The relay's version from the jar manifest. */
+    public static String version() {
+        String version = RelayNode.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.xiaozhi.relay.ops;
+
+import dev.xiaozhi.relay.config.AdminConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin port: health and Prometheus metrics. Bound to loopback unless configured otherwise.
+ */
+public final class AdminVerticle extends VerticleBase {
+
+    /** Metrics path. */
+    public static final String METRICS_PATH = "/metrics";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
+
+    private final AdminConfig config;
+    private final Readiness readiness;
+    private final PrometheusMeterRegistry registry;
+    private HttpServer server;
+
+    /** Creates the verticle; every collaborator is required. */
+    public AdminVerticle(AdminConfig config, Readiness readiness, PrometheusMeterRegistry registry) {
+        this.config = Objects.requireNonNull(config);
+        this.readiness = Objects.requireNonNull(readiness);
+        this.registry = Objects.requireNonNull(registry);
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        readiness.mount(router);
+        router.get(METRICS_PATH).handler(ctx -> ctx.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape()));
+        return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("admin port listening [host: {}, port: {}]", config.host(), s.actualPort());
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /** The port actually bound. */
+    public int actualPort() {
+        return server.actualPort();
+    }
+}

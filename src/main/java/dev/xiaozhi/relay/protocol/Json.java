@@ -1,0 +1,61 @@
+package dev.xiaozhi.relay.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON mapper of the relay.
+ * <p>
+ * Numbers keep their exact JSON form: integers beyond {@code long} become {@link java.math.BigInteger} and decimals
+ * {@link java.math.BigDecimal}, so request ids and tool arguments travel unchanged.
+ */
+public final class Json {
+
+    /** Maximum nesting depth accepted in any incoming JSON document. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    /** Shared, thread-safe mapper. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+    }
+
+    private Json() {
+    }
+
+    /**
+     * Parses a JSON document.
+     *
+     * @throws JsonProcessingException when the text is not one well-formed JSON value
+     */
+    public static JsonNode parse(String text) throws JsonProcessingException {
+        return MAPPER.readTree(text);
+    }
+
+    /** Encodes a string as a JSON string literal, quotes included. */
+    public static String quote(String text) {
+        try {
+            return MAPPER.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Serializes a value to compact JSON text. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("value cannot be written as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.xiaozhi.relay.routing;
+
+/** Every event-bus address the relay uses. */
+public final class EventBusAddresses {
+
+    /** Published when a target's tools changed; body: {@link CatalogUpdate}. */
+    public static final String CATALOG_CHANGED = "relay.catalog.changed";
+
+    /** Published when a device or tenant was revoked or changed; live sessions close or refresh. */
+    public static final String REGISTRY_CHANGED = "relay.registry.changed";
+
+    private static final String TARGET_PREFIX = "relay.target.";
+
+    private EventBusAddresses() {
+    }
+
+    /** Address of a target's verticle; bodies: {@link ToolCall} (request/reply) and {@link ToolCancel}. */
+    public static String target(String targetName) {
+        return TARGET_PREFIX + targetName;
+    }
+}
