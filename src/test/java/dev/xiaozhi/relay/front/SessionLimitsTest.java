@@ -1,0 +1,149 @@
+package dev.xiaozhi.relay.front;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.TestRelay;
+import dev.xiaozhi.relay.support.TestSocket;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Verifies deadlines, cancellation, the result cap and the frame and write-queue limits of device sessions, and that
+ * one misbehaving session never disturbs another.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(90_000)
+class SessionLimitsTest {
+
+    private static final String V2024 = "2024-11-05";
+
+    private static TestRelay relay;
+
+    @BeforeAll
+    static void startRelay(@TempDir Path stateDir) throws Exception {
+        relay = TestRelay.start(stateDir, "maxMessageBytes: 64KiB\nwriteQueueMaxBytes: 16KiB");
+    }
+
+    @AfterAll
+    static void stopRelay() throws Exception {
+        relay.close();
+    }
+
+    /** Verifies that a call running past its target's deadline ends in a clear tool error, never in silence. */
+    @Test
+    void endsSlowCallsWithAToolErrorAtTheDeadline(Vertx vertx) throws Exception {
+        TestSocket device = initialized(vertx);
+
+        JsonNode reply = device.exchange(call(1, "diagnostics___sleep", "{\"ms\":10000}"));
+
+        assertThat(reply.at("/result/isError").asBoolean()).isTrue();
+        assertThat(reply.at("/result/content/0/text").asText()).isEqualTo("diagnostics did not answer within 2 s");
+    }
+
+    /** Verifies that a cancelled call gets no response and that its target is told to stop. */
+    @Test
+    void stopsWaitingForCancelledCallsAndTellsTheTarget(Vertx vertx) throws Exception {
+        TestSocket device = initialized(vertx);
+        double cancelledBefore = toolErrors("diagnostics");
+
+        device.send(call(7, "diagnostics___sleep", "{\"ms\":1500}"));
+        device.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":7,"
+                + "\"reason\":\"user gave up\"}}");
+        JsonNode next = device.exchange("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}");
+
+        assertThat(next.get("id").asInt()).isEqualTo(8);
+        Await.until(vertx, () -> toolErrors("diagnostics") > cancelledBefore);
+        assertThat(device.exchange("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}").get("id").asInt())
+                .isEqualTo(9);
+    }
+
+    /** Verifies that results beyond the 8192-byte cap are cut to a valid, marked result that fits. */
+    @Test
+    void cutsOversizedResultsToAValidMarkedResult(Vertx vertx) throws Exception {
+        TestSocket device = initialized(vertx);
+        String text = "汉字 and \"quotes\"\n".repeat(2000);
+
+        String reply = device.send(call(1, "diagnostics___echo", "{\"text\":" + quote(text) + "}")).nextText();
+
+        assertThat(reply.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(8192);
+        JsonNode parsed = dev.xiaozhi.relay.protocol.Json.parse(reply);
+        String shown = parsed.at("/result/content/0/text").asText();
+        assertThat(shown).contains("[truncated by the relay:");
+        assertThat(text).startsWith(shown.substring(0, shown.indexOf("\n[truncated by the relay:")));
+        assertThat(parsed.at("/result/isError").asBoolean(false)).isFalse();
+    }
+
+    /** Verifies that a frame over the message limit closes that session with 1009 and no other. */
+    @Test
+    void closesSessionsSendingOversizedFramesWith1009(Vertx vertx) throws Exception {
+        TestSocket bystander = initialized(vertx);
+        TestSocket device = initialized(vertx);
+
+        device.socket().writeTextMessage("{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}");
+
+        assertThat(device.awaitClose()).isEqualTo((short) 1009);
+        assertThat(bystander.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").get("id").asInt())
+                .isEqualTo(1);
+    }
+
+    /** Verifies that binary frames close the session with 1003. */
+    @Test
+    void closesSessionsSendingBinaryFramesWith1003(Vertx vertx) throws Exception {
+        TestSocket device = initialized(vertx);
+
+        device.socket().writeBinaryMessage(Buffer.buffer(new byte[] {1, 2, 3}));
+
+        assertThat(device.awaitClose()).isEqualTo((short) 1003);
+    }
+
+    /** Verifies that a device that stops reading is closed once its write queue is full, and others go on. */
+    @Test
+    void closesSlowReadersInsteadOfBuffering(Vertx vertx) throws Exception {
+        TestSocket bystander = initialized(vertx);
+        TestSocket device = initialized(vertx);
+        device.socket().pause();
+        String request = call(1, "diagnostics___echo", "{\"text\":\"" + "y".repeat(7000) + "\"}");
+
+        int openBefore = relay.node().metrics().openSessions();
+        for (int i = 0; i < 4000; i++) {
+            device.socket().writeTextMessage(request.replace("\"id\":1", "\"id\":" + i));
+        }
+
+        Await.until(vertx, () -> relay.node().metrics().openSessions() < openBefore);
+        assertThat(bystander.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").get("id").asInt())
+                .isEqualTo(1);
+    }
+
+    private static TestSocket initialized(Vertx vertx) throws Exception {
+        TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
+        device.initialize(V2024);
+        return device;
+    }
+
+    private static String call(int id, String tool, String arguments) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + arguments + "}}";
+    }
+
+    private static String quote(String text) {
+        return dev.xiaozhi.relay.protocol.Json.quote(text);
+    }
+
+    private static double toolErrors(String target) {
+        Counter counter = relay.node().metrics().registry().find("relay.tool.calls")
+                .tags("target", target, "outcome", "tool_error").counter();
+        return counter == null ? 0 : counter.count();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.xiaozhi.relay.support;
+
+import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.config.RelayConfig;
+import dev.xiaozhi.relay.node.RelayNode;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A relay node started in the test JVM on free ports, with known device tokens. */
+public final class TestRelay implements AutoCloseable {
+
+    /** Token of device {@code acme/kitchen}. */
+    public static final String TOKEN = "xzr_test-token-kitchen";
+    /** Token of device {@code acme/hall}, whose tenant sees only the calculator. */
+    public static final String LIMITED_TOKEN = "xzr_test-token-limited";
+
+    private final RelayNode node;
+
+    private TestRelay(RelayNode node) {
+        this.node = node;
+    }
+
+    /** The YAML of a relay with the calculator and diagnostics targets and two tenants. */
+    public static String yaml(Path stateDir, String serverExtra) {
+        return """
+                node:
+                  stateDir: %s
+                server:
+                  host: 127.0.0.1
+                  port: 0
+                  instances: 2
+                  shutdownGrace: 5s
+                %s
+                admin:
+                  port: 0
+                targets:
+                  calculator: {type: builtin, builtin: calculator}
+                  diagnostics: {type: builtin, builtin: diagnostics, timeout: 2s}
+                tenants:
+                  acme:
+                    devices:
+                      kitchen: {tokenHash: "%s"}
+                  limited:
+                    targets: [calc*]
+                    devices:
+                      hall: {tokenHash: "%s"}
+                """.formatted(stateDir, serverExtra.indent(2).stripTrailing(), TokenHash.ofPlain(TOKEN),
+                TokenHash.ofPlain(LIMITED_TOKEN));
+    }
+
+    /** Starts a relay with extra {@code server:} keys (YAML lines, may be empty). */
+    public static TestRelay start(Path stateDir, String serverExtra) throws Exception {
+        return start(ConfigLoader.parse(yaml(stateDir, serverExtra), stateDir, Map.of()));
+    }
+
+    /** Starts a relay with a configuration. */
+    public static TestRelay start(RelayConfig config) throws Exception {
+        return new TestRelay(RelayNode.start(config).await(30, TimeUnit.SECONDS));
+    }
+
+    /** The node. */
+    public RelayNode node() {
+        return node;
+    }
+
+    /** The device port. */
+    public int port() {
+        return node.port();
+    }
+
+    /** {@code ws://127.0.0.1:<port>/mcp?token=<token>}. */
+    public String url(String token) {
+        return "ws://127.0.0.1:" + port() + "/mcp?token=" + token;
+    }
+
+    @Override
+    public void close() throws Exception {
+        node.stop().await(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.xiaozhi.relay.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.protocol.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A raw device-side WebSocket for tests: sends frames exactly as given and hands out received text messages in
+ * order, so conversations can be checked frame by frame.
+ */
+public final class TestSocket {
+
+    private static final long WAIT_SECONDS = 10;
+
+    private final WebSocket socket;
+    private final Deque<String> received = new ArrayDeque<>();
+    private final Deque<Promise<String>> waiting = new ArrayDeque<>();
+    private final Promise<Short> closed = Promise.promise();
+
+    private TestSocket(WebSocket socket) {
+        this.socket = socket;
+        socket.textMessageHandler(this::onText);
+        socket.closeHandler(v -> {
+            closed.tryComplete(socket.closeStatusCode());
+            waiting.forEach(p -> p.tryFail("closed with " + socket.closeStatusCode()));
+        });
+    }
+
+    /** Connects with a client that allows messages far beyond the relay's limits. */
+    public static TestSocket connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024).setTrustAll(true)
+                .setVerifyHost(false).setMaxConnections(1000));
+        return new TestSocket(client.connect(options).await(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    /** Connects to a URL. */
+    public static TestSocket connect(Vertx vertx, String url) throws Exception {
+        return connect(vertx, new WebSocketConnectOptions().setAbsoluteURI(url));
+    }
+
+    /** Sends one text frame. */
+    public TestSocket send(String text) throws Exception {
+        socket.writeTextMessage(text).await(WAIT_SECONDS, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** The underlying socket. */
+    public WebSocket socket() {
+        return socket;
+    }
+
+    /** The next received message as text. */
+    public String nextText() throws Exception {
+        return next().await(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** The next received message, parsed. */
+    public JsonNode nextJson() throws Exception {
+        return Json.parse(nextText());
+    }
+
+    /** Sends a request and returns the next message, parsed. */
+    public JsonNode exchange(String request) throws Exception {
+        send(request);
+        return nextJson();
+    }
+
+    /** Performs initialize (with the given id and version) and notifications/initialized. */
+    public JsonNode initialize(String version) throws Exception {
+        JsonNode response = exchange("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"" + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\"}}}");
+        send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return response;
+    }
+
+    /** The close code, once the relay closed the socket. */
+    public short awaitClose() throws Exception {
+        return closed.future().await(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Whether nothing arrived that was not yet taken. */
+    public synchronized boolean nothingPending() {
+        return received.isEmpty();
+    }
+
+    private synchronized Future<String> next() {
+        String text = received.poll();
+        if (text != null) {
+            return Future.succeededFuture(text);
+        }
+        Promise<String> promise = Promise.promise();
+        waiting.add(promise);
+        return promise.future();
+    }
+
+    private synchronized void onText(String text) {
+        Promise<String> promise = waiting.poll();
+        if (promise != null) {
+            promise.complete(text);
+        } else {
+            received.add(text);
+        }
+    }
+}
