@@ -1,7 +1,6 @@
 package dev.xiaozhi.relay;
 
 import dev.xiaozhi.relay.cli.RelayCommand;
-import picocli.CommandLine;
 
 /** Entry point of {@code xiaozhi-relay.jar}. */
 public final class Main {

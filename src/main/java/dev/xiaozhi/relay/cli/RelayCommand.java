@@ -30,7 +30,8 @@ public final class RelayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--port", paramLabel = "N", description = "Device port (env RELAY_PORT; default from config, 8080).")
+    @Option(names = "--port", paramLabel = "N",
+            description = "Device port (env RELAY_PORT; default from config, 8080).")
     Integer port;
 
     @Option(names = "--admin-port", paramLabel = "N",

@@ -240,12 +240,14 @@ public final class McpSession {
                 identity.device(), tool.timeoutMs());
         PendingCall pendingCall = new PendingCall(call, Promise.promise());
         pending.put(rawId, pendingCall);
-        DeliveryOptions options = new DeliveryOptions().setSendTimeout(tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS);
+        DeliveryOptions options = new DeliveryOptions()
+                .setSendTimeout(tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS);
         front.eventBus().<String>request(EventBusAddresses.target(tool.target()), call, options).onComplete(reply -> {
             if (!pending.remove(rawId, pendingCall)) {
                 return;
             }
-            String result = reply.succeeded() ? reply.result() : ToolResults.error(describe(reply.cause(), tool));
+            String result = reply.succeeded() ? reply.result().body()
+                    : ToolResults.error(describe(reply.cause(), tool));
             pendingCall.response.tryComplete(JsonRpc.response(rawId, front.truncator().fit(rawId, result)));
         });
         return pendingCall.response.future();

@@ -103,8 +103,8 @@ public final class RelayNode {
         List<Future<String>> deployments = new ArrayList<>();
         for (TargetConfig target : config.targets().values()) {
             if (target.enabled()) {
-                deployments.add(vertx.deployVerticle(new TargetVerticle(target, TargetClients.create(vertx, target), metrics))
-                        .onSuccess(targetDeployments::add));
+                TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target), metrics);
+                deployments.add(vertx.deployVerticle(verticle).onSuccess(targetDeployments::add));
             }
         }
         return Future.all(deployments).mapEmpty();

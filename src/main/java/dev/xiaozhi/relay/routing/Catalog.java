@@ -40,7 +40,8 @@ public final class Catalog {
         List<CatalogUpdate> sorted = new ArrayList<>(targets);
         sorted.sort(Comparator.comparing(CatalogUpdate::target));
         Map<String, Integer> plainNameCounts = new HashMap<>();
-        sorted.forEach(t -> t.tools().forEach(tool -> plainNameCounts.merge(tool.path("name").asText(), 1, Integer::sum)));
+        sorted.forEach(target -> target.tools().forEach(
+                tool -> plainNameCounts.merge(tool.path("name").asText(), 1, Integer::sum)));
 
         Set<String> taken = new HashSet<>();
         List<CatalogTool> tools = new ArrayList<>();

@@ -19,6 +19,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,12 +86,13 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         awaitPendingCalls(deadline, drained);
         return drained.future().compose(v -> {
+            List<Future<Void>> closing = new ArrayList<>();
             for (WebSocketSession session : List.copyOf(sessions)) {
                 session.session().failPendingCalls("the relay is shutting down; please retry");
-                session.close(WebSocketSession.CLOSE_GOING_AWAY, "relay shutting down");
+                closing.add(session.closeAndWait(WebSocketSession.CLOSE_GOING_AWAY, "relay shutting down"));
             }
-            return server == null ? Future.succeededFuture() : server.close();
-        });
+            return Future.join(closing);
+        }).eventually(() -> server == null ? Future.succeededFuture() : server.close());
     }
 
     /** Port the server is bound to. */
@@ -141,7 +143,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         metrics.handshake("accepted");
         metrics.sessionOpened();
         WebSocketSession session = new WebSocketSession(socket, identity, front);
-        socket.writeQueueMaxSize(config.writeQueueMaxBytes());
+        socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
         sessions.add(session);
         socket.closeHandler(v -> {
             sessions.remove(session);

@@ -4,6 +4,8 @@ import dev.xiaozhi.relay.auth.DeviceIdentity;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.SessionTransport;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,7 @@ final class WebSocketSession implements SessionTransport {
             LOG.info("idle session closed [tenant: {}, device: {}]", identity().tenant(), identity().device());
             close(CLOSE_NORMAL, "idle");
         } else if (!socket.writeQueueFull()) {
-            socket.writePing(io.vertx.core.buffer.Buffer.buffer());
+            socket.writePing(Buffer.buffer());
         }
     }
 
@@ -76,9 +78,12 @@ final class WebSocketSession implements SessionTransport {
 
     @Override
     public void close(short code, String reason) {
-        if (!socket.isClosed()) {
-            socket.close(code, reason);
-        }
+        closeAndWait(code, reason);
+    }
+
+    /** Closes the socket; the future completes when the closing handshake is over. */
+    Future<Void> closeAndWait(short code, String reason) {
+        return socket.isClosed() ? Future.succeededFuture() : socket.close(code, reason);
     }
 
     private DeviceIdentity identity() {
