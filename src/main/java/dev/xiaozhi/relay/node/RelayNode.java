@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -68,8 +69,15 @@ public final class RelayNode {
      */
     public static Future<RelayNode> start(RelayConfig config) {
         RelayNode node = new RelayNode(config);
-        return node.deploy().map(node).recover(failure -> node.vertx.close().transform(closed ->
-                Future.failedFuture(failure)));
+        Promise<RelayNode> started = Promise.promise();
+        node.deploy().onComplete(deployed -> {
+            if (deployed.succeeded()) {
+                started.complete(node);
+            } else {
+                node.vertx.close().onComplete(closed -> started.fail(deployed.cause()));
+            }
+        });
+        return started.future();
     }
 
     private Future<Void> deploy() {
@@ -112,18 +120,20 @@ public final class RelayNode {
 
     /**
      * Drains and stops the node: readiness goes DOWN, new sessions are refused, in-flight calls get up to the
-     * shutdown grace to finish, sessions are closed with 1001, then targets and Vert.x stop.
+     * shutdown grace to finish, sessions are closed with 1001, then targets and Vert.x stop. The returned future is
+     * bound to no context, since every context ends with Vert.x.
      */
     public Future<Void> stop() {
         readiness.markDraining();
         LOG.info("draining [sessions: {}]", metrics.openSessions());
         Future<Void> frontsStopped = frontDeployment == null ? Future.succeededFuture()
                 : vertx.undeploy(frontDeployment);
-        return frontsStopped
+        Promise<Void> stopped = Promise.promise();
+        frontsStopped
                 .eventually(() -> Future.join(targetDeployments.stream().map(vertx::undeploy).toList()))
-                .eventually(() -> catalog.stop())
-                .eventually(vertx::close)
-                .onComplete(done -> LOG.info("stopped"));
+                .eventually(catalog::stop)
+                .onComplete(drained -> vertx.close().onComplete(stopped));
+        return stopped.future().onComplete(done -> LOG.info("stopped"));
     }
 
     /** Tokens generated for configured devices in this start, each to be shown once. */

@@ -48,28 +48,22 @@ class ConcurrentSessionsTest {
         }
     }
 
-    /** Initializes, fires all calls at once, and checks every answer against its id. */
+    /** Initializes, then makes the session's calls one after another, checking every answer against its id. */
     private static Future<Void> converse(WebSocket socket, int session) {
         Promise<Void> done = Promise.promise();
-        int[] answered = {0};
         socket.textMessageHandler(text -> {
             try {
                 JsonNode reply = Json.parse(text);
                 long id = reply.get("id").asLong();
-                if (id == 0) {
-                    for (int c = 1; c <= CALLS_PER_SESSION; c++) {
-                        long callId = session * 1000L + c;
-                        socket.writeTextMessage("{\"jsonrpc\":\"2.0\",\"id\":" + callId + ",\"method\":\"tools/call\","
-                                + "\"params\":{\"name\":\"calculator___evaluate\",\"arguments\":{\"expression\":\""
-                                + session + " * 1000 + " + c + "\"}}}");
-                    }
-                    return;
-                }
-                String expected = Long.toString(id);
-                if (!expected.equals(reply.at("/result/content/0/text").asText())) {
+                if (id != 0 && !Long.toString(id).equals(reply.at("/result/content/0/text").asText())) {
                     done.tryFail("session " + session + " got " + text);
-                } else if (++answered[0] == CALLS_PER_SESSION) {
+                } else if (id % 1000 == CALLS_PER_SESSION) {
                     socket.close().onComplete(v -> done.tryComplete());
+                } else {
+                    long next = id == 0 ? session * 1000L + 1 : id + 1;
+                    socket.writeTextMessage("{\"jsonrpc\":\"2.0\",\"id\":" + next + ",\"method\":\"tools/call\","
+                            + "\"params\":{\"name\":\"calculator___evaluate\",\"arguments\":{\"expression\":\""
+                            + session + " * 1000 + " + next % 1000 + "\"}}}");
                 }
             } catch (Exception e) {
                 done.tryFail(e);

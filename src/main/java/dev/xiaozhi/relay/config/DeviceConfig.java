@@ -1,0 +1,45 @@
+package dev.xiaozhi.relay.config;
+
+import dev.xiaozhi.relay.auth.TokenHash;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A device of the configuration file.
+ *
+ * @param id        device id within its tenant
+ * @param name      display name
+ * @param tokenHash hash of its token; empty when the relay is to generate one
+ */
+public record DeviceConfig(String id, String name, Optional<TokenHash> tokenHash) {
+
+    /** What tenant and device ids look like. */
+    public static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
+
+    static DeviceConfig from(String id, ConfigNode node) {
+        requireId(id, node);
+        node.object("name", "token", "tokenHash");
+        String token = node.string("token", "");
+        String hash = node.string("tokenHash", "");
+        if (!token.isEmpty() && !hash.isEmpty()) {
+            throw node.error("set either token or tokenHash, not both");
+        }
+        Optional<TokenHash> tokenHash = Optional.empty();
+        if (!token.isEmpty()) {
+            tokenHash = Optional.of(TokenHash.ofPlain(token));
+        } else if (!hash.isEmpty()) {
+            try {
+                tokenHash = Optional.of(TokenHash.parse(hash));
+            } catch (IllegalArgumentException e) {
+                throw node.child("tokenHash").error(e.getMessage());
+            }
+        }
+        return new DeviceConfig(id, node.string("name", id), tokenHash);
+    }
+
+    static void requireId(String id, ConfigNode node) {
+        if (!ID.matcher(id).matches()) {
+            throw node.error("ids are 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.xiaozhi.relay.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves {@code ${env:NAME}}, {@code ${file:PATH}} (relative to the config file) and their {@code :-default}
+ * forms inside a string; {@code $${} stands for a literal {@code ${}.
+ */
+final class References {
+
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z0-9-]+):([^}]*)}");
+    private static final String DEFAULT_SEPARATOR = ":-";
+
+    private final Path baseDir;
+    private final Map<String, String> env;
+
+    References(Path baseDir, Map<String, String> env) {
+        this.baseDir = baseDir;
+        this.env = env;
+    }
+
+    /** A resolved scalar; {@code referenced} marks values that came from a reference and must not be echoed. */
+    record Scalar(String value, boolean referenced) {
+
+        /** How the value may appear in an error message. */
+        String shown() {
+            return referenced ? "a value from a reference" : "\"" + value + "\"";
+        }
+    }
+
+    Scalar resolve(String text, String path) {
+        Matcher matcher = REFERENCE.matcher(text);
+        StringBuilder result = new StringBuilder();
+        boolean referenced = false;
+        while (matcher.find()) {
+            String replacement;
+            if (matcher.group(1) == null) {
+                replacement = "${";
+            } else {
+                replacement = lookup(matcher.group(1), matcher.group(2), path);
+                referenced = true;
+            }
+            matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(result);
+        return new Scalar(result.toString(), referenced);
+    }
+
+    private String lookup(String kind, String body, String path) {
+        int separator = body.indexOf(DEFAULT_SEPARATOR);
+        String name = separator < 0 ? body : body.substring(0, separator);
+        String fallback = separator < 0 ? null : body.substring(separator + DEFAULT_SEPARATOR.length());
+        switch (kind) {
+            case "env" -> {
+                String value = env.get(name);
+                if (value != null) {
+                    return value;
+                }
+                if (fallback == null) {
+                    throw new ConfigException(path + ": environment variable " + name + " is not set");
+                }
+                return fallback;
+            }
+            case "file" -> {
+                Path file = baseDir.resolve(name);
+                try {
+                    return Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
+                } catch (IOException e) {
+                    if (fallback != null) {
+                        return fallback;
+                    }
+                    throw new ConfigException(path + ": cannot read file " + file + " ("
+                            + e.getClass().getSimpleName() + ")");
+                }
+            }
+            default -> throw new ConfigException(path + ": unknown reference kind '" + kind
+                    + "'; supported: env, file");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.xiaozhi.relay.config;
+
+import dev.xiaozhi.relay.auth.TokenHash;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole configuration of a node: one immutable tree, validated once before anything is deployed.
+ *
+ * @param node    the node itself
+ * @param server  the device port
+ * @param admin   the admin port
+ * @param targets the targets by name
+ * @param tenants the tenants by id
+ */
+public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admin, Map<String, TargetConfig> targets,
+        Map<String, TenantConfig> tenants) {
+
+    static RelayConfig from(ConfigNode root, Path baseDir) {
+        root.object("node", "server", "admin", "targets", "tenants");
+        Map<String, TargetConfig> targets = new LinkedHashMap<>();
+        root.entries("targets").forEach((name, target) -> targets.put(name, TargetConfig.from(name, target)));
+        Map<String, TenantConfig> tenants = new LinkedHashMap<>();
+        root.entries("tenants").forEach((id, tenant) -> tenants.put(id, TenantConfig.from(id, tenant)));
+        requireDistinctTokens(tenants);
+        return new RelayConfig(NodeConfig.from(root.child("node")), ServerConfig.from(root.child("server"), baseDir),
+                AdminConfig.from(root.child("admin")), Collections.unmodifiableMap(targets),
+                Collections.unmodifiableMap(tenants));
+    }
+
+    /** This configuration with another device port. */
+    public RelayConfig withServerPort(int port) {
+        return new RelayConfig(node, server.withPort(port), admin, targets, tenants);
+    }
+
+    /** This configuration with another admin port. */
+    public RelayConfig withAdminPort(int port) {
+        return new RelayConfig(node, server, new AdminConfig(admin.host(), port), targets, tenants);
+    }
+
+    private static void requireDistinctTokens(Map<String, TenantConfig> tenants) {
+        Map<TokenHash, String> owners = new HashMap<>();
+        for (TenantConfig tenant : tenants.values()) {
+            for (DeviceConfig device : tenant.devices().values()) {
+                String path = "tenants." + tenant.id() + ".devices." + device.id();
+                device.tokenHash().ifPresent(hash -> {
+                    String owner = owners.putIfAbsent(hash, path);
+                    if (owner != null) {
+                        throw new ConfigException(path + ": same token as " + owner);
+                    }
+                });
+            }
+        }
+    }
+}

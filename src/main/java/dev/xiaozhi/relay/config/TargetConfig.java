@@ -1,0 +1,74 @@
+package dev.xiaozhi.relay.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One upstream tool source.
+ *
+ * @param name          the target's name, the prefix of its tools in the catalog
+ * @param prefix        how its tool names are prefixed
+ * @param timeout       deadline of one call
+ * @param maxConcurrent calls in flight at most; more are refused as busy
+ * @param enabled       whether the target is deployed
+ * @param breaker       its circuit breaker
+ * @param spec          what kind of target it is
+ */
+public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int maxConcurrent, boolean enabled,
+        BreakerConfig breaker, TargetSpec spec) {
+
+    /** What a target name looks like. */
+    public static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$");
+    /** Default call deadline. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Default bound on calls in flight. */
+    public static final int DEFAULT_MAX_CONCURRENT = 256;
+
+    private static final Map<String, Function<ConfigNode, TargetSpec>> TYPES = Map.of(
+            "builtin", BuiltinTargetSpec::from);
+    private static final List<String> COMMON_KEYS = List.of("type", "prefix", "timeout", "maxConcurrent", "enabled",
+            "breaker");
+    private static final Map<String, List<String>> TYPE_KEYS = Map.of("builtin", List.of("builtin"));
+    private static final Map<String, PrefixMode> PREFIXES = prefixes();
+
+    static TargetConfig from(String name, ConfigNode node) {
+        if (!NAME.matcher(name).matches()) {
+            throw node.error("target names are 1 to 32 letters, digits, '_' or '-', starting with a letter or digit");
+        }
+        Map<String, String> types = new LinkedHashMap<>();
+        TYPES.keySet().stream().sorted().forEach(type -> types.put(type, type));
+        String type = node.object(allKeys()).oneOf("type", types, null);
+        node.object(keysOf(type));
+        return new TargetConfig(name,
+                node.oneOf("prefix", PREFIXES, PrefixMode.ALWAYS),
+                node.duration("timeout", DEFAULT_TIMEOUT),
+                node.integer("maxConcurrent", 1, 100_000, DEFAULT_MAX_CONCURRENT),
+                node.bool("enabled", true),
+                BreakerConfig.from(node.child("breaker")),
+                TYPES.get(type).apply(node));
+    }
+
+    private static String[] allKeys() {
+        return Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
+                .distinct().toArray(String[]::new);
+    }
+
+    private static String[] keysOf(String type) {
+        return Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.get(type).stream())
+                .toArray(String[]::new);
+    }
+
+    private static Map<String, PrefixMode> prefixes() {
+        Map<String, PrefixMode> prefixes = new LinkedHashMap<>();
+        for (PrefixMode mode : PrefixMode.values()) {
+            prefixes.put(mode.name().toLowerCase(Locale.ROOT), mode);
+        }
+        return prefixes;
+    }
+}
