@@ -9,10 +9,13 @@ import dev.xiaozhi.relay.support.TestSocket;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,7 @@ class SessionLimitsTest {
 
     @BeforeAll
     static void startRelay(@TempDir Path stateDir) throws Exception {
-        relay = TestRelay.start(stateDir, "maxMessageBytes: 64KiB\nwriteQueueMaxBytes: 16KiB");
+        relay = TestRelay.start(stateDir, "writeQueueMaxBytes: 16KiB");
     }
 
     @AfterAll
@@ -85,17 +88,26 @@ class SessionLimitsTest {
         assertThat(parsed.at("/result/isError").asBoolean(false)).isFalse();
     }
 
-    /** Verifies that a frame over the message limit closes that session with 1009 and no other. */
+    /** Verifies that a message over the limit, in one frame or in fragments, closes that session with 1009 only. */
     @Test
-    void closesSessionsSendingOversizedFramesWith1009(Vertx vertx) throws Exception {
-        TestSocket bystander = initialized(vertx);
-        TestSocket device = initialized(vertx);
+    void closesSessionsSendingOversizedMessagesWith1009(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        try (TestRelay small = TestRelay.start(stateDir, "maxMessageBytes: 1KiB")) {
+            TestSocket bystander = TestSocket.connect(vertx, small.url(TestRelay.TOKEN));
+            bystander.initialize(V2024);
+            TestSocket oneFrame = TestSocket.connect(vertx, small.url(TestRelay.TOKEN));
+            TestSocket fragments = TestSocket.connect(vertx, small.url(TestRelay.TOKEN));
 
-        device.socket().writeTextMessage("{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}");
+            oneFrame.socket().writeTextMessage("{\"pad\":\"" + "x".repeat(3000) + "\"}");
+            String part = "x".repeat(600);
+            fragments.socket().writeFrame(WebSocketFrame.textFrame(part, false));
+            fragments.socket().writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(part), false));
+            fragments.socket().writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(part), true));
 
-        assertThat(device.awaitClose()).isEqualTo((short) 1009);
-        assertThat(bystander.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").get("id").asInt())
-                .isEqualTo(1);
+            assertThat(oneFrame.awaitClose()).isEqualTo((short) 1009);
+            assertThat(fragments.awaitClose()).isEqualTo((short) 1009);
+            assertThat(bystander.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").get("id").asInt())
+                    .isEqualTo(1);
+        }
     }
 
     /** Verifies that binary frames close the session with 1003. */
@@ -108,22 +120,44 @@ class SessionLimitsTest {
         assertThat(device.awaitClose()).isEqualTo((short) 1003);
     }
 
-    /** Verifies that a device that stops reading is closed once its write queue is full, and others go on. */
+    /**
+     * Verifies that a device that stops reading (a raw socket that upgrades, sends requests and never reads) is
+     * dropped once its write queue is full, and that others go on.
+     */
     @Test
     void closesSlowReadersInsteadOfBuffering(Vertx vertx) throws Exception {
         TestSocket bystander = initialized(vertx);
-        TestSocket device = initialized(vertx);
-        device.socket().pause();
-        String request = call(1, "diagnostics___echo", "{\"text\":\"" + "y".repeat(7000) + "\"}");
-
         int openBefore = relay.node().metrics().openSessions();
-        for (int i = 0; i < 4000; i++) {
-            device.socket().writeTextMessage(request.replace("\"id\":1", "\"id\":" + i));
+        NetSocket reader = vertx.createNetClient().connect(relay.port(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+        reader.pause();
+        reader.write("GET /mcp?token=" + TestRelay.TOKEN + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n");
+        Await.until(vertx, () -> relay.node().metrics().openSessions() > openBefore);
+        reader.write(clientFrame("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2024-11-05\"}}"));
+        Buffer request = clientFrame(call(1, "diagnostics___echo", "{\"text\":\"" + "y".repeat(7000) + "\"}"));
+
+        for (int i = 0; i < 4000 && relay.node().metrics().openSessions() > openBefore; i++) {
+            reader.write(request).await(10, TimeUnit.SECONDS);
         }
 
-        Await.until(vertx, () -> relay.node().metrics().openSessions() < openBefore);
+        Await.until(vertx, () -> relay.node().metrics().openSessions() == openBefore);
         assertThat(bystander.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").get("id").asInt())
                 .isEqualTo(1);
+        reader.close();
+    }
+
+    /** A masked (mask key 0) text frame, as a client must send it. */
+    private static Buffer clientFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        Buffer frame = Buffer.buffer().appendByte((byte) 0x81);
+        if (payload.length < 126) {
+            frame.appendByte((byte) (0x80 | payload.length));
+        } else {
+            frame.appendByte((byte) (0x80 | 126)).appendShort((short) payload.length);
+        }
+        return frame.appendInt(0).appendBytes(payload);
     }
 
     private static TestSocket initialized(Vertx vertx) throws Exception {

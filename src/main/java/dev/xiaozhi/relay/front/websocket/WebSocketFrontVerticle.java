@@ -142,16 +142,13 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private void bind(ServerWebSocket socket, DeviceIdentity identity) {
         metrics.handshake("accepted");
         metrics.sessionOpened();
-        WebSocketSession session = new WebSocketSession(socket, identity, front);
         socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
-        sessions.add(session);
-        socket.closeHandler(v -> {
-            sessions.remove(session);
-            session.session().onClosed();
+        sessions.add(new WebSocketSession(vertx, socket, identity, front, ended -> {
+            sessions.remove(ended);
             metrics.sessionClosed();
             LOG.info("session closed [tenant: {}, device: {}, code: {}]", identity.tenant(), identity.device(),
                     socket.closeStatusCode());
-        });
+        }));
         LOG.info("session opened [tenant: {}, device: {}, remote: {}]", identity.tenant(), identity.device(),
                 socket.remoteAddress());
     }

@@ -4,9 +4,13 @@ import dev.xiaozhi.relay.auth.DeviceIdentity;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.SessionTransport;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,24 +28,39 @@ final class WebSocketSession implements SessionTransport {
     static final short CLOSE_GOING_AWAY = 1001;
     /** Normal closure, used for idle sessions. */
     static final short CLOSE_NORMAL = 1000;
+    /** A message larger than the limit. */
+    static final short CLOSE_TOO_BIG = 1009;
+
+    private static final long ABORT_AFTER_MS = 1000;
+    private static final String MESSAGE_OVERFLOW = "max message size";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
 
+    private final Vertx vertx;
     private final ServerWebSocket socket;
     private final McpSession session;
     private long lastSeenNanos = System.nanoTime();
+    private boolean closing;
+    private boolean ended;
 
-    WebSocketSession(ServerWebSocket socket, DeviceIdentity identity, FrontContext front) {
+    /** Binds a session to a socket; {@code onEnded} runs once the connection is gone. */
+    WebSocketSession(Vertx vertx, ServerWebSocket socket, DeviceIdentity identity, FrontContext front,
+            Handler<WebSocketSession> onEnded) {
+        this.vertx = vertx;
         this.socket = socket;
         this.session = new McpSession(identity, this, front);
+        socket.closeHandler(v -> {
+            ended = true;
+            session.onClosed();
+            onEnded.handle(this);
+        });
         socket.textMessageHandler(text -> {
             lastSeenNanos = System.nanoTime();
             session.onMessage(text);
         });
         socket.binaryMessageHandler(data -> close(CLOSE_UNSUPPORTED_DATA, "binary frames are not supported"));
         socket.pongHandler(data -> lastSeenNanos = System.nanoTime());
-        socket.exceptionHandler(e -> LOG.debug("socket error [tenant: {}, device: {}]: {}",
-                identity.tenant(), identity.device(), e.getMessage()));
+        socket.exceptionHandler(this::onException);
     }
 
     McpSession session() {
@@ -64,12 +83,13 @@ final class WebSocketSession implements SessionTransport {
 
     @Override
     public boolean send(String json) {
-        if (socket.isClosed()) {
+        if (closing || socket.isClosed()) {
             return false;
         }
         if (socket.writeQueueFull()) {
             LOG.warn("slow reader closed [tenant: {}, device: {}]", identity().tenant(), identity().device());
             close(CLOSE_SLOW_READER, "write queue full");
+            abortIfStillOpen();
             return false;
         }
         socket.writeTextMessage(json);
@@ -81,9 +101,40 @@ final class WebSocketSession implements SessionTransport {
         closeAndWait(code, reason);
     }
 
-    /** Closes the socket; the future completes when the closing handshake is over. */
+    /** Closes the socket once; the future completes when the closing handshake is over. */
     Future<Void> closeAndWait(short code, String reason) {
-        return socket.isClosed() ? Future.succeededFuture() : socket.close(code, reason);
+        if (closing || socket.isClosed()) {
+            return Future.succeededFuture();
+        }
+        closing = true;
+        return socket.close(code, reason);
+    }
+
+    /**
+     * A peer that does not read cannot receive a close frame either: drop the connection if the closing handshake
+     * has not ended soon after.
+     */
+    private void abortIfStillOpen() {
+        vertx.setTimer(ABORT_AFTER_MS, id -> {
+            if (!ended && socket instanceof WebSocketInternal internal) {
+                // from the head of the pipeline, past the Vert.x handler that waits for the closing handshake
+                internal.channelHandlerContext().pipeline().firstContext().close();
+            }
+        });
+    }
+
+    private void onException(Throwable failure) {
+        boolean overflow = failure instanceof CorruptedWebSocketFrameException corrupted
+                && corrupted.closeStatus().code() == CLOSE_TOO_BIG
+                || failure instanceof IllegalStateException
+                && String.valueOf(failure.getMessage()).contains(MESSAGE_OVERFLOW);
+        if (overflow) {
+            LOG.info("oversized message [tenant: {}, device: {}]", identity().tenant(), identity().device());
+            close(CLOSE_TOO_BIG, "message too big");
+        } else {
+            LOG.debug("socket error [tenant: {}, device: {}]: {}", identity().tenant(), identity().device(),
+                    failure.getMessage());
+        }
     }
 
     private DeviceIdentity identity() {
