@@ -22,11 +22,14 @@ public final class WebSocketMcpClient {
 
     private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+    /** Held: an unreachable client is cleaned up and closes its sockets. */
+    private final WebSocketClient client;
     private final WebSocket socket;
     private final Map<Long, Promise<JsonNode>> pending = new HashMap<>();
     private long nextId;
 
-    private WebSocketMcpClient(WebSocket socket) {
+    private WebSocketMcpClient(WebSocketClient client, WebSocket socket) {
+        this.client = client;
         this.socket = socket;
         socket.textMessageHandler(this::onMessage);
         socket.closeHandler(v -> {
@@ -44,7 +47,8 @@ public final class WebSocketMcpClient {
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(MAX_MESSAGE_BYTES).setMaxMessageSize(MAX_MESSAGE_BYTES)
                 .setTrustAll(trustAll).setVerifyHost(!trustAll));
-        return client.connect(new WebSocketConnectOptions().setAbsoluteURI(url)).map(WebSocketMcpClient::new);
+        return client.connect(new WebSocketConnectOptions().setAbsoluteURI(url))
+                .map(socket -> new WebSocketMcpClient(client, socket));
     }
 
     /** Sends a request; the future holds the whole response ({@code result} or {@code error}). */
@@ -65,9 +69,9 @@ public final class WebSocketMcpClient {
         return socket.writeTextMessage(JsonRpc.notification(method, paramsJson));
     }
 
-    /** Closes the connection. */
+    /** Closes the connection and its client. */
     public Future<Void> close() {
-        return socket.close();
+        return socket.close().eventually(client::close);
     }
 
     private void onMessage(String text) {

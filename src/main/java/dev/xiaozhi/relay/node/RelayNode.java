@@ -49,6 +49,7 @@ public final class RelayNode {
     private final ConfiguredDevices devices;
     private String frontDeployment;
     private AdminVerticle admin;
+    private Promise<Void> stopped;
 
     private RelayNode(RelayConfig config) {
         this.config = config;
@@ -123,15 +124,17 @@ public final class RelayNode {
      * shutdown grace to finish, sessions are closed with 1001, then targets and Vert.x stop. The returned future is
      * bound to no context, since every context ends with Vert.x.
      */
-    public Future<Void> stop() {
+    public synchronized Future<Void> stop() {
+        if (stopped != null) {
+            return stopped.future();
+        }
+        stopped = Promise.promise();
         readiness.markDraining();
         LOG.info("draining [sessions: {}]", metrics.openSessions());
         Future<Void> frontsStopped = frontDeployment == null ? Future.succeededFuture()
                 : vertx.undeploy(frontDeployment);
-        Promise<Void> stopped = Promise.promise();
         frontsStopped
                 .eventually(() -> Future.join(targetDeployments.stream().map(vertx::undeploy).toList()))
-                .eventually(catalog::stop)
                 .onComplete(drained -> vertx.close().onComplete(stopped));
         return stopped.future().onComplete(done -> LOG.info("stopped"));
     }

@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public final class RelayMetrics {
     /** Registers the meters in {@code registry}. */
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
-        registry.gauge("relay.sessions.open", openSessions);
+        Gauge.builder("relay.sessions.open", openSessions, AtomicInteger::get)
+                .description("Device sessions open on this node").register(registry);
     }
 
     /** The registry the meters live in. */

@@ -2,7 +2,6 @@ package dev.xiaozhi.relay.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ public final class NodeCatalog {
     private final Map<String, CatalogUpdate> targets = new LinkedHashMap<>();
     private final List<Consumer<Catalog>> listeners = new CopyOnWriteArrayList<>();
     private volatile Catalog current;
-    private MessageConsumer<CatalogUpdate> consumer;
 
     /** @param pageSize tools per {@code tools/list} page; 0 for one page */
     public NodeCatalog(int pageSize) {
@@ -32,15 +30,10 @@ public final class NodeCatalog {
         this.current = Catalog.build(List.of(), pageSize);
     }
 
-    /** Starts listening for catalog updates. */
+    /** Starts listening for catalog updates, for the life of the Vert.x instance. */
     public Future<Void> start(Vertx vertx) {
-        consumer = vertx.eventBus().consumer(EventBusAddresses.CATALOG_CHANGED, message -> apply(message.body()));
-        return consumer.completion();
-    }
-
-    /** Stops listening. */
-    public Future<Void> stop() {
-        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+        return vertx.eventBus().<CatalogUpdate>consumer(EventBusAddresses.CATALOG_CHANGED,
+                message -> apply(message.body())).completion();
     }
 
     /** The current snapshot. */

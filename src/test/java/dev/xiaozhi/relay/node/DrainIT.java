@@ -47,7 +47,7 @@ class DrainIT {
                 devices.add(device);
             }
 
-            relay.process().destroy();
+            relay.terminate();
 
             for (TestSocket device : devices) {
                 for (int c = 1; c <= CALLS_PER_DEVICE; c++) {
@@ -58,7 +58,7 @@ class DrainIT {
                 assertThat(device.awaitClose()).isEqualTo((short) 1001);
             }
             assertThat(relay.awaitExit()).isZero();
-            assertThat(relay.stderr()).contains("draining").contains("stopped");
+            assertThat(relay.stderr()).contains("draining [sessions: " + DEVICES + "]");
         }
     }
 }

@@ -21,12 +21,13 @@ public final class RelayProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("relay ready \\[port: (\\d+), admin port: (\\d+)");
 
     private final Process process;
+    private final Thread reader;
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final CompletableFuture<int[]> ports = new CompletableFuture<>();
 
     private RelayProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::readStderr, "relay-stderr");
+        reader = new Thread(this::readStderr, "relay-stderr");
         reader.setDaemon(true);
         reader.start();
     }
@@ -59,16 +60,22 @@ public final class RelayProcess implements AutoCloseable {
         return process;
     }
 
+    /** Sends SIGTERM, keeping the output streams open (unlike {@link Process#destroy()}). */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
     /** Everything the process wrote to stderr so far. */
     public String stderr() {
         return String.join("\n", stderr);
     }
 
-    /** Waits for the process to exit and returns its status. */
+    /** Waits for the process to exit, and for its stderr to be read to the end, and returns its status. */
     public int awaitExit() throws Exception {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             throw new AssertionError("relay did not exit; stderr:\n" + stderr());
         }
+        reader.join(TimeUnit.SECONDS.toMillis(10));
         return process.exitValue();
     }
 

@@ -21,12 +21,15 @@ public final class TestSocket {
 
     private static final long WAIT_SECONDS = 10;
 
+    /** Held so that the client is not cleaned up (and its socket closed) while the socket is in use. */
+    private final WebSocketClient client;
     private final WebSocket socket;
     private final Deque<String> received = new ArrayDeque<>();
     private final Deque<Promise<String>> waiting = new ArrayDeque<>();
     private final Promise<Short> closed = Promise.promise();
 
-    private TestSocket(WebSocket socket) {
+    private TestSocket(WebSocketClient client, WebSocket socket) {
+        this.client = client;
         this.socket = socket;
         socket.textMessageHandler(this::onText);
         socket.closeHandler(v -> {
@@ -40,7 +43,7 @@ public final class TestSocket {
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024).setTrustAll(true)
                 .setVerifyHost(false).setMaxConnections(1000));
-        return new TestSocket(client.connect(options).await(WAIT_SECONDS, TimeUnit.SECONDS));
+        return new TestSocket(client, client.connect(options).await(WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
     /** Connects to a URL. */
