@@ -1,0 +1,144 @@
+package dev.xiaozhi.relay.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import dev.xiaozhi.relay.auth.TokenHash;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Verifies loading, references, defaults and the exact messages for bad configurations. */
+class ConfigLoaderTest {
+
+    private static final Path HERE = Path.of(".");
+
+    /** Verifies that the shipped default config loads with defaults and takes its ports from the environment. */
+    @Test
+    void loadsTheDefaultConfig() {
+        RelayConfig config = ConfigLoader.load(Path.of("conf", "relay.yaml"), Map.of());
+        RelayConfig moved = ConfigLoader.load(Path.of("conf", "relay.yaml"),
+                Map.of("RELAY_PORT", "9000", "RELAY_ADMIN_PORT", "9001", "RELAY_DEMO_TOKEN", "xzr_abc"));
+
+        assertThat(config.server().port()).isEqualTo(8080);
+        assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 8081));
+        assertThat(config.server().maxResultBytes()).isEqualTo(8192);
+        assertThat(config.server().maxMessageBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.targets()).containsOnlyKeys("calculator");
+        assertThat(config.targets().get("calculator").spec()).isEqualTo(new BuiltinTargetSpec("calculator"));
+        assertThat(config.tenants().get("demo").devices().get("demo").tokenHash()).isEmpty();
+        assertThat(moved.server().port()).isEqualTo(9000);
+        assertThat(moved.admin().port()).isEqualTo(9001);
+        assertThat(moved.tenants().get("demo").devices().get("demo").tokenHash())
+                .contains(TokenHash.ofPlain("xzr_abc"));
+    }
+
+    /** Verifies that an empty file means every default. */
+    @Test
+    void readsAnEmptyFileAsDefaults() {
+        RelayConfig config = ConfigLoader.parse("", HERE, Map.of());
+
+        assertThat(config.server().pingInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.server().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.node().stateDir()).isEqualTo(Path.of("data"));
+        assertThat(config.targets()).isEmpty();
+    }
+
+    static Stream<Arguments> badConfigs() {
+        return Stream.of(
+                arguments("colour: red", "colour: unknown key; known keys: node, server, admin, targets, tenants"),
+                arguments("server: {colour: red}", "server.colour: unknown key; known keys: host, port, publicUrl, "
+                        + "instances, tls, maxMessageBytes, maxResultBytes, writeQueueMaxBytes, pingInterval, "
+                        + "idleTimeout, pageSize, shutdownGrace"),
+                arguments("server: {port: abc}", "server.port: expected an integer between 0 and 65535, got \"abc\""),
+                arguments("server: {port: 70000}",
+                        "server.port: expected an integer between 0 and 65535, got \"70000\""),
+                arguments("server: {pingInterval: soon}",
+                        "server.pingInterval: expected a positive duration like 500ms, 30s, 2m or 1h, got \"soon\""),
+                arguments("server: {maxResultBytes: 10}", "server.maxResultBytes: expected a size from 512 to "
+                        + "16777216 bytes (e.g. 8192, 64KiB, 1MiB), got \"10\""),
+                arguments("server: {pingInterval: 60s, idleTimeout: 30s}",
+                        "server.idleTimeout: must be at least server.pingInterval"),
+                arguments("server: {publicUrl: http://x}", "server.publicUrl: expected a ws:// or wss:// URL"),
+                arguments("server: {tls: {cert: nope.pem, key: nope.key}}", "server.tls.cert: file not found: "),
+                arguments("server: [1, 2]", "server: expected a mapping of keys"),
+                arguments("server: {port: \"${env:NOPE}\"}", "server.port: environment variable NOPE is not set"),
+                arguments("server: {host: \"${vault:x}\"}", "server.host: unknown reference kind 'vault'; supported: "
+                        + "env, file"),
+                arguments("targets: {calc: {type: rocket}}", "targets.calc.type: expected one of builtin"),
+                arguments("targets: {calc: {builtin: calculator}}",
+                        "targets.calc.type: required; expected one of builtin"),
+                arguments("targets: {calc: {type: builtin}}",
+                        "targets.calc.builtin: required; expected one of calculator, diagnostics"),
+                arguments("targets: {calc: {type: builtin, builtin: calculator, prefix: sometimes}}",
+                        "targets.calc.prefix: expected one of always, conditional, never"),
+                arguments("targets: {calc: {type: builtin, builtin: calculator, speed: 3}}",
+                        "targets.calc.speed: unknown key; known keys: type, prefix, timeout, maxConcurrent, enabled, "
+                                + "breaker, builtin"),
+                arguments("targets: {calc: {type: builtin, builtin: calculator, breaker: {maxFailures: 0}}}",
+                        "targets.calc.breaker.maxFailures: expected an integer between 1 and 1000000, got \"0\""),
+                arguments("targets: {\"bad name\": {type: builtin, builtin: calculator}}",
+                        "targets.bad name: target names are 1 to 32 letters, digits, '_' or '-', starting with a "
+                                + "letter or digit"),
+                arguments("tenants: {t: {devices: {d: {token: a, tokenHash: \"" + TokenHash.ofPlain("a") + "\"}}}}",
+                        "tenants.t.devices.d: set either token or tokenHash, not both"),
+                arguments("tenants: {t: {devices: {d: {tokenHash: md5:abc}}}}",
+                        "tenants.t.devices.d.tokenHash: expected sha256:<64 hex digits>"),
+                arguments("tenants: {t: {devices: {a: {token: same}, b: {token: same}}}}",
+                        "tenants.t.devices.b: same token as tenants.t.devices.a"),
+                arguments("tenants: {t: {targets: calc}}", "tenants.t.targets: expected a list of strings"),
+                arguments("server: {port: 1}\nserver: {port: 2}", "invalid YAML at line 2"),
+                arguments("server: {port: [", "invalid YAML at line 1"));
+    }
+
+    /** Verifies that a bad configuration fails with the key path and what was expected. */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("badConfigs")
+    void refusesBadConfigsWithTheKeyPath(String yaml, String message) {
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, HERE, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    /** Verifies that values from references never appear in error messages. */
+    @Test
+    void neverEchoesReferencedValues() {
+        assertThatThrownBy(() -> ConfigLoader.parse("server: {port: \"${env:SECRET}\"}", HERE,
+                Map.of("SECRET", "xzr_supersecret")))
+                .hasMessage("server.port: expected an integer between 0 and 65535, got a value from a reference")
+                .hasMessageNotContaining("supersecret");
+    }
+
+    /** Verifies file references (relative to the config, trailing newline trimmed), defaults and the escape. */
+    @Test
+    void resolvesFileAndEnvReferences(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("token.txt"), "xzr_from_file\n");
+        Files.writeString(dir.resolve("relay.yaml"), """
+                server: {host: "${env:HOST:-127.0.0.2}", publicUrl: "wss://${env:DOMAIN}/x?a=$${literal}"}
+                tenants: {t: {devices: {d: {token: "${file:token.txt}"}}}}
+                """);
+
+        RelayConfig config = ConfigLoader.load(dir.resolve("relay.yaml"), Map.of("DOMAIN", "relay.example"));
+
+        assertThat(config.server().host()).isEqualTo("127.0.0.2");
+        assertThat(config.server().publicUrl()).contains("wss://relay.example/x?a=${literal}");
+        assertThat(config.tenants().get("t").devices().get("d").tokenHash())
+                .contains(TokenHash.ofPlain("xzr_from_file"));
+    }
+
+    /** Verifies that a missing file is reported with its path. */
+    @Test
+    void reportsAMissingConfigFile() {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("no", "such.yaml"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("cannot read config file no/such.yaml: NoSuchFileException");
+    }
+}
