@@ -1,0 +1,26 @@
+package dev.xiaozhi.relay.target;
+
+import dev.xiaozhi.relay.config.BuiltinTargetSpec;
+import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.target.builtin.CalculatorToolClient;
+import dev.xiaozhi.relay.target.builtin.DiagnosticsToolClient;
+import io.vertx.core.Vertx;
+
+/** Creates the {@link ToolClient} a target's configuration asks for. */
+public final class TargetClients {
+
+    private TargetClients() {
+    }
+
+    /** The client for a target. */
+    public static ToolClient create(Vertx vertx, TargetConfig config) {
+        if (config.spec() instanceof BuiltinTargetSpec builtin) {
+            return switch (builtin.builtin()) {
+                case CalculatorToolClient.BUILTIN_NAME -> new CalculatorToolClient();
+                case DiagnosticsToolClient.BUILTIN_NAME -> new DiagnosticsToolClient(vertx);
+                default -> throw new IllegalArgumentException("unknown builtin target: " + builtin.builtin());
+            };
+        }
+        throw new IllegalArgumentException("unsupported target spec: " + config.spec());
+    }
+}

@@ -1,0 +1,138 @@
+package dev.xiaozhi.relay.target;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.routing.CallFailure;
+import dev.xiaozhi.relay.routing.CatalogUpdate;
+import dev.xiaozhi.relay.routing.EventBusAddresses;
+import dev.xiaozhi.relay.routing.ToolCall;
+import dev.xiaozhi.relay.routing.ToolCancel;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.circuitbreaker.TimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one target on {@link EventBusAddresses#target(String)}: runs each {@link ToolCall} through the target's
+ * circuit breaker and {@link ToolClient}, bounded by {@code maxConcurrent}, and publishes the target's tools.
+ */
+public final class TargetVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetVerticle.class);
+
+    private final TargetConfig config;
+    private final ToolClient client;
+    private final RelayMetrics metrics;
+    private CircuitBreaker breaker;
+    private MessageConsumer<Object> consumer;
+    private int inFlight;
+
+    /** Creates the verticle; every collaborator is required. */
+    public TargetVerticle(TargetConfig config, ToolClient client, RelayMetrics metrics) {
+        this.config = Objects.requireNonNull(config);
+        this.client = Objects.requireNonNull(client);
+        this.metrics = Objects.requireNonNull(metrics);
+    }
+
+    @Override
+    public Future<?> start() {
+        breaker = CircuitBreaker.create("target-" + config.name(), vertx, new CircuitBreakerOptions()
+                .setTimeout(config.timeout().toMillis())
+                .setMaxFailures(config.breaker().maxFailures())
+                .setResetTimeout(config.breaker().resetTimeout().toMillis())
+                .setFailuresRollingWindow(config.breaker().failureWindow().toMillis()))
+                .openHandler(v -> LOG.warn("circuit opened [target: {}]", config.name()))
+                .halfOpenHandler(v -> LOG.info("circuit half-open [target: {}]", config.name()))
+                .closeHandler(v -> LOG.info("circuit closed [target: {}]", config.name()));
+        client.toolsChangedHandler(this::publishTools);
+        consumer = vertx.eventBus().consumer(EventBusAddresses.target(config.name()), this::onMessage);
+        return Future.all(client.start(), consumer.completion())
+                .compose(started -> publishTools())
+                .onSuccess(v -> LOG.info("target started [target: {}]", config.name()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update(Json.MAPPER.createArrayNode()));
+        return consumer.unregister().eventually(client::stop).eventually(() -> {
+            breaker.close();
+            return Future.succeededFuture();
+        });
+    }
+
+    private Future<Void> publishTools() {
+        return client.listTools()
+                .onSuccess(tools -> vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update(tools)))
+                .onFailure(e -> LOG.warn("listing tools failed [target: {}]: {}", config.name(), e.getMessage()))
+                .mapEmpty();
+    }
+
+    private CatalogUpdate update(JsonNode tools) {
+        return new CatalogUpdate(config.name(), config.prefix(), config.timeout().toMillis(), tools);
+    }
+
+    private void onMessage(Message<Object> message) {
+        if (message.body() instanceof ToolCall call) {
+            onCall(call, message);
+        } else if (message.body() instanceof ToolCancel cancel) {
+            client.cancel(cancel.callId(), cancel.reason());
+        } else {
+            LOG.warn("unexpected message dropped [target: {}, type: {}]", config.name(),
+                    message.body() == null ? "null" : message.body().getClass().getSimpleName());
+        }
+    }
+
+    private void onCall(ToolCall call, Message<Object> message) {
+        long started = System.nanoTime();
+        if (inFlight >= config.maxConcurrent()) {
+            fail(message, call, started, "busy", CallFailure.BUSY, config.name()
+                    + " is busy (" + inFlight + " calls in flight); try again shortly");
+            return;
+        }
+        inFlight++;
+        breaker.<ToolReply>execute(() -> client.call(call)).onComplete(result -> {
+            inFlight--;
+            if (result.succeeded()) {
+                ToolReply reply = result.result();
+                metrics.call(config.name(), reply.isError() ? "tool_error" : "ok", System.nanoTime() - started);
+                message.reply(reply.resultJson());
+            } else {
+                onFailure(call, message, started, result.cause());
+            }
+        });
+    }
+
+    private void onFailure(ToolCall call, Message<Object> message, long started, Throwable cause) {
+        if (cause instanceof OpenCircuitException) {
+            fail(message, call, started, "unavailable", CallFailure.UNAVAILABLE, config.name()
+                    + " is unavailable after repeated failures; try again in a little while");
+        } else if (cause instanceof TimeoutException) {
+            client.cancel(call.callId(), "deadline exceeded");
+            fail(message, call, started, "timeout", CallFailure.TIMEOUT, config.name() + " did not answer within "
+                    + seconds(config.timeout().toMillis()));
+        } else {
+            fail(message, call, started, "failed", CallFailure.FAILED, config.name() + " failed: "
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        }
+    }
+
+    private void fail(Message<Object> message, ToolCall call, long started, String outcome, int code, String text) {
+        metrics.call(config.name(), outcome, System.nanoTime() - started);
+        LOG.debug("call failed [target: {}, tenant: {}, device: {}, tool: {}, outcome: {}]",
+                config.name(), call.tenant(), call.device(), call.tool(), outcome);
+        message.fail(code, text);
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+}

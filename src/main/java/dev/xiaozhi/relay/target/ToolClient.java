@@ -1,0 +1,38 @@
+package dev.xiaozhi.relay.target;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.routing.ToolCall;
+import io.vertx.core.Future;
+
+/**
+ * The client side of one target: what a {@link TargetVerticle} needs to list and call its tools. One implementation
+ * per target kind; the verticle adds the circuit breaker, the concurrency bound and the event-bus plumbing.
+ * Methods are called on the verticle's context.
+ */
+public interface ToolClient {
+
+    /** Connects, starts or initializes the target. */
+    Future<Void> start();
+
+    /** The target's current tools, a JSON array of MCP tool objects. */
+    Future<JsonNode> listTools();
+
+    /**
+     * Calls a tool. A tool that ran and failed is a successful future with {@link ToolReply#isError()} set; a failed
+     * future means the target could not run the call.
+     */
+    Future<ToolReply> call(ToolCall call);
+
+    /** The caller no longer waits for a call; a target that can tell its server does so. */
+    default void cancel(String callId, String reason) {
+    }
+
+    /** Registers a listener for changes of the tool list (called on the verticle's context). */
+    default void toolsChangedHandler(Runnable listener) {
+    }
+
+    /** Releases the target's resources. */
+    default Future<Void> stop() {
+        return Future.succeededFuture();
+    }
+}
