@@ -11,8 +11,10 @@ import io.vertx.core.Future;
  */
 public interface ToolClient {
 
-    /** Connects, starts or initializes the target. */
-    Future<Void> start();
+    /** Connects, starts or initializes the target; nothing to do by default. */
+    default Future<Void> start() {
+        return Future.succeededFuture();
+    }
 
     /** The target's current tools, a JSON array of MCP tool objects. */
     Future<JsonNode> listTools();

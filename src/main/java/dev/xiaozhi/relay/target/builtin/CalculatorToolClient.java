@@ -40,11 +40,6 @@ public final class CalculatorToolClient implements ToolClient {
             """);
 
     @Override
-    public Future<Void> start() {
-        return Future.succeededFuture();
-    }
-
-    @Override
     public Future<JsonNode> listTools() {
         return Future.succeededFuture(TOOLS);
     }

@@ -47,11 +47,6 @@ public final class DiagnosticsToolClient implements ToolClient {
     }
 
     @Override
-    public Future<Void> start() {
-        return Future.succeededFuture();
-    }
-
-    @Override
     public Future<JsonNode> listTools() {
         return Future.succeededFuture(TOOLS);
     }
