@@ -18,7 +18,7 @@ import sun.misc.Signal;
  */
 @Command(name = "xiaozhi-relay", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
         description = "Multi-tenant MCP relay for Xiaozhi voice assistants and any MCP client.",
-        subcommands = {CheckConfigCommand.class, ProbeCommand.class, StdioCalculatorCommand.class})
+        subcommands = {CheckConfigCommand.class, ProbeCommand.class, StdioBuiltinCommand.class})
 public final class RelayCommand implements Callable<Integer> {
 
     /** Status returned by the run command: the node runs on and exits on a signal. */

@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,6 +190,13 @@ final class ConfigNode {
             values.add(new ConfigNode(child.node.get(i), child.path + "[" + i + "]", references).scalar().value());
         }
         return List.copyOf(values);
+    }
+
+    /** A mapping of names to string values below {@code key}, in file order. */
+    Map<String, String> stringMap(String key) {
+        Map<String, String> values = new LinkedHashMap<>();
+        entries(key).forEach((name, value) -> values.put(name, value.scalar().value()));
+        return Collections.unmodifiableMap(values);
     }
 
     ConfigException error(String expectation) {

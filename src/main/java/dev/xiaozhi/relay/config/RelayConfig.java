@@ -22,7 +22,7 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
     static RelayConfig from(ConfigNode root, Path baseDir) {
         root.object("node", "server", "admin", "targets", "tenants");
         Map<String, TargetConfig> targets = new LinkedHashMap<>();
-        root.entries("targets").forEach((name, target) -> targets.put(name, TargetConfig.from(name, target)));
+        root.entries("targets").forEach((name, target) -> targets.put(name, TargetConfig.from(name, target, baseDir)));
         Map<String, TenantConfig> tenants = new LinkedHashMap<>();
         root.entries("tenants").forEach((id, tenant) -> tenants.put(id, TenantConfig.from(id, tenant)));
         requireDistinctTokens(tenants);

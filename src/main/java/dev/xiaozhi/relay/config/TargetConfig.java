@@ -1,11 +1,12 @@
 package dev.xiaozhi.relay.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -30,20 +31,22 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
     /** Default bound on calls in flight. */
     public static final int DEFAULT_MAX_CONCURRENT = 256;
 
-    private static final Map<String, Function<ConfigNode, TargetSpec>> TYPES = Map.of(
-            "builtin", BuiltinTargetSpec::from);
+    private static final Map<String, BiFunction<ConfigNode, Path, TargetSpec>> TYPES = Map.of(
+            "builtin", (node, baseDir) -> BuiltinTargetSpec.from(node),
+            "stdio", StdioTargetSpec::from);
     private static final List<String> COMMON_KEYS = List.of("type", "prefix", "timeout", "maxConcurrent", "enabled",
             "breaker");
-    private static final Map<String, List<String>> TYPE_KEYS = Map.of("builtin", List.of("builtin"));
+    private static final Map<String, List<String>> TYPE_KEYS = Map.of("builtin", List.of("builtin"),
+            "stdio", List.of("command", "args", "env", "cwd"));
     private static final Map<String, PrefixMode> PREFIXES = prefixes();
 
-    static TargetConfig from(String name, ConfigNode node) {
+    static TargetConfig from(String name, ConfigNode node, Path baseDir) {
         if (!NAME.matcher(name).matches()) {
             throw node.error("target names are 1 to 32 letters, digits, '_' or '-', starting with a letter or digit");
         }
         Map<String, String> types = new LinkedHashMap<>();
         TYPES.keySet().stream().sorted().forEach(type -> types.put(type, type));
-        String type = node.object(allKeys()).oneOf("type", types, null);
+        String type = node.oneOf("type", types, null);
         node.object(keysOf(type));
         return new TargetConfig(name,
                 node.oneOf("prefix", PREFIXES, PrefixMode.ALWAYS),
@@ -51,12 +54,7 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
                 node.integer("maxConcurrent", 1, 100_000, DEFAULT_MAX_CONCURRENT),
                 node.bool("enabled", true),
                 BreakerConfig.from(node.child("breaker")),
-                TYPES.get(type).apply(node));
-    }
-
-    private static String[] allKeys() {
-        return Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
-                .distinct().toArray(String[]::new);
+                TYPES.get(type).apply(node, baseDir));
     }
 
     private static String[] keysOf(String type) {

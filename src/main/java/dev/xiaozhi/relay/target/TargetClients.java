@@ -1,9 +1,11 @@
 package dev.xiaozhi.relay.target;
 
 import dev.xiaozhi.relay.config.BuiltinTargetSpec;
+import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.target.builtin.CalculatorToolClient;
 import dev.xiaozhi.relay.target.builtin.DiagnosticsToolClient;
+import dev.xiaozhi.relay.target.stdio.StdioToolClient;
 import io.vertx.core.Vertx;
 
 /** Creates the {@link ToolClient} a target's configuration asks for. */
@@ -20,6 +22,9 @@ public final class TargetClients {
                 case DiagnosticsToolClient.BUILTIN_NAME -> new DiagnosticsToolClient(vertx);
                 default -> throw new IllegalArgumentException("unknown builtin target: " + builtin.builtin());
             };
+        }
+        if (config.spec() instanceof StdioTargetSpec stdio) {
+            return new StdioToolClient(vertx, config, stdio);
         }
         throw new IllegalArgumentException("unsupported target spec: " + config.spec());
     }

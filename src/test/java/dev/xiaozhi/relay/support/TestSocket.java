@@ -72,10 +72,19 @@ public final class TestSocket {
         return Json.parse(nextText());
     }
 
-    /** Sends a request and returns the next message, parsed. */
+    /** Sends a request and returns the next message that is not a notification, parsed. */
     public JsonNode exchange(String request) throws Exception {
         send(request);
-        return nextJson();
+        return nextResponse();
+    }
+
+    /** The next received message that is not a notification (such as {@code tools/list_changed}), parsed. */
+    public JsonNode nextResponse() throws Exception {
+        JsonNode message = nextJson();
+        while (message.has("method") && !message.has("id")) {
+            message = nextJson();
+        }
+        return message;
     }
 
     /** Performs initialize (with the given id and version) and notifications/initialized. */

@@ -29,24 +29,27 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code stdio-calculator}: the built-in calculator as a stand-alone MCP server on stdin/stdout (one JSON-RPC
- * message per line), through the same session and target code the relay uses. Logs go to stderr.
+ * {@code stdio-calculator} (or {@code stdio-builtin --builtin NAME}): a built-in target as a stand-alone MCP server
+ * on stdin/stdout (one JSON-RPC message per line), through the same session and target code the relay uses. Logs go
+ * to stderr.
  */
-@Command(name = "stdio-calculator", mixinStandardHelpOptions = true,
-        description = "Serves the calculator tool as an MCP server over stdio (for mcp_config.json and tests).")
-final class StdioCalculatorCommand implements Callable<Integer> {
+@Command(name = "stdio-calculator", aliases = "stdio-builtin", mixinStandardHelpOptions = true,
+        description = "Serves a built-in target's tools as an MCP server over stdio (for mcp_config.json and tests).")
+final class StdioBuiltinCommand implements Callable<Integer> {
 
-    private static final String CONFIG = """
-            targets:
-              calculator: {type: builtin, builtin: calculator, prefix: never}
-            """;
     private static final int MAX_RESULT_BYTES = 1024 * 1024;
+
+    @Option(names = "--builtin", paramLabel = "NAME", defaultValue = "calculator",
+            description = "Which built-in target: calculator (default) or diagnostics.")
+    String builtin;
 
     @Override
     public Integer call() throws Exception {
-        TargetConfig target = ConfigLoader.parse(CONFIG, Path.of("."), Map.of()).targets().get("calculator");
+        String yaml = "targets: {local: {type: builtin, builtin: " + builtin + ", prefix: never}}";
+        TargetConfig target = ConfigLoader.parse(yaml, Path.of("."), Map.of()).targets().get("local");
         Vertx vertx = Vertx.vertx();
         RecordCodec.registerAll(vertx.eventBus());
         NodeCatalog catalog = new NodeCatalog(0);
