@@ -35,6 +35,10 @@ final class ConfigNode {
         return path;
     }
 
+    boolean isPresent() {
+        return node != null && !node.isNull();
+    }
+
     boolean has(String key) {
         JsonNode value = node == null ? null : node.get(key);
         return value != null && !value.isNull();

@@ -1,10 +1,12 @@
 package dev.xiaozhi.relay.target;
 
 import dev.xiaozhi.relay.config.BuiltinTargetSpec;
+import dev.xiaozhi.relay.config.HttpTargetSpec;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.target.builtin.CalculatorToolClient;
 import dev.xiaozhi.relay.target.builtin.DiagnosticsToolClient;
+import dev.xiaozhi.relay.target.http.HttpToolClient;
 import dev.xiaozhi.relay.target.stdio.StdioToolClient;
 import io.vertx.core.Vertx;
 
@@ -22,6 +24,9 @@ public final class TargetClients {
                 case DiagnosticsToolClient.BUILTIN_NAME -> new DiagnosticsToolClient(vertx);
                 default -> throw new IllegalArgumentException("unknown builtin target: " + builtin.builtin());
             };
+        }
+        if (config.spec() instanceof HttpTargetSpec http) {
+            return new HttpToolClient(vertx, config, http);
         }
         if (config.spec() instanceof StdioTargetSpec stdio) {
             return new StdioToolClient(vertx, config, stdio);

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ public final class McpClientConnection {
 
     private final Vertx vertx;
     private final String target;
-    private final Consumer<String> wire;
+    private final McpWire wire;
     private final Map<Long, Promise<JsonNode>> pending = new HashMap<>();
     private BiConsumer<String, JsonNode> notificationHandler = (method, params) -> { };
     private long nextId = 1;
@@ -41,9 +40,9 @@ public final class McpClientConnection {
 
     /**
      * @param target name of the target, for logs
-     * @param wire   sends one serialized message to the server
+     * @param wire   carries messages to the server
      */
-    public McpClientConnection(Vertx vertx, String target, Consumer<String> wire) {
+    public McpClientConnection(Vertx vertx, String target, McpWire wire) {
         this.vertx = vertx;
         this.target = target;
         this.wire = wire;
@@ -117,13 +116,21 @@ public final class McpClientConnection {
             });
             response.future().onComplete(done -> vertx.cancelTimer(timer));
         }
-        wire.accept(JsonRpc.request(Long.toString(id), method, params == null ? null : params.toString()));
+        wire.send(id, JsonRpc.request(Long.toString(id), method, params == null ? null : params.toString()));
         return response.future();
     }
 
     /** Sends a notification. */
     public void notify(String method, JsonNode params) {
-        wire.accept(JsonRpc.notification(method, params == null ? null : params.toString()));
+        wire.send(McpWire.NO_REQUEST, JsonRpc.notification(method, params == null ? null : params.toString()));
+    }
+
+    /** Fails one waiting request, e.g. when its HTTP exchange failed. */
+    public void fail(long requestId, Throwable cause) {
+        Promise<JsonNode> waiting = pending.remove(requestId);
+        if (waiting != null) {
+            waiting.tryFail(cause);
+        }
     }
 
     /** Fails every waiting request at once, e.g. when the transport died. */
@@ -177,7 +184,7 @@ public final class McpClientConnection {
     }
 
     private void answerServerRequest(String rawId, String method) {
-        wire.accept("ping".equals(method) ? JsonRpc.response(rawId, "{}")
+        wire.send(McpWire.NO_REQUEST, "ping".equals(method) ? JsonRpc.response(rawId, "{}")
                 : JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method));
     }
 

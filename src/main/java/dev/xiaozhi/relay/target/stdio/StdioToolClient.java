@@ -6,6 +6,7 @@ import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.node.RelayNode;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.routing.ToolCall;
+import dev.xiaozhi.relay.target.RetryBackoff;
 import dev.xiaozhi.relay.target.ToolClient;
 import dev.xiaozhi.relay.target.ToolReply;
 import dev.xiaozhi.relay.target.mcp.McpClientConnection;
@@ -32,7 +33,7 @@ public final class StdioToolClient implements ToolClient {
     private final Vertx vertx;
     private final TargetConfig config;
     private final StdioTargetSpec spec;
-    private final RestartBackoff backoff = new RestartBackoff();
+    private final RetryBackoff backoff = new RetryBackoff();
     private final Map<String, Long> requestIds = new HashMap<>();
     private Context context;
     private ChildProcess child;
@@ -104,7 +105,7 @@ public final class StdioToolClient implements ToolClient {
 
     private void launch() {
         restartTimer = -1;
-        McpClientConnection next = new McpClientConnection(vertx, config.name(), json -> child.send(json));
+        McpClientConnection next = new McpClientConnection(vertx, config.name(), (id, json) -> child.send(json));
         next.notificationHandler(this::onNotification);
         long timeoutMs = config.timeout().toMillis();
         ChildProcess.start(context, config.name(), spec, next::onMessage, this::onExit)

@@ -1,12 +1,12 @@
-package dev.xiaozhi.relay.target.stdio;
+package dev.xiaozhi.relay.target;
 
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Delays between restarts of a crashed server: 1 s doubling to 60 s, with jitter, back to 1 s after a run that
+ * Delays between attempts to bring a target back: 1 s doubling to 60 s, with jitter, back to 1 s after a run that
  * stayed up for 60 s. A server that dies on start therefore never spins.
  */
-final class RestartBackoff {
+public final class RetryBackoff {
 
     static final long INITIAL_MS = 1_000;
     static final long MAX_MS = 60_000;
@@ -15,7 +15,7 @@ final class RestartBackoff {
     private int attempt;
 
     /** The delay before the next start, given how long the last run stayed up. */
-    long nextDelayMs(long upForMs) {
+    public long nextDelayMs(long upForMs) {
         if (upForMs >= HEALTHY_MS) {
             attempt = 0;
         }

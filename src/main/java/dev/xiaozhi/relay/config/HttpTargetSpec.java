@@ -1,0 +1,75 @@
+package dev.xiaozhi.relay.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An MCP server reached over Streamable HTTP.
+ *
+ * @param url              the MCP endpoint
+ * @param headers          extra request headers (values are secrets: never logged)
+ * @param sigv4            AWS SigV4 signing, e.g. for AgentCore Gateway
+ * @param connectTimeout   TCP connect timeout
+ * @param maxResponseBytes largest response body accepted
+ */
+public record HttpTargetSpec(URI url, Map<String, String> headers, Optional<SigV4Config> sigv4,
+        Duration connectTimeout, int maxResponseBytes) implements TargetSpec {
+
+    /** Default connect timeout. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Default response bound: 4 MiB. */
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+    private static final Pattern AGENTCORE_HOST =
+            Pattern.compile("\\.bedrock-agentcore\\.([a-z0-9-]+)\\.amazonaws\\.com$");
+
+    @Override
+    public String toString() {
+        return "HttpTargetSpec[url=" + url.getScheme() + "://" + url.getAuthority() + url.getPath() + ", headers="
+                + headers.keySet() + "]";
+    }
+
+    static HttpTargetSpec from(ConfigNode node, Path baseDir) {
+        URI url;
+        try {
+            url = URI.create(node.requiredString("url"));
+        } catch (IllegalArgumentException e) {
+            throw node.child("url").error("expected an http:// or https:// URL");
+        }
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+            throw node.child("url").error("expected an http:// or https:// URL");
+        }
+        return new HttpTargetSpec(url, node.stringMap("headers"), sigv4(node.child("auth"), url),
+                node.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT),
+                node.size("maxResponseBytes", 1024, 256 * 1024 * 1024, DEFAULT_MAX_RESPONSE_BYTES));
+    }
+
+    private static Optional<SigV4Config> sigv4(ConfigNode auth, URI url) {
+        if (!auth.isPresent()) {
+            return Optional.empty();
+        }
+        auth.object("type", "service", "region");
+        Map<String, String> types = new LinkedHashMap<>();
+        types.put("sigv4", "sigv4");
+        auth.oneOf("type", types, null);
+        Matcher agentCore = AGENTCORE_HOST.matcher(url.getHost());
+        boolean inferable = agentCore.find();
+        String region = auth.string("region", inferable ? agentCore.group(1) : null);
+        if (region == null) {
+            throw auth.child("region").error("required (not inferable from the URL's host)");
+        }
+        return Optional.of(new SigV4Config(auth.string("service", SigV4Config.AGENTCORE_SERVICE), region));
+    }
+
+    /** Keys of an http target besides the common ones. */
+    static List<String> keys() {
+        return List.of("url", "headers", "auth", "connectTimeout", "maxResponseBytes");
+    }
+}

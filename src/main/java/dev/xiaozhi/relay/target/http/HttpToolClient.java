@@ -1,0 +1,290 @@
+package dev.xiaozhi.relay.target.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.config.HttpTargetSpec;
+import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.node.RelayNode;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.routing.ToolCall;
+import dev.xiaozhi.relay.target.RetryBackoff;
+import dev.xiaozhi.relay.target.ToolClient;
+import dev.xiaozhi.relay.target.ToolReply;
+import dev.xiaozhi.relay.target.mcp.McpClientConnection;
+import dev.xiaozhi.relay.target.mcp.McpWire;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@code http} target: an MCP server over Streamable HTTP. Every message is a POST; answers come back as JSON or
+ * as an event stream (progress first, the result last), bounded in size. The session id is kept, the protocol
+ * version sent, an expired session (404) is initialized again and the request resent once. Requests are signed with
+ * SigV4 when configured (AgentCore Gateway). While the server is unreachable the last good tool list stays.
+ */
+public final class HttpToolClient implements ToolClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpToolClient.class);
+    private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final String VERSION_HEADER = "MCP-Protocol-Version";
+    private static final String ACCEPT = "application/json, text/event-stream";
+    private static final int EXCERPT_CHARS = 200;
+
+    private final Vertx vertx;
+    private final TargetConfig config;
+    private final HttpTargetSpec spec;
+    private final Optional<SigV4Signer> signer;
+    private final RetryBackoff backoff = new RetryBackoff();
+    private final Map<String, Long> requestIds = new HashMap<>();
+    private HttpClientAgent client;
+    private McpClientConnection connection;
+    private JsonNode tools = Json.MAPPER.createArrayNode();
+    private Runnable toolsChanged = () -> { };
+    private String sessionId;
+    private boolean ready;
+    private boolean stopping;
+    private long retryTimer = -1;
+
+    /** Creates the client of an http target. */
+    public HttpToolClient(Vertx vertx, TargetConfig config, HttpTargetSpec spec) {
+        this.vertx = vertx;
+        this.config = config;
+        this.spec = spec;
+        this.signer = spec.sigv4().map(SigV4Signer::withDefaultCredentials);
+    }
+
+    @Override
+    public Future<Void> start() {
+        boolean tls = "https".equals(spec.url().getScheme());
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setSsl(tls).setTrustAll(false).setVerifyHost(true)
+                .setTcpNoDelay(true).setKeepAlive(true)
+                .setConnectTimeout((int) spec.connectTimeout().toMillis()));
+        connect();
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<JsonNode> listTools() {
+        return Future.succeededFuture(tools);
+    }
+
+    @Override
+    public Future<ToolReply> call(ToolCall call) {
+        if (!ready) {
+            return Future.failedFuture(config.name() + " is not reachable yet; try again shortly");
+        }
+        McpClientConnection.PendingCall pending = connection.callTool(call.tool(), call.arguments());
+        requestIds.put(call.callId(), pending.requestId());
+        return pending.reply().onComplete(done -> requestIds.remove(call.callId()));
+    }
+
+    @Override
+    public void cancel(String callId, String reason) {
+        Long requestId = requestIds.remove(callId);
+        if (requestId != null && connection != null) {
+            connection.cancel(requestId, reason);
+        }
+    }
+
+    @Override
+    public void toolsChangedHandler(Runnable listener) {
+        this.toolsChanged = listener;
+    }
+
+    @Override
+    public Future<Void> stop() {
+        stopping = true;
+        ready = false;
+        vertx.cancelTimer(retryTimer);
+        if (connection != null) {
+            connection.failAll(config.name() + " is stopping");
+        }
+        return client == null ? Future.succeededFuture() : client.close();
+    }
+
+    private void connect() {
+        retryTimer = -1;
+        sessionId = null;
+        McpClientConnection next = new McpClientConnection(vertx, config.name(), wire());
+        next.notificationHandler(this::onNotification);
+        connection = next;
+        long timeoutMs = config.timeout().toMillis();
+        next.initialize(RelayNode.version(), timeoutMs)
+                .compose(v -> next.listTools(timeoutMs))
+                .onSuccess(listed -> {
+                    tools = listed;
+                    ready = true;
+                    LOG.info("server ready [target: {}, protocol: {}, tools: {}]", config.name(), next.version(),
+                            listed.size());
+                    toolsChanged.run();
+                })
+                .onFailure(e -> {
+                    LOG.warn("server not reachable [target: {}]: {}", config.name(), e.getMessage());
+                    scheduleReconnect();
+                });
+    }
+
+    private void scheduleReconnect() {
+        if (stopping || retryTimer >= 0) {
+            return;
+        }
+        ready = false;
+        retryTimer = vertx.setTimer(backoff.nextDelayMs(0), id -> connect());
+    }
+
+    private McpWire wire() {
+        return (requestId, json) -> post(requestId, json, true);
+    }
+
+    private void post(long requestId, String json, boolean mayReinitialize) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new HashMap<>(spec.headers());
+        headers.put(HttpHeaders.CONTENT_TYPE.toString(), "application/json");
+        headers.put(HttpHeaders.ACCEPT.toString(), ACCEPT);
+        if (sessionId != null) {
+            headers.put(SESSION_HEADER, sessionId);
+        }
+        if (connection != null && connection.version() != null) {
+            headers.put(VERSION_HEADER, connection.version());
+        }
+        signedHeaders(headers, body)
+                .compose(signed -> {
+                    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                            .setAbsoluteURI(spec.url().toString()).setHeaders(signed)
+                            .setIdleTimeout(config.timeout().toMillis());
+                    return client.request(options).compose(request -> request.send(Buffer.buffer(body)));
+                })
+                .onSuccess(response -> onResponse(requestId, json, response, mayReinitialize))
+                .onFailure(e -> failRequest(requestId, e));
+    }
+
+    private Future<MultiMap> signedHeaders(Map<String, String> headers, byte[] body) {
+        if (signer.isEmpty()) {
+            MultiMap plain = MultiMap.caseInsensitiveMultiMap();
+            headers.forEach(plain::add);
+            return Future.succeededFuture(plain);
+        }
+        return vertx.executeBlocking(() -> {
+            MultiMap signed = MultiMap.caseInsensitiveMultiMap();
+            signer.get().sign("POST", spec.url(), headers, body).forEach((name, values) -> {
+                if (!"host".equalsIgnoreCase(name)) {
+                    signed.add(name, values);
+                }
+            });
+            return signed;
+        });
+    }
+
+    private void onResponse(long requestId, String json, HttpClientResponse response, boolean mayReinitialize) {
+        String session = response.getHeader(SESSION_HEADER);
+        if (session != null) {
+            sessionId = session;
+        }
+        int status = response.statusCode();
+        if (status == 404 && sessionId != null && mayReinitialize && requestId != McpWire.NO_REQUEST) {
+            response.end();
+            LOG.info("session expired, initializing again [target: {}]", config.name());
+            reinitialize().onSuccess(v -> post(requestId, json, false)).onFailure(e -> failRequest(requestId, e));
+            return;
+        }
+        if (status >= 300) {
+            response.body().onComplete(body -> failRequest(requestId, new IllegalStateException("HTTP " + status
+                    + (body.succeeded() ? ": " + excerpt(body.result()) : ""))));
+            return;
+        }
+        String type = String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE));
+        BoundedBody bounded = new BoundedBody(spec.maxResponseBytes());
+        if (type.startsWith("text/event-stream")) {
+            SseParser parser = new SseParser((event, data) -> connection.onMessage(data));
+            response.handler(chunk -> {
+                if (bounded.add(chunk)) {
+                    parser.feed(chunk);
+                } else {
+                    response.request().reset();
+                    failRequest(requestId, bounded.tooLarge());
+                }
+            });
+            response.exceptionHandler(e -> failRequest(requestId, e));
+        } else if (status != 202) {
+            Buffer whole = Buffer.buffer();
+            response.handler(chunk -> {
+                if (bounded.add(chunk)) {
+                    whole.appendBuffer(chunk);
+                } else {
+                    response.request().reset();
+                    failRequest(requestId, bounded.tooLarge());
+                }
+            });
+            response.endHandler(v -> {
+                if (!bounded.exceeded() && whole.length() > 0) {
+                    connection.onMessage(whole.toString(StandardCharsets.UTF_8));
+                }
+            });
+        }
+    }
+
+    private Future<Void> reinitialize() {
+        sessionId = null;
+        McpClientConnection current = connection;
+        return current.initialize(RelayNode.version(), config.timeout().toMillis());
+    }
+
+    private void failRequest(long requestId, Throwable cause) {
+        if (requestId != McpWire.NO_REQUEST && connection != null) {
+            connection.fail(requestId, cause);
+        } else {
+            LOG.debug("message to server failed [target: {}]: {}", config.name(), cause.getMessage());
+        }
+    }
+
+    private void onNotification(String method, JsonNode params) {
+        if ("notifications/tools/list_changed".equals(method) && ready) {
+            connection.listTools(config.timeout().toMillis()).onSuccess(listed -> {
+                tools = listed;
+                toolsChanged.run();
+            });
+        }
+    }
+
+    private static String excerpt(Buffer body) {
+        String text = body.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+        return text.length() <= EXCERPT_CHARS ? text : text.substring(0, EXCERPT_CHARS) + "…";
+    }
+
+    /** Counts a response's bytes against the bound. */
+    private static final class BoundedBody {
+
+        private final int limit;
+        private long received;
+
+        BoundedBody(int limit) {
+            this.limit = limit;
+        }
+
+        boolean add(Buffer chunk) {
+            received += chunk.length();
+            return received <= limit;
+        }
+
+        boolean exceeded() {
+            return received > limit;
+        }
+
+        IllegalStateException tooLarge() {
+            return new IllegalStateException("response larger than " + limit + " bytes");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.xiaozhi.relay.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.NodePeers;
+import dev.xiaozhi.relay.support.TestRelay;
+import dev.xiaozhi.relay.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Verifies the relay against the official {@code @modelcontextprotocol/server-everything}, as a stdio target and as
+ * a Streamable HTTP target at once.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(120_000)
+class EverythingServerIT {
+
+    /** Verifies that both transports list the server's tools under their prefixes and answer calls. */
+    @Test
+    void servesServerEverythingOverStdioAndStreamableHttp(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        Path script = NodePeers.serverEverything();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ProcessBuilder builder = new ProcessBuilder("node", script.toString(), "streamableHttp");
+        builder.environment().put("PORT", Integer.toString(port));
+        Process http = builder.start();
+        try {
+            awaitLine(http, "listening on port");
+            String yaml = """
+                    node: {stateDir: %s}
+                    server: {host: 127.0.0.1, port: 0, instances: 1}
+                    admin: {port: 0}
+                    targets:
+                      local: {type: stdio, command: node, args: ["%s", stdio]}
+                      remote: {type: http, url: "http://127.0.0.1:%d/mcp"}
+                    tenants:
+                      acme: {devices: {kitchen: {tokenHash: "%s"}}}
+                    """.formatted(stateDir, script, port, TokenHash.ofPlain(TestRelay.TOKEN));
+            try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
+                TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
+                device.initialize("2025-06-18");
+                Await.until(vertx, () -> names(device).containsAll(List.of("local___get-sum", "remote___get-sum")));
+
+                JsonNode local = device.exchange(call(1, "local___get-sum", "{\"a\":2,\"b\":3}"));
+                JsonNode remote = device.exchange(call(2, "remote___echo", "{\"message\":\"hello relay\"}"));
+                JsonNode unknownArgs = device.exchange(call(3, "remote___get-sum", "{\"a\":\"x\"}"));
+
+                assertThat(local.at("/result/content/0/text").asText()).contains("5");
+                assertThat(remote.at("/result/content/0/text").asText()).contains("hello relay");
+                assertThat(unknownArgs.has("result") || unknownArgs.has("error")).isTrue();
+                assertThat(device.exchange(call(4, "remote___echo", "{\"message\":\"still\"}"))
+                        .at("/result/content/0/text").asText()).contains("still");
+            }
+        } finally {
+            http.destroy();
+            http.waitFor();
+        }
+    }
+
+    private static void awaitLine(Process process, String marker) throws Exception {
+        BufferedReader stderr = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8));
+        for (String line = stderr.readLine(); line != null; line = stderr.readLine()) {
+            if (line.contains(marker)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("server-everything exited before listening");
+    }
+
+    private static List<String> names(TestSocket device) {
+        List<String> names = new ArrayList<>();
+        try {
+            device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}").at("/result/tools")
+                    .forEach(tool -> names.add(tool.get("name").asText()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return names;
+    }
+
+    private static String call(int id, String tool, String arguments) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + arguments + "}}";
+    }
+}
