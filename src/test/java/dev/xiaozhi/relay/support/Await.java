@@ -2,7 +2,6 @@ package dev.xiaozhi.relay.support;
 
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /** Waits for a condition that something else makes true, polling on Vert.x timers. */
 public final class Await {
@@ -13,10 +12,18 @@ public final class Await {
     private Await() {
     }
 
+    /** A condition that may throw while it is checked. */
+    @FunctionalInterface
+    public interface Condition {
+
+        /** Whether the condition holds now. */
+        boolean holds() throws Exception;
+    }
+
     /** Returns once {@code condition} holds; fails after 15 s. */
-    public static void until(Vertx vertx, BooleanSupplier condition) throws Exception {
+    public static void until(Vertx vertx, Condition condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIMIT_MS);
-        while (!condition.getAsBoolean()) {
+        while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within " + LIMIT_MS + " ms");
             }
