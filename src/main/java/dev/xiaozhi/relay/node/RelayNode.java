@@ -97,7 +97,7 @@ public final class RelayNode {
                 }, new DeploymentOptions().setInstances(instances)))
                 .compose(id -> {
                     frontDeployment = id;
-                    admin = new AdminVerticle(config.admin(), readiness, registry);
+                    admin = new AdminVerticle(config.admin(), readiness, registry, metrics);
                     return vertx.deployVerticle(admin);
                 })
                 .onSuccess(id -> {

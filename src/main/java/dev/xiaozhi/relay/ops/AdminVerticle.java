@@ -5,31 +5,39 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin port: health and Prometheus metrics. Bound to loopback unless configured otherwise.
+ * The admin port: health, per-target detail and Prometheus metrics. Bound to loopback unless configured otherwise.
  */
 public final class AdminVerticle extends VerticleBase {
 
     /** Metrics path. */
     public static final String METRICS_PATH = "/metrics";
+    /** Per-target health detail; never part of readiness. */
+    public static final String TARGETS_PATH = "/health/targets";
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
 
     private final AdminConfig config;
     private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
+    private final RelayMetrics metrics;
     private HttpServer server;
 
     /** Creates the verticle; every collaborator is required. */
-    public AdminVerticle(AdminConfig config, Readiness readiness, PrometheusMeterRegistry registry) {
+    public AdminVerticle(AdminConfig config, Readiness readiness, PrometheusMeterRegistry registry,
+            RelayMetrics metrics) {
         this.config = Objects.requireNonNull(config);
         this.readiness = Objects.requireNonNull(readiness);
         this.registry = Objects.requireNonNull(registry);
+        this.metrics = Objects.requireNonNull(metrics);
     }
 
     @Override
@@ -39,6 +47,12 @@ public final class AdminVerticle extends VerticleBase {
         router.get(METRICS_PATH).handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(registry.scrape()));
+        router.get(TARGETS_PATH).handler(ctx -> {
+            JsonArray targets = new JsonArray();
+            new TreeMap<>(metrics.targets()).forEach((name, state) -> targets.add(new JsonObject().put("target", name)
+                    .put("circuit", state.circuit().get()).put("tools", state.tools().getAsInt())));
+            ctx.json(new JsonObject().put("targets", targets));
+        });
         return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
                 .onSuccess(s -> {
                     server = s;

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The relay's own meters. Labels are bounded: targets and outcomes, never devices.
@@ -20,6 +22,16 @@ public final class RelayMetrics {
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<String, TargetState> targets = new ConcurrentHashMap<>();
+
+    /**
+     * How a target is doing, read when asked.
+     *
+     * @param circuit its breaker's state: closed, half_open or open
+     * @param tools   tools it has in the catalog
+     */
+    public record TargetState(Supplier<String> circuit, IntSupplier tools) {
+    }
 
     /** Registers the meters in {@code registry}. */
     public RelayMetrics(MeterRegistry registry) {
@@ -52,6 +64,20 @@ public final class RelayMetrics {
     public void handshake(String outcome) {
         handshakes.computeIfAbsent(outcome, o -> Counter.builder("relay.handshakes")
                 .description("Device handshakes by outcome").tag("outcome", o).register(registry)).increment();
+    }
+
+    /** Exports a target's circuit state and tool count as gauges and for the admin port. */
+    public void registerTarget(String target, TargetState state) {
+        targets.put(target, state);
+        Gauge.builder("relay.target.circuit.open", state, s -> "open".equals(s.circuit().get()) ? 1 : 0)
+                .description("1 while the target's circuit breaker is open").tag("target", target).register(registry);
+        Gauge.builder("relay.target.tools", state, s -> s.tools().getAsInt())
+                .description("Tools the target has in the catalog").tag("target", target).register(registry);
+    }
+
+    /** Every registered target's state, by name. */
+    public Map<String, TargetState> targets() {
+        return Map.copyOf(targets);
     }
 
     /** A tool call ended; {@code outcome} is one of ok, tool_error, busy, unavailable, timeout, failed. */

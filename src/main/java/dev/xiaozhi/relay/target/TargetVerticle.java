@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class TargetVerticle extends VerticleBase {
     private CircuitBreaker breaker;
     private MessageConsumer<Object> consumer;
     private int inFlight;
+    private volatile int publishedTools;
 
     /** Creates the verticle; every collaborator is required. */
     public TargetVerticle(TargetConfig config, ToolClient client, RelayMetrics metrics) {
@@ -53,6 +55,8 @@ public final class TargetVerticle extends VerticleBase {
                 .openHandler(v -> LOG.warn("circuit opened [target: {}]", config.name()))
                 .halfOpenHandler(v -> LOG.info("circuit half-open [target: {}]", config.name()))
                 .closeHandler(v -> LOG.info("circuit closed [target: {}]", config.name()));
+        metrics.registerTarget(config.name(), new RelayMetrics.TargetState(
+                () -> breaker.state().name().toLowerCase(Locale.ROOT), () -> publishedTools));
         client.toolsChangedHandler(this::publishTools);
         consumer = vertx.eventBus().consumer(EventBusAddresses.target(config.name()), this::onMessage);
         return Future.all(client.start(), consumer.completion())
@@ -71,7 +75,10 @@ public final class TargetVerticle extends VerticleBase {
 
     private Future<Void> publishTools() {
         return client.listTools()
-                .onSuccess(tools -> vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update(tools)))
+                .onSuccess(tools -> {
+                    publishedTools = tools.size();
+                    vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update(tools));
+                })
                 .onFailure(e -> LOG.warn("listing tools failed [target: {}]: {}", config.name(), e.getMessage()))
                 .mapEmpty();
     }

@@ -41,6 +41,8 @@ public final class HttpToolClient implements ToolClient {
     private static final String VERSION_HEADER = "MCP-Protocol-Version";
     private static final String ACCEPT = "application/json, text/event-stream";
     private static final int EXCERPT_CHARS = 200;
+    /** A stalled exchange is dropped a little after the call deadline, which reports first. */
+    private static final long IDLE_MARGIN_MS = 1_000;
 
     private final Vertx vertx;
     private final TargetConfig config;
@@ -164,7 +166,7 @@ public final class HttpToolClient implements ToolClient {
                 .compose(signed -> {
                     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                             .setAbsoluteURI(spec.url().toString()).setHeaders(signed)
-                            .setIdleTimeout(config.timeout().toMillis());
+                            .setIdleTimeout(config.timeout().toMillis() + IDLE_MARGIN_MS);
                     return client.request(options).compose(request -> request.send(Buffer.buffer(body)));
                 })
                 .onSuccess(response -> onResponse(requestId, json, response, mayReinitialize))

@@ -12,6 +12,7 @@ import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -56,9 +57,15 @@ class HttpTargetTest {
                     auth: {type: sigv4, service: bedrock-agentcore, region: us-west-2}
                     timeout: 2s
                     breaker: {maxFailures: 100}
+                  flaky:
+                    type: http
+                    url: "%s"
+                    auth: {type: sigv4, region: us-west-2}
+                    breaker: {maxFailures: 2, resetTimeout: 1m}
                 tenants:
                   acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, gateway.url(), TokenHash.ofPlain(TestRelay.TOKEN)), stateDir, Map.of()));
+                """.formatted(stateDir, gateway.url(), gateway.url(), TokenHash.ofPlain(TestRelay.TOKEN)), stateDir,
+                Map.of()));
     }
 
     @AfterAll
@@ -114,11 +121,40 @@ class HttpTargetTest {
         assertThat(gateway.initializes()).isEqualTo(initializesBefore + 1);
     }
 
+    /**
+     * Verifies that a failing target's circuit opens and fails fast, that other targets and readiness are untouched,
+     * and that the admin port shows the state.
+     */
+    @Test
+    void opensTheCircuitOfAFailingTargetOnly(Vertx vertx) throws Exception {
+        TestSocket device = connected(vertx);
+
+        device.exchange(call(1, "flaky___fail"));
+        device.exchange(call(2, "flaky___fail"));
+        JsonNode refused = device.exchange(call(3, "flaky___whoami"));
+
+        assertThat(text(refused))
+                .isEqualTo("flaky is unavailable after repeated failures; try again in a little while");
+        assertThat(text(device.exchange(call(4, "gw___whoami")))).isEqualTo("signed ok");
+        WebClient admin = WebClient.create(vertx);
+        int adminPort = relay.node().adminPort();
+        JsonObject targets = admin.get(adminPort, "127.0.0.1", "/health/targets").send()
+                .await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+        assertThat(targets.getJsonArray("targets").encode())
+                .contains("{\"target\":\"flaky\",\"circuit\":\"open\",\"tools\":5}")
+                .contains("{\"target\":\"gw\",\"circuit\":\"closed\",\"tools\":5}");
+        assertThat(admin.get(adminPort, "127.0.0.1", "/health/ready").send().await(10, TimeUnit.SECONDS)
+                .statusCode()).isEqualTo(200);
+        assertThat(admin.get(adminPort, "127.0.0.1", "/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString())
+                .contains("relay_target_circuit_open{target=\"flaky\"} 1.0")
+                .contains("relay_target_circuit_open{target=\"gw\"} 0.0");
+    }
+
     private static TestSocket connected(Vertx vertx) throws Exception {
         TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
         device.initialize("2025-06-18");
         Await.until(vertx, () -> device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}")
-                .at("/result/tools").size() == 5);
+                .at("/result/tools").size() == 10);
         return device;
     }
 
