@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -22,9 +23,21 @@ final class ConfigOptions {
             description = "Config file (default: conf/relay.yaml, else the copy bundled in the jar).")
     Path config;
 
-    /** Loads the chosen configuration with the process environment. */
+    @Option(names = "--mcp-config", paramLabel = "FILE",
+            description = "Add the servers of a Claude-Desktop / mcp_pipe.py mcp_config.json as targets (repeatable).")
+    List<Path> mcpConfigs = List.of();
+
+    /** Loads the chosen configuration with the process environment, plus any {@code --mcp-config} files. */
     RelayConfig load() {
         Map<String, String> env = System.getenv();
+        RelayConfig loaded = loadFile(env);
+        for (Path file : mcpConfigs) {
+            loaded = loaded.withMcpConfig(file, env);
+        }
+        return loaded;
+    }
+
+    private RelayConfig loadFile(Map<String, String> env) {
         if (config != null || Files.exists(DEFAULT_CONFIG)) {
             return ConfigLoader.load(config != null ? config : DEFAULT_CONFIG, env);
         }

@@ -181,10 +181,19 @@ final class ConfigNode {
         return value;
     }
 
+    /** The environment references resolve against. */
+    Map<String, String> environment() {
+        return references.environment();
+    }
+
+    /** A list of strings below {@code key} (this node itself when {@code key} is null); a single string counts. */
     List<String> stringList(String key, List<String> defaultValue) {
-        ConfigNode child = child(key);
+        ConfigNode child = key == null ? this : child(key);
         if (child.node == null || child.node.isNull()) {
             return defaultValue;
+        }
+        if (key == null && child.node.isValueNode()) {
+            return List.of(child.scalar().value());
         }
         if (!child.node.isArray()) {
             throw child.error("expected a list of strings");

@@ -34,6 +34,10 @@ final class References {
         }
     }
 
+    Map<String, String> environment() {
+        return env;
+    }
+
     Scalar resolve(String text, String path) {
         Matcher matcher = REFERENCE.matcher(text);
         StringBuilder result = new StringBuilder();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,16 +20,46 @@ import java.util.Map;
 public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admin, Map<String, TargetConfig> targets,
         Map<String, TenantConfig> tenants) {
 
+    /** The entry of {@code targets} that includes {@code mcp_config.json} files instead of naming a target. */
+    public static final String INCLUDE = "include";
+
     static RelayConfig from(ConfigNode root, Path baseDir) {
         root.object("node", "server", "admin", "targets", "tenants");
         Map<String, TargetConfig> targets = new LinkedHashMap<>();
-        root.entries("targets").forEach((name, target) -> targets.put(name, TargetConfig.from(name, target, baseDir)));
+        root.entries("targets").forEach((name, target) -> {
+            if (INCLUDE.equals(name)) {
+                target.stringList(null, List.of()).forEach(file -> addAll(targets,
+                        McpConfigImport.read(baseDir.resolve(file), root.environment()), target));
+            } else {
+                targets.put(name, TargetConfig.from(name, target, baseDir));
+            }
+        });
         Map<String, TenantConfig> tenants = new LinkedHashMap<>();
         root.entries("tenants").forEach((id, tenant) -> tenants.put(id, TenantConfig.from(id, tenant)));
         requireDistinctTokens(tenants);
         return new RelayConfig(NodeConfig.from(root.child("node")), ServerConfig.from(root.child("server"), baseDir),
                 AdminConfig.from(root.child("admin")), Collections.unmodifiableMap(targets),
                 Collections.unmodifiableMap(tenants));
+    }
+
+    /** This configuration with the targets of an {@code mcp_config.json} added. */
+    public RelayConfig withMcpConfig(Path file, Map<String, String> env) {
+        Map<String, TargetConfig> merged = new LinkedHashMap<>(targets);
+        McpConfigImport.read(file, env).forEach((name, target) -> {
+            if (merged.putIfAbsent(name, target) != null) {
+                throw new ConfigException("include " + file + ": target '" + name + "' is already defined");
+            }
+        });
+        return new RelayConfig(node, server, admin, Collections.unmodifiableMap(merged), tenants);
+    }
+
+    private static void addAll(Map<String, TargetConfig> targets, Map<String, TargetConfig> included,
+            ConfigNode where) {
+        included.forEach((name, target) -> {
+            if (targets.putIfAbsent(name, target) != null) {
+                throw where.error("target '" + name + "' is already defined");
+            }
+        });
     }
 
     /** This configuration with another device port. */

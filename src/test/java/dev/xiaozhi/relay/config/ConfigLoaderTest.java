@@ -8,7 +8,9 @@ import dev.xiaozhi.relay.auth.TokenHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,5 +142,33 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("no", "such.yaml"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("cannot read config file no/such.yaml: NoSuchFileException");
+    }
+
+    /** Verifies that an mcp_config.json is taken as it is: stdio and HTTP servers, env, disabled, odd names. */
+    @Test
+    void includesMcpConfigFilesUnchanged(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("mcp_config.json"), """
+                {"mcpServers": {
+                  "calculator": {"command": "python", "args": ["-m", "calculator"], "env": {"KEY": "v"}},
+                  "remote tools": {"transportType": "streamable-http", "url": "http://127.0.0.1:9/mcp",
+                                   "headers": {"Authorization": "Bearer ${env:REMOTE_TOKEN}"}},
+                  "off": {"type": "stdio", "command": "x", "disabled": true}
+                }}
+                """);
+        Files.writeString(dir.resolve("relay.yaml"), "targets:\n  include: mcp_config.json\n");
+
+        RelayConfig config = ConfigLoader.load(dir.resolve("relay.yaml"), Map.of("REMOTE_TOKEN", "t0ken"));
+
+        assertThat(config.targets()).containsOnlyKeys("calculator", "remote-tools", "off");
+        assertThat(config.targets().get("calculator").spec())
+                .isEqualTo(new StdioTargetSpec("python", List.of("-m", "calculator"), Map.of("KEY", "v"),
+                        Optional.empty()));
+        HttpTargetSpec remote = (HttpTargetSpec) config.targets().get("remote-tools").spec();
+        assertThat(remote.url().toString()).isEqualTo("http://127.0.0.1:9/mcp");
+        assertThat(remote.headers()).containsEntry("Authorization", "Bearer t0ken");
+        assertThat(remote.toString()).doesNotContain("t0ken");
+        assertThat(config.targets().get("off").enabled()).isFalse();
+        assertThatThrownBy(() -> config.withMcpConfig(dir.resolve("mcp_config.json"), Map.of("REMOTE_TOKEN", "t")))
+                .hasMessageContaining("target 'calculator' is already defined");
     }
 }
