@@ -19,6 +19,7 @@ public final class FrontContext {
     private final ResultTruncator truncator;
     private final String nodeId;
     private final String serverVersion;
+    private final ProgressRouter progress;
     private final AtomicLong callCounter = new AtomicLong();
 
     /** Creates the context of a node. */
@@ -29,6 +30,12 @@ public final class FrontContext {
         this.truncator = truncator;
         this.nodeId = nodeId;
         this.serverVersion = serverVersion;
+        this.progress = new ProgressRouter(nodeId);
+    }
+
+    /** Where progress of this node's calls arrives. */
+    public ProgressRouter progress() {
+        return progress;
     }
 
     /** The node's catalog. */

@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.front;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xiaozhi.relay.auth.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
@@ -12,8 +13,10 @@ import dev.xiaozhi.relay.routing.CatalogView;
 import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.ToolCall;
 import dev.xiaozhi.relay.routing.ToolCancel;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
@@ -232,14 +235,33 @@ public final class McpSession {
         if (pending.containsKey(rawId)) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: id already in use"));
         }
-        return dispatch(rawId, tool.get(), arguments);
+        JsonNode progressToken = params.path("_meta").get("progressToken");
+        boolean wantsProgress = progressToken != null
+                && (progressToken.isTextual() || progressToken.isIntegralNumber());
+        return dispatch(rawId, tool.get(), arguments, wantsProgress ? progressToken : null);
     }
 
-    private Future<String> dispatch(String rawId, CatalogTool tool, JsonNode arguments) {
-        ToolCall call = new ToolCall(front.nextCallId(), tool.target(), tool.tool(), arguments, identity.tenant(),
-                identity.device(), tool.timeoutMs());
+    private void forwardProgress(JsonNode params, JsonNode progressToken) {
+        if (params == null || !params.isObject()) {
+            return;
+        }
+        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+        forwarded.set("progressToken", progressToken);
+        send(JsonRpc.notification("notifications/progress", forwarded.toString()));
+    }
+
+    private Future<String> dispatch(String rawId, CatalogTool tool, JsonNode arguments, JsonNode progressToken) {
+        String callId = front.nextCallId();
+        ToolCall call = new ToolCall(callId, tool.target(), tool.tool(), arguments, identity.tenant(),
+                identity.device(), tool.timeoutMs(), progressToken == null ? null : front.progress().address());
         PendingCall pendingCall = new PendingCall(call, Promise.promise());
         pending.put(rawId, pendingCall);
+        if (progressToken != null) {
+            Context context = Vertx.currentContext();
+            front.progress().listen(callId,
+                    params -> context.runOnContext(v -> forwardProgress(params, progressToken)));
+            pendingCall.response.future().onComplete(done -> front.progress().forget(callId));
+        }
         DeliveryOptions options = new DeliveryOptions()
                 .setSendTimeout(tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS);
         front.eventBus().<String>request(EventBusAddresses.target(tool.target()), call, options).onComplete(reply -> {

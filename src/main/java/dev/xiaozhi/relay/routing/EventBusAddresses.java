@@ -10,8 +10,14 @@ public final class EventBusAddresses {
     public static final String REGISTRY_CHANGED = "relay.registry.changed";
 
     private static final String TARGET_PREFIX = "relay.target.";
+    private static final String NODE_PREFIX = "relay.node.";
 
     private EventBusAddresses() {
+    }
+
+    /** Address of one node, for messages to its sessions; body: {@link ProgressUpdate}. */
+    public static String node(String nodeId) {
+        return NODE_PREFIX + nodeId;
     }
 
     /** Address of a target's verticle; bodies: {@link ToolCall} (request/reply) and {@link ToolCancel}. */

@@ -26,6 +26,7 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
         register(eventBus, ToolCall.class);
         register(eventBus, ToolCancel.class);
         register(eventBus, CatalogUpdate.class);
+        register(eventBus, ProgressUpdate.class);
     }
 
     private static <R extends Record> void register(EventBus eventBus, Class<R> type) {

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param tenant    calling tenant
  * @param device    calling device
  * @param timeoutMs deadline of the call in milliseconds
+ * @param replyTo   node address for {@link ProgressUpdate}s, or null when the caller asked for no progress
  */
 public record ToolCall(String callId, String target, String tool, JsonNode arguments, String tenant, String device,
-        long timeoutMs) {
+        long timeoutMs, String replyTo) {
 }

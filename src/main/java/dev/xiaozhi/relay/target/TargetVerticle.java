@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.routing.CallFailure;
 import dev.xiaozhi.relay.routing.CatalogUpdate;
 import dev.xiaozhi.relay.routing.EventBusAddresses;
+import dev.xiaozhi.relay.routing.ProgressUpdate;
 import dev.xiaozhi.relay.routing.ToolCall;
 import dev.xiaozhi.relay.routing.ToolCancel;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -17,7 +18,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,7 @@ public final class TargetVerticle extends VerticleBase {
     private final RelayMetrics metrics;
     private CircuitBreaker breaker;
     private MessageConsumer<Object> consumer;
+    private final Map<String, String> progressReplyTo = new HashMap<>();
     private int inFlight;
     private volatile int publishedTools;
 
@@ -58,6 +62,12 @@ public final class TargetVerticle extends VerticleBase {
         metrics.registerTarget(config.name(), new RelayMetrics.TargetState(
                 () -> breaker.state().name().toLowerCase(Locale.ROOT), () -> publishedTools));
         client.toolsChangedHandler(this::publishTools);
+        client.progressHandler((callId, params) -> {
+            String replyTo = progressReplyTo.get(callId);
+            if (replyTo != null) {
+                vertx.eventBus().send(replyTo, new ProgressUpdate(callId, params));
+            }
+        });
         consumer = vertx.eventBus().consumer(EventBusAddresses.target(config.name()), this::onMessage);
         return Future.all(client.start(), consumer.completion())
                 .compose(started -> publishTools())
@@ -106,8 +116,12 @@ public final class TargetVerticle extends VerticleBase {
             return;
         }
         inFlight++;
+        if (call.replyTo() != null) {
+            progressReplyTo.put(call.callId(), call.replyTo());
+        }
         breaker.<ToolReply>execute(() -> client.call(call)).onComplete(result -> {
             inFlight--;
+            progressReplyTo.remove(call.callId());
             if (result.succeeded()) {
                 ToolReply reply = result.result();
                 metrics.call(config.name(), reply.isError() ? "tool_error" : "ok", System.nanoTime() - started);

@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.target;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.routing.ToolCall;
 import io.vertx.core.Future;
+import java.util.function.BiConsumer;
 
 /**
  * The client side of one target: what a {@link TargetVerticle} needs to list and call its tools. One implementation
@@ -27,6 +28,10 @@ public interface ToolClient {
 
     /** The caller no longer waits for a call; a target that can tell its server does so. */
     default void cancel(String callId, String reason) {
+    }
+
+    /** Registers a receiver of calls' progress: (call id, the server's progress params). */
+    default void progressHandler(BiConsumer<String, JsonNode> handler) {
     }
 
     /** Registers a listener for changes of the tool list (called on the verticle's context). */

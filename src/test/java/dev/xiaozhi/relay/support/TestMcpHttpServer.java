@@ -96,12 +96,13 @@ public final class TestMcpHttpServer implements AutoCloseable {
                         + "{\"tools\":{}},\"serverInfo\":{\"name\":\"test\",\"version\":\"1\"}}"));
             }
             case "tools/list" -> json(request, JsonRpc.response(id, TOOLS));
-            case "tools/call" -> call(request, id, message.at("/params/name").asText());
+            case "tools/call" -> call(request, id, message.at("/params/name").asText(),
+                    message.at("/params/_meta/progressToken").toString());
             default -> json(request, JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "no " + method));
         }
     }
 
-    private void call(HttpServerRequest request, String id, String tool) {
+    private void call(HttpServerRequest request, String id, String tool, String progressToken) {
         switch (tool) {
             case "fail" -> request.response().setStatusCode(500).end("boom: the backend fell over");
             case "slow" -> request.response().setStatusCode(200);
@@ -109,7 +110,7 @@ public final class TestMcpHttpServer implements AutoCloseable {
             case "stream" -> request.response().putHeader("Content-Type", "text/event-stream")
                     .setChunked(true)
                     .write("event: message\ndata: " + JsonRpc.notification("notifications/progress",
-                            "{\"progressToken\":1,\"progress\":1}") + "\n\n")
+                            "{\"progressToken\":" + progressToken + ",\"progress\":1,\"total\":2}") + "\n\n")
                     .compose(v -> request.response().end("data: " + JsonRpc.response(id,
                             ToolResults.text("streamed")) + "\n\n"));
             default -> json(request, JsonRpc.response(id, ToolResults.text("signed ok")));

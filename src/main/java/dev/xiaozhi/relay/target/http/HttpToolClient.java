@@ -1,15 +1,11 @@
 package dev.xiaozhi.relay.target.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.HttpTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.node.RelayNode;
-import dev.xiaozhi.relay.protocol.Json;
-import dev.xiaozhi.relay.routing.ToolCall;
 import dev.xiaozhi.relay.target.RetryBackoff;
-import dev.xiaozhi.relay.target.ToolClient;
-import dev.xiaozhi.relay.target.ToolReply;
 import dev.xiaozhi.relay.target.mcp.McpClientConnection;
+import dev.xiaozhi.relay.target.mcp.McpServerClient;
 import dev.xiaozhi.relay.target.mcp.McpWire;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * version sent, an expired session (404) is initialized again and the request resent once. Requests are signed with
  * SigV4 when configured (AgentCore Gateway). While the server is unreachable the last good tool list stays.
  */
-public final class HttpToolClient implements ToolClient {
+public final class HttpToolClient extends McpServerClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpToolClient.class);
     private static final String SESSION_HEADER = "Mcp-Session-Id";
@@ -44,25 +40,17 @@ public final class HttpToolClient implements ToolClient {
     /** A stalled exchange is dropped a little after the call deadline, which reports first. */
     private static final long IDLE_MARGIN_MS = 1_000;
 
-    private final Vertx vertx;
-    private final TargetConfig config;
     private final HttpTargetSpec spec;
     private final Optional<SigV4Signer> signer;
     private final RetryBackoff backoff = new RetryBackoff();
-    private final Map<String, Long> requestIds = new HashMap<>();
     private HttpClientAgent client;
-    private McpClientConnection connection;
-    private JsonNode tools = Json.MAPPER.createArrayNode();
-    private Runnable toolsChanged = () -> { };
     private String sessionId;
-    private boolean ready;
     private boolean stopping;
     private long retryTimer = -1;
 
     /** Creates the client of an http target. */
     public HttpToolClient(Vertx vertx, TargetConfig config, HttpTargetSpec spec) {
-        this.vertx = vertx;
-        this.config = config;
+        super(vertx, config);
         this.spec = spec;
         this.signer = spec.sigv4().map(SigV4Signer::withDefaultCredentials);
     }
@@ -74,77 +62,39 @@ public final class HttpToolClient implements ToolClient {
                 .setSsl(tls).setTrustAll(false).setVerifyHost(true)
                 .setTcpNoDelay(true).setKeepAlive(true)
                 .setConnectTimeout((int) spec.connectTimeout().toMillis()));
-        connect();
+        reconnect();
         return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<JsonNode> listTools() {
-        return Future.succeededFuture(tools);
-    }
-
-    @Override
-    public Future<ToolReply> call(ToolCall call) {
-        if (!ready) {
-            return Future.failedFuture(config.name() + " is not reachable yet; try again shortly");
-        }
-        McpClientConnection.PendingCall pending = connection.callTool(call.tool(), call.arguments());
-        requestIds.put(call.callId(), pending.requestId());
-        return pending.reply().onComplete(done -> requestIds.remove(call.callId()));
-    }
-
-    @Override
-    public void cancel(String callId, String reason) {
-        Long requestId = requestIds.remove(callId);
-        if (requestId != null && connection != null) {
-            connection.cancel(requestId, reason);
-        }
-    }
-
-    @Override
-    public void toolsChangedHandler(Runnable listener) {
-        this.toolsChanged = listener;
     }
 
     @Override
     public Future<Void> stop() {
         stopping = true;
-        ready = false;
         vertx.cancelTimer(retryTimer);
-        if (connection != null) {
-            connection.failAll(config.name() + " is stopping");
-        }
+        lost(config.name() + " is stopping");
         return client == null ? Future.succeededFuture() : client.close();
     }
 
-    private void connect() {
+    @Override
+    protected String notReadyMessage() {
+        return "is not reachable yet; try again shortly";
+    }
+
+    private void reconnect() {
         retryTimer = -1;
         sessionId = null;
-        McpClientConnection next = new McpClientConnection(vertx, config.name(), wire());
-        next.notificationHandler(this::onNotification);
-        connection = next;
-        long timeoutMs = config.timeout().toMillis();
-        next.initialize(RelayNode.version(), timeoutMs)
-                .compose(v -> next.listTools(timeoutMs))
-                .onSuccess(listed -> {
-                    tools = listed;
-                    ready = true;
-                    LOG.info("server ready [target: {}, protocol: {}, tools: {}]", config.name(), next.version(),
-                            listed.size());
-                    toolsChanged.run();
-                })
-                .onFailure(e -> {
-                    LOG.warn("server not reachable [target: {}]: {}", config.name(), e.getMessage());
-                    scheduleReconnect();
-                });
+        connect(wire());
+        handshake().onFailure(e -> {
+            LOG.warn("server not reachable [target: {}]: {}", config.name(), e.getMessage());
+            scheduleReconnect();
+        });
     }
 
     private void scheduleReconnect() {
         if (stopping || retryTimer >= 0) {
             return;
         }
-        ready = false;
-        retryTimer = vertx.setTimer(backoff.nextDelayMs(0), id -> connect());
+        lost(config.name() + " is not reachable");
+        retryTimer = vertx.setTimer(backoff.nextDelayMs(0), id -> reconnect());
     }
 
     private McpWire wire() {
@@ -159,6 +109,7 @@ public final class HttpToolClient implements ToolClient {
         if (sessionId != null) {
             headers.put(SESSION_HEADER, sessionId);
         }
+        McpClientConnection connection = connection();
         if (connection != null && connection.version() != null) {
             headers.put(VERSION_HEADER, connection.version());
         }
@@ -210,7 +161,7 @@ public final class HttpToolClient implements ToolClient {
         String type = String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE));
         BoundedBody bounded = new BoundedBody(spec.maxResponseBytes());
         if (type.startsWith("text/event-stream")) {
-            SseParser parser = new SseParser((event, data) -> connection.onMessage(data));
+            SseParser parser = new SseParser((event, data) -> connection().onMessage(data));
             response.handler(chunk -> {
                 if (bounded.add(chunk)) {
                     parser.feed(chunk);
@@ -232,7 +183,7 @@ public final class HttpToolClient implements ToolClient {
             });
             response.endHandler(v -> {
                 if (!bounded.exceeded() && whole.length() > 0) {
-                    connection.onMessage(whole.toString(StandardCharsets.UTF_8));
+                    connection().onMessage(whole.toString(StandardCharsets.UTF_8));
                 }
             });
         }
@@ -240,24 +191,14 @@ public final class HttpToolClient implements ToolClient {
 
     private Future<Void> reinitialize() {
         sessionId = null;
-        McpClientConnection current = connection;
-        return current.initialize(RelayNode.version(), config.timeout().toMillis());
+        return connection().initialize(RelayNode.version(), config.timeout().toMillis());
     }
 
     private void failRequest(long requestId, Throwable cause) {
-        if (requestId != McpWire.NO_REQUEST && connection != null) {
-            connection.fail(requestId, cause);
+        if (requestId != McpWire.NO_REQUEST && connection() != null) {
+            connection().fail(requestId, cause);
         } else {
             LOG.debug("message to server failed [target: {}]: {}", config.name(), cause.getMessage());
-        }
-    }
-
-    private void onNotification(String method, JsonNode params) {
-        if ("notifications/tools/list_changed".equals(method) && ready) {
-            connection.listTools(config.timeout().toMillis()).onSuccess(listed -> {
-                tools = listed;
-                toolsChanged.run();
-            });
         }
     }
 

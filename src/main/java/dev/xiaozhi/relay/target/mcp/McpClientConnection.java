@@ -83,11 +83,18 @@ public final class McpClientConnection {
     public record PendingCall(long requestId, Future<ToolReply> reply) {
     }
 
-    /** Calls a tool; the deadline is the caller's (the target's circuit breaker). */
-    public PendingCall callTool(String tool, JsonNode arguments) {
+    /**
+     * Calls a tool; the deadline is the caller's (the target's circuit breaker).
+     *
+     * @param withProgress ask for progress, under the request id as progress token
+     */
+    public PendingCall callTool(String tool, JsonNode arguments, boolean withProgress) {
         ObjectNode params = Json.MAPPER.createObjectNode().put("name", tool);
         params.set("arguments", arguments);
         long requestId = nextId;
+        if (withProgress) {
+            params.putObject("_meta").put("progressToken", requestId);
+        }
         Future<ToolReply> reply = request("tools/call", params, 0)
                 .map(result -> new ToolReply(result.toString(), result.path("isError").asBoolean(false)));
         return new PendingCall(requestId, reply);

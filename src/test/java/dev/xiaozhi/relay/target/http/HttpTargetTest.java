@@ -109,13 +109,22 @@ class HttpTargetTest {
         assertThat(text(device.exchange(call(4, "gw___whoami")))).isEqualTo("signed ok");
     }
 
-    /** Verifies that event-stream answers are read to their result and an expired session is initialized again. */
+    /**
+     * Verifies that event-stream answers are read to their result, progress reaching the device under its own token,
+     * and that an expired session is initialized again.
+     */
     @Test
     void readsEventStreamsAndRenewsExpiredSessions(Vertx vertx) throws Exception {
         TestSocket device = connected(vertx);
         int initializesBefore = gateway.initializes();
 
-        assertThat(text(device.exchange(call(1, "gw___stream")))).isEqualTo("streamed");
+        device.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"gw___stream\","
+                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"device-token-7\"}}}");
+        JsonNode progress = device.nextJson();
+        assertThat(progress.get("method").asText()).isEqualTo("notifications/progress");
+        assertThat(progress.at("/params/progressToken").asText()).isEqualTo("device-token-7");
+        assertThat(progress.at("/params/progress").asInt()).isEqualTo(1);
+        assertThat(text(device.nextResponse())).isEqualTo("streamed");
         gateway.expireSessions();
         assertThat(text(device.exchange(call(2, "gw___whoami")))).isEqualTo("signed ok");
         assertThat(gateway.initializes()).isEqualTo(initializesBefore + 1);
