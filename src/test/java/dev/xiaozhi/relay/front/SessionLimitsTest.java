@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.front;
 
+import static dev.xiaozhi.relay.support.Requests.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -164,11 +165,6 @@ class SessionLimitsTest {
         TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
         device.initialize(V2024);
         return device;
-    }
-
-    private static String call(int id, String tool, String arguments) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":" + arguments + "}}";
     }
 
     private static String quote(String text) {

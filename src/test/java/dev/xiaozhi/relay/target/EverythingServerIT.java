@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.target;
 
+import static dev.xiaozhi.relay.support.Requests.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,10 +97,5 @@ class EverythingServerIT {
             throw new IllegalStateException(e);
         }
         return names;
-    }
-
-    private static String call(int id, String tool, String arguments) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":" + arguments + "}}";
     }
 }

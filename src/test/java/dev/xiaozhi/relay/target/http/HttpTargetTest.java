@@ -1,5 +1,7 @@
 package dev.xiaozhi.relay.target.http;
 
+import static dev.xiaozhi.relay.support.Requests.call;
+import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,7 +84,7 @@ class HttpTargetTest {
     void signsEveryRequestAndTheServerRejectsTamperedOnes(Vertx vertx) throws Exception {
         TestSocket device = connected(vertx);
 
-        assertThat(text(device.exchange(call(1, "gw___whoami")))).isEqualTo("signed ok");
+        assertThat(text(device.exchange(call(1, "gw___whoami", "{}")))).isEqualTo("signed ok");
         int status = WebClient.create(vertx).postAbs(gateway.url())
                 .putHeader("Authorization", "AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/20250101/us-west-2/"
                         + "bedrock-agentcore/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64))
@@ -97,16 +99,16 @@ class HttpTargetTest {
     void turnsServerFailuresIntoToolErrors(Vertx vertx) throws Exception {
         TestSocket device = connected(vertx);
 
-        JsonNode failed = device.exchange(call(1, "gw___fail"));
-        JsonNode slow = device.exchange(call(2, "gw___slow"));
-        JsonNode dropped = device.exchange(call(3, "gw___drop"));
+        JsonNode failed = device.exchange(call(1, "gw___fail", "{}"));
+        JsonNode slow = device.exchange(call(2, "gw___slow", "{}"));
+        JsonNode dropped = device.exchange(call(3, "gw___drop", "{}"));
 
         assertThat(text(failed)).isEqualTo("gw failed: HTTP 500: boom: the backend fell over");
         assertThat(text(slow)).isEqualTo("gw did not answer within 2 s");
         assertThat(failed.at("/result/isError").asBoolean()).isTrue();
         assertThat(dropped.at("/result/isError").asBoolean()).isTrue();
         assertThat(text(dropped)).startsWith("gw failed: ");
-        assertThat(text(device.exchange(call(4, "gw___whoami")))).isEqualTo("signed ok");
+        assertThat(text(device.exchange(call(4, "gw___whoami", "{}")))).isEqualTo("signed ok");
     }
 
     /**
@@ -126,7 +128,7 @@ class HttpTargetTest {
         assertThat(progress.at("/params/progress").asInt()).isEqualTo(1);
         assertThat(text(device.nextResponse())).isEqualTo("streamed");
         gateway.expireSessions();
-        assertThat(text(device.exchange(call(2, "gw___whoami")))).isEqualTo("signed ok");
+        assertThat(text(device.exchange(call(2, "gw___whoami", "{}")))).isEqualTo("signed ok");
         assertThat(gateway.initializes()).isEqualTo(initializesBefore + 1);
     }
 
@@ -138,13 +140,13 @@ class HttpTargetTest {
     void opensTheCircuitOfAFailingTargetOnly(Vertx vertx) throws Exception {
         TestSocket device = connected(vertx);
 
-        device.exchange(call(1, "flaky___fail"));
-        device.exchange(call(2, "flaky___fail"));
-        JsonNode refused = device.exchange(call(3, "flaky___whoami"));
+        device.exchange(call(1, "flaky___fail", "{}"));
+        device.exchange(call(2, "flaky___fail", "{}"));
+        JsonNode refused = device.exchange(call(3, "flaky___whoami", "{}"));
 
         assertThat(text(refused))
                 .isEqualTo("flaky is unavailable after repeated failures; try again in a little while");
-        assertThat(text(device.exchange(call(4, "gw___whoami")))).isEqualTo("signed ok");
+        assertThat(text(device.exchange(call(4, "gw___whoami", "{}")))).isEqualTo("signed ok");
         WebClient admin = WebClient.create(vertx);
         int adminPort = relay.node().adminPort();
         JsonObject targets = admin.get(adminPort, "127.0.0.1", "/health/targets").send()
@@ -165,14 +167,5 @@ class HttpTargetTest {
         Await.until(vertx, () -> device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}")
                 .at("/result/tools").size() == 10);
         return device;
-    }
-
-    private static String call(int id, String tool) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":{}}}";
-    }
-
-    private static String text(JsonNode reply) {
-        return reply.at("/result/content/0/text").asText();
     }
 }

@@ -1,5 +1,7 @@
 package dev.xiaozhi.relay.target.stdio;
 
+import static dev.xiaozhi.relay.support.Requests.call;
+import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -123,14 +125,5 @@ class StdioTargetIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String call(int id, String tool, String arguments) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":" + arguments + "}}";
-    }
-
-    private static String text(JsonNode reply) {
-        return reply.at("/result/content/0/text").asText();
     }
 }

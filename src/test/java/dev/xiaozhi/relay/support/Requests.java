@@ -1,0 +1,26 @@
+package dev.xiaozhi.relay.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** JSON-RPC requests a device sends in tests, and what tests read from replies. */
+public final class Requests {
+
+    private Requests() {
+    }
+
+    /** A {@code tools/call} with the given id, catalog tool name and arguments object. */
+    public static String call(int id, String tool, String arguments) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + arguments + "}}";
+    }
+
+    /** A {@code tools/list} without cursor. */
+    public static String listTools(String rawId) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + rawId + ",\"method\":\"tools/list\"}";
+    }
+
+    /** The first text item of a {@code tools/call} reply. */
+    public static String text(JsonNode reply) {
+        return reply.at("/result/content/0/text").asText();
+    }
+}
