@@ -13,14 +13,23 @@ import java.util.regex.Pattern;
 /**
  * An MCP server reached over Streamable HTTP.
  *
- * @param url              the MCP endpoint
+ * @param url              the MCP endpoint (for {@code transport: sse}, the event-stream URL)
+ * @param transport        Streamable HTTP, or the legacy HTTP+SSE transport of 2024-11-05
  * @param headers          extra request headers (values are secrets: never logged)
  * @param sigv4            AWS SigV4 signing, e.g. for AgentCore Gateway
  * @param connectTimeout   TCP connect timeout
  * @param maxResponseBytes largest response body accepted
  */
-public record HttpTargetSpec(URI url, Map<String, String> headers, Optional<SigV4Config> sigv4,
+public record HttpTargetSpec(URI url, Transport transport, Map<String, String> headers, Optional<SigV4Config> sigv4,
         Duration connectTimeout, int maxResponseBytes) implements TargetSpec {
+
+    /** How messages travel. */
+    public enum Transport {
+        /** Streamable HTTP: every message a POST, answers as JSON or an event stream. */
+        STREAMABLE,
+        /** HTTP+SSE (2024-11-05): one event stream for answers, messages POSTed to the endpoint it names. */
+        SSE
+    }
 
     /** Default connect timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -46,7 +55,11 @@ public record HttpTargetSpec(URI url, Map<String, String> headers, Optional<SigV
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
             throw node.child("url").error("expected an http:// or https:// URL");
         }
-        return new HttpTargetSpec(url, node.stringMap("headers"), sigv4(node.child("auth"), url),
+        Map<String, Transport> transports = new LinkedHashMap<>();
+        transports.put("streamable", Transport.STREAMABLE);
+        transports.put("sse", Transport.SSE);
+        return new HttpTargetSpec(url, node.oneOf("transport", transports, Transport.STREAMABLE),
+                node.stringMap("headers"), sigv4(node.child("auth"), url),
                 node.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT),
                 node.size("maxResponseBytes", 1024, 256 * 1024 * 1024, DEFAULT_MAX_RESPONSE_BYTES));
     }
@@ -70,6 +83,6 @@ public record HttpTargetSpec(URI url, Map<String, String> headers, Optional<SigV
 
     /** Keys of an http target besides the common ones. */
     static List<String> keys() {
-        return List.of("url", "headers", "auth", "connectTimeout", "maxResponseBytes");
+        return List.of("url", "transport", "headers", "auth", "connectTimeout", "maxResponseBytes");
     }
 }

@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Reads the targets of a Claude-Desktop / {@code mcp_pipe.py} {@code mcp_config.json} unchanged: {@code mcpServers}
- * with {@code type} or {@code transportType} (stdio by default), {@code command}, {@code args}, {@code env},
- * {@code disabled}, {@code url} and {@code headers}. Server names become target names (illegal characters replaced).
+ * with {@code type} or {@code transportType} (stdio by default; streamable-http; sse), {@code command},
+ * {@code args}, {@code env}, {@code disabled}, {@code url} and {@code headers}. Server names become target names
+ * (illegal characters replaced).
  */
 public final class McpConfigImport {
 
@@ -65,8 +66,12 @@ public final class McpConfigImport {
                 target.put("type", "http");
                 copy(server, target, "url", "headers");
             }
-            default -> throw new ConfigException(path + ".type: '" + transport + "' is not supported; use stdio or "
-                    + "streamable-http (the legacy HTTP+SSE transport is not available yet)");
+            case "sse" -> {
+                target.put("type", "http").put("transport", "sse");
+                copy(server, target, "url", "headers");
+            }
+            default -> throw new ConfigException(path + ".type: '" + transport + "' is not supported; use stdio, "
+                    + "streamable-http or sse");
         }
         target.put("enabled", !server.path("disabled").asBoolean(false));
         return target;

@@ -26,26 +26,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Verifies the relay against the official {@code @modelcontextprotocol/server-everything}, as a stdio target and as
- * a Streamable HTTP target at once.
+ * Verifies the relay against the official {@code @modelcontextprotocol/server-everything}, as a stdio target, a
+ * Streamable HTTP target and a legacy HTTP+SSE target at once.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(120_000)
 class EverythingServerIT {
 
-    /** Verifies that both transports list the server's tools under their prefixes and answer calls. */
+    /** Verifies that every transport lists the server's tools under its prefix and answers calls. */
     @Test
-    void servesServerEverythingOverStdioAndStreamableHttp(Vertx vertx, @TempDir Path stateDir) throws Exception {
+    void servesServerEverythingOverEveryTransport(Vertx vertx, @TempDir Path stateDir) throws Exception {
         Path script = NodePeers.serverEverything();
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        ProcessBuilder builder = new ProcessBuilder("node", script.toString(), "streamableHttp");
-        builder.environment().put("PORT", Integer.toString(port));
-        Process http = builder.start();
+        int port = freePort();
+        int ssePort = freePort();
+        Process http = serve(script, "streamableHttp", port, "listening on port");
+        Process sse = serve(script, "sse", ssePort, "running on port");
         try {
-            awaitLine(http, "listening on port");
             String yaml = """
                     node: {stateDir: %s}
                     server: {host: 127.0.0.1, port: 0, instances: 1}
@@ -53,13 +49,15 @@ class EverythingServerIT {
                     targets:
                       local: {type: stdio, command: node, args: ["%s", stdio]}
                       remote: {type: http, url: "http://127.0.0.1:%d/mcp"}
+                      legacy: {type: http, transport: sse, url: "http://127.0.0.1:%d/sse"}
                     tenants:
                       acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                    """.formatted(stateDir, script, port, TokenHash.ofPlain(TestRelay.TOKEN));
+                    """.formatted(stateDir, script, port, ssePort, TokenHash.ofPlain(TestRelay.TOKEN));
             try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
                 TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
                 device.initialize("2025-06-18");
-                Await.until(vertx, () -> names(device).containsAll(List.of("local___get-sum", "remote___get-sum")));
+                Await.until(vertx, () -> names(device).containsAll(List.of("local___get-sum", "remote___get-sum",
+                        "legacy___get-sum")));
 
                 JsonNode local = device.exchange(call(1, "local___get-sum", "{\"a\":2,\"b\":3}"));
                 JsonNode remote = device.exchange(call(2, "remote___echo", "{\"message\":\"hello relay\"}"));
@@ -70,10 +68,28 @@ class EverythingServerIT {
                 assertThat(unknownArgs.has("result") || unknownArgs.has("error")).isTrue();
                 assertThat(device.exchange(call(4, "remote___echo", "{\"message\":\"still\"}"))
                         .at("/result/content/0/text").asText()).contains("still");
+                assertThat(device.exchange(call(5, "legacy___get-sum", "{\"a\":20,\"b\":22}"))
+                        .at("/result/content/0/text").asText()).contains("42");
             }
         } finally {
-            http.destroy();
-            http.waitFor();
+            for (Process server : List.of(http, sse)) {
+                server.destroy();
+                server.waitFor();
+            }
+        }
+    }
+
+    private static Process serve(Path script, String transport, int port, String readyLine) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("node", script.toString(), transport);
+        builder.environment().put("PORT", Integer.toString(port));
+        Process server = builder.start();
+        awaitLine(server, readyLine);
+        return server;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
         }
     }
 
@@ -82,6 +98,9 @@ class EverythingServerIT {
                 StandardCharsets.UTF_8));
         for (String line = stderr.readLine(); line != null; line = stderr.readLine()) {
             if (line.contains(marker)) {
+                Thread drain = new Thread(() -> stderr.lines().forEach(rest -> { }), "server-everything-stderr");
+                drain.setDaemon(true);
+                drain.start();
                 return;
             }
         }

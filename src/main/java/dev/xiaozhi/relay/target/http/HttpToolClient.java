@@ -8,24 +8,29 @@ import dev.xiaozhi.relay.target.mcp.McpClientConnection;
 import dev.xiaozhi.relay.target.mcp.McpServerClient;
 import dev.xiaozhi.relay.target.mcp.McpWire;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@code http} target: an MCP server over Streamable HTTP. Every message is a POST; answers come back as JSON or
+ * An {@code http} target: an MCP server over Streamable HTTP (or, with {@code transport: sse}, the HTTP+SSE transport
+ * of 2024-11-05, whose answers come on one GET event stream). Every message is a POST; answers come back as JSON or
  * as an event stream (progress first, the result last), bounded in size. The session id is kept, the protocol
  * version sent, an expired session (404) is initialized again and the request resent once. Requests are signed with
  * SigV4 when configured (AgentCore Gateway). While the server is unreachable the last good tool list stays.
@@ -44,6 +49,8 @@ public final class HttpToolClient extends McpServerClient {
     private final Optional<SigV4Signer> signer;
     private final RetryBackoff backoff = new RetryBackoff();
     private HttpClientAgent client;
+    private URI postUrl;
+    private HttpClientResponse stream;
     private String sessionId;
     private boolean stopping;
     private long retryTimer = -1;
@@ -71,6 +78,7 @@ public final class HttpToolClient extends McpServerClient {
         stopping = true;
         vertx.cancelTimer(retryTimer);
         lost(config.name() + " is stopping");
+        closeStream();
         return client == null ? Future.succeededFuture() : client.close();
     }
 
@@ -82,11 +90,75 @@ public final class HttpToolClient extends McpServerClient {
     private void reconnect() {
         retryTimer = -1;
         sessionId = null;
+        closeStream();
         connect(wire());
-        handshake().onFailure(e -> {
+        Future<Void> connected;
+        if (spec.transport() == HttpTargetSpec.Transport.SSE) {
+            Promise<Void> endpoint = Promise.promise();
+            connected = openStream((event, data) -> {
+                if ("endpoint".equals(event)) {
+                    postUrl = spec.url().resolve(data.trim());
+                    endpoint.tryComplete();
+                } else {
+                    connection().onMessage(data);
+                }
+            }).compose(status -> status == 200 ? endpoint.future()
+                    : Future.failedFuture("event stream answered HTTP " + status))
+                    .compose(v -> handshake());
+        } else {
+            postUrl = spec.url();
+            connected = handshake().onSuccess(v -> openStream((event, data) -> connection().onMessage(data))
+                    .onSuccess(status -> LOG.debug("notification stream [target: {}, status: {}]", config.name(),
+                            status)));
+        }
+        connected.onFailure(e -> {
             LOG.warn("server not reachable [target: {}]: {}", config.name(), e.getMessage());
             scheduleReconnect();
         });
+    }
+
+    /**
+     * Opens the GET event stream: the answers of an SSE server, or a Streamable HTTP server's own notifications.
+     * The future holds the HTTP status; when an open stream ends, the SSE transport reconnects.
+     */
+    private Future<Integer> openStream(BiConsumer<String, String> onEvent) {
+        Map<String, String> headers = new HashMap<>(spec.headers());
+        headers.put(HttpHeaders.ACCEPT.toString(), "text/event-stream");
+        if (sessionId != null) {
+            headers.put(SESSION_HEADER, sessionId);
+        }
+        return signedHeaders("GET", spec.url(), headers, new byte[0])
+                .compose(signed -> client.request(new RequestOptions().setMethod(HttpMethod.GET)
+                        .setAbsoluteURI(spec.url().toString()).setHeaders(signed)))
+                .compose(HttpClientRequest::send)
+                .map(response -> {
+                    if (response.statusCode() != 200) {
+                        response.end();
+                        return response.statusCode();
+                    }
+                    stream = response;
+                    SseParser parser = new SseParser(onEvent);
+                    response.handler(parser::feed);
+                    response.endHandler(v -> onStreamEnd(response));
+                    response.exceptionHandler(e -> onStreamEnd(response));
+                    return 200;
+                });
+    }
+
+    private void onStreamEnd(HttpClientResponse ended) {
+        if (stream == ended && !stopping && spec.transport() == HttpTargetSpec.Transport.SSE) {
+            stream = null;
+            LOG.warn("event stream ended [target: {}]", config.name());
+            scheduleReconnect();
+        }
+    }
+
+    private void closeStream() {
+        HttpClientResponse open = stream;
+        stream = null;
+        if (open != null) {
+            open.request().reset();
+        }
     }
 
     private void scheduleReconnect() {
@@ -113,10 +185,11 @@ public final class HttpToolClient extends McpServerClient {
         if (connection != null && connection.version() != null) {
             headers.put(VERSION_HEADER, connection.version());
         }
-        signedHeaders(headers, body)
+        URI target = postUrl;
+        signedHeaders("POST", target, headers, body)
                 .compose(signed -> {
                     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                            .setAbsoluteURI(spec.url().toString()).setHeaders(signed)
+                            .setAbsoluteURI(target.toString()).setHeaders(signed)
                             .setIdleTimeout(config.timeout().toMillis() + IDLE_MARGIN_MS);
                     return client.request(options).compose(request -> request.send(Buffer.buffer(body)));
                 })
@@ -124,7 +197,7 @@ public final class HttpToolClient extends McpServerClient {
                 .onFailure(e -> failRequest(requestId, e));
     }
 
-    private Future<MultiMap> signedHeaders(Map<String, String> headers, byte[] body) {
+    private Future<MultiMap> signedHeaders(String method, URI url, Map<String, String> headers, byte[] body) {
         if (signer.isEmpty()) {
             MultiMap plain = MultiMap.caseInsensitiveMultiMap();
             headers.forEach(plain::add);
@@ -132,7 +205,7 @@ public final class HttpToolClient extends McpServerClient {
         }
         return vertx.executeBlocking(() -> {
             MultiMap signed = MultiMap.caseInsensitiveMultiMap();
-            signer.get().sign("POST", spec.url(), headers, body).forEach((name, values) -> {
+            signer.get().sign(method, url, headers, body).forEach((name, values) -> {
                 if (!"host".equalsIgnoreCase(name)) {
                     signed.add(name, values);
                 }
@@ -160,7 +233,9 @@ public final class HttpToolClient extends McpServerClient {
         }
         String type = String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE));
         BoundedBody bounded = new BoundedBody(spec.maxResponseBytes());
-        if (type.startsWith("text/event-stream")) {
+        if (spec.transport() == HttpTargetSpec.Transport.SSE) {
+            response.end();
+        } else if (type.startsWith("text/event-stream")) {
             SseParser parser = new SseParser((event, data) -> connection().onMessage(data));
             response.handler(chunk -> {
                 if (bounded.add(chunk)) {
