@@ -49,13 +49,4 @@ public final class Json {
             throw new IllegalStateException(e);
         }
     }
-
-    /** Serializes a value to compact JSON text. */
-    public static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("value cannot be written as JSON", e);
-        }
-    }
 }

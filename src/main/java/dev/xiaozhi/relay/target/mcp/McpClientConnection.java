@@ -147,11 +147,6 @@ public final class McpClientConnection {
         waiting.forEach(promise -> promise.tryFail(reason));
     }
 
-    /** Requests still waiting for their response. */
-    public int pendingRequests() {
-        return pending.size();
-    }
-
     /** Handles one message from the server. */
     public void onMessage(String text) {
         JsonNode message;
