@@ -1,0 +1,65 @@
+package dev.xiaozhi.relay.target.stdio;
+
+import static dev.xiaozhi.relay.support.Requests.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.Requests;
+import dev.xiaozhi.relay.support.SdkStdioServer;
+import dev.xiaozhi.relay.support.TestRelay;
+import dev.xiaozhi.relay.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verifies a stdio target built with the official MCP Java SDK: calls, progress, and a tool list that grows. */
+@ExtendWith(VertxExtension.class)
+@Timeout(120_000)
+class SdkServerIT {
+
+    /**
+     * Verifies that a call's progress reaches the device under its own token, and that the server's
+     * {@code tools/list_changed} reaches the catalog and the device.
+     */
+    @Test
+    void forwardsProgressAndListChangesOfAnSdkServer(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String yaml = """
+                node: {stateDir: %s}
+                server: {host: 127.0.0.1, port: 0, instances: 1}
+                admin: {port: 0}
+                targets:
+                  sdk: {type: stdio, command: %s, args: [-cp, %s, %s]}
+                tenants:
+                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
+                """.formatted(stateDir, java, Json.quote(System.getProperty("java.class.path")),
+                SdkStdioServer.class.getName(), TokenHash.ofPlain(TestRelay.TOKEN));
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
+            TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
+            device.initialize("2025-06-18");
+            Await.until(vertx, () -> device.exchange(Requests.listTools("1")).at("/result/tools").size() == 1);
+
+            device.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"sdk___add\","
+                    + "\"arguments\":{\"a\":2,\"b\":3},\"_meta\":{\"progressToken\":\"mine\"}}}");
+            JsonNode progress = device.nextJson();
+            JsonNode result = device.nextResponse();
+
+            assertThat(progress.get("method").asText()).isEqualTo("notifications/progress");
+            assertThat(progress.at("/params/progressToken").asText()).isEqualTo("mine");
+            assertThat(progress.at("/params/message").asText()).isEqualTo("halfway");
+            assertThat(text(result)).isEqualTo("5.0");
+            Await.until(vertx, () -> device.exchange(Requests.listTools("3")).at("/result/tools").size() == 2);
+            assertThat(text(device.exchange(Requests.call(4, "sdk___multiply", "{\"a\":6,\"b\":7}"))))
+                    .isEqualTo("42.0");
+        }
+    }
+}
