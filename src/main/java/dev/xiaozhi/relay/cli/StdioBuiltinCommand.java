@@ -63,7 +63,7 @@ final class StdioBuiltinCommand implements Callable<Integer> {
         FrontContext front = new FrontContext(catalog, vertx.eventBus(), new ResultTruncator(MAX_RESULT_BYTES),
                 "stdio", RelayNode.version());
         McpSession session = new McpSession(new DeviceIdentity("local", "stdio", ToolPolicy.ALLOW_ALL),
-                new StdoutTransport(System.out), front);
+                new StdoutTransport(System.out), front, front.newProgressRouter());
         Context context = vertx.getOrCreateContext();
         try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8
                 .newDecoder().onMalformedInput(CodingErrorAction.REPLACE)

@@ -1,8 +1,10 @@
 package dev.xiaozhi.relay.front;
 
 import dev.xiaozhi.relay.protocol.ResultTruncator;
+import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import io.vertx.core.eventbus.EventBus;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,8 +21,8 @@ public final class FrontContext {
     private final ResultTruncator truncator;
     private final String nodeId;
     private final String serverVersion;
-    private final ProgressRouter progress;
     private final AtomicLong callCounter = new AtomicLong();
+    private final AtomicInteger frontCounter = new AtomicInteger();
 
     /** Creates the context of a node. */
     public FrontContext(NodeCatalog catalog, EventBus eventBus, ResultTruncator truncator, String nodeId,
@@ -30,12 +32,11 @@ public final class FrontContext {
         this.truncator = truncator;
         this.nodeId = nodeId;
         this.serverVersion = serverVersion;
-        this.progress = new ProgressRouter(nodeId);
     }
 
-    /** Where progress of this node's calls arrives. */
-    public ProgressRouter progress() {
-        return progress;
+    /** A progress router with its own address, for one more front verticle of this node. */
+    public ProgressRouter newProgressRouter() {
+        return new ProgressRouter(EventBusAddresses.front(nodeId, frontCounter.incrementAndGet()));
     }
 
     /** The node's catalog. */

@@ -13,10 +13,8 @@ import dev.xiaozhi.relay.routing.CatalogView;
 import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.ToolCall;
 import dev.xiaozhi.relay.routing.ToolCancel;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
@@ -42,15 +40,22 @@ public final class McpSession {
     private final DeviceIdentity identity;
     private final SessionTransport transport;
     private final FrontContext front;
+    private final ProgressRouter progress;
     private final Map<String, PendingCall> pending = new HashMap<>(4);
     private String version;
     private boolean closed;
 
-    /** Creates a session for an authenticated device. */
-    public McpSession(DeviceIdentity identity, SessionTransport transport, FrontContext front) {
+    /**
+     * Creates a session for an authenticated device.
+     *
+     * @param progress the router of the verticle that owns the session
+     */
+    public McpSession(DeviceIdentity identity, SessionTransport transport, FrontContext front,
+            ProgressRouter progress) {
         this.identity = identity;
         this.transport = transport;
         this.front = front;
+        this.progress = progress;
     }
 
     /** The device on the other end. */
@@ -253,14 +258,12 @@ public final class McpSession {
     private Future<String> dispatch(String rawId, CatalogTool tool, JsonNode arguments, JsonNode progressToken) {
         String callId = front.nextCallId();
         ToolCall call = new ToolCall(callId, tool.target(), tool.tool(), arguments, identity.tenant(),
-                identity.device(), tool.timeoutMs(), progressToken == null ? null : front.progress().address());
+                identity.device(), tool.timeoutMs(), progressToken == null ? null : progress.address());
         PendingCall pendingCall = new PendingCall(call, Promise.promise());
         pending.put(rawId, pendingCall);
         if (progressToken != null) {
-            Context context = Vertx.currentContext();
-            front.progress().listen(callId,
-                    params -> context.runOnContext(v -> forwardProgress(params, progressToken)));
-            pendingCall.response.future().onComplete(done -> front.progress().forget(callId));
+            progress.listen(callId, params -> forwardProgress(params, progressToken));
+            pendingCall.response.future().onComplete(done -> progress.forget(callId));
         }
         DeliveryOptions options = new DeliveryOptions()
                 .setSendTimeout(tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS);

@@ -1,7 +1,6 @@
 package dev.xiaozhi.relay.front;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.ProgressUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,20 +9,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Hands progress of tool calls, arriving on the node's address, to the sessions waiting for it. One consumer per
- * node, never one per session.
+ * Hands progress of tool calls to the sessions of one front verticle. Its consumer runs on the verticle's context,
+ * the context that also receives the calls' replies, so progress always arrives before the result it precedes.
  */
 public final class ProgressRouter {
 
     private final String address;
     private final Map<String, Consumer<JsonNode>> listeners = new ConcurrentHashMap<>();
 
-    /** @param nodeId the node's id */
-    public ProgressRouter(String nodeId) {
-        this.address = EventBusAddresses.node(nodeId);
+    /** @param address where targets send progress for these sessions' calls */
+    public ProgressRouter(String address) {
+        this.address = address;
     }
 
-    /** Starts listening on the node's address, for the life of the Vert.x instance. */
+    /** Starts listening, on the calling context, for the life of the Vert.x instance. */
     public Future<Void> start(Vertx vertx) {
         return vertx.eventBus().<ProgressUpdate>consumer(address, message -> {
             Consumer<JsonNode> listener = listeners.get(message.body().callId());
@@ -38,7 +37,7 @@ public final class ProgressRouter {
         return address;
     }
 
-    /** Receives the progress of a call (on the event-bus thread; hop to your own context). */
+    /** Receives the progress of a call, on the context that started this router. */
     public void listen(String callId, Consumer<JsonNode> listener) {
         listeners.put(callId, listener);
     }

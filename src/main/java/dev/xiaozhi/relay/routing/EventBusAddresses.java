@@ -15,9 +15,12 @@ public final class EventBusAddresses {
     private EventBusAddresses() {
     }
 
-    /** Address of one node, for messages to its sessions; body: {@link ProgressUpdate}. */
-    public static String node(String nodeId) {
-        return NODE_PREFIX + nodeId;
+    /**
+     * Address of one front verticle of a node, for messages to its sessions; body: {@link ProgressUpdate}. One per
+     * event loop, never one per session.
+     */
+    public static String front(String nodeId, int front) {
+        return NODE_PREFIX + nodeId + ".front." + front;
     }
 
     /** Address of a target's verticle; bodies: {@link ToolCall} (request/reply) and {@link ToolCancel}. */

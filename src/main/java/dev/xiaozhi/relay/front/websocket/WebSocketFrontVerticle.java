@@ -4,6 +4,7 @@ import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.auth.DeviceIdentity;
 import dev.xiaozhi.relay.config.ServerConfig;
 import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.ProgressRouter;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.routing.Catalog;
@@ -49,6 +50,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private final RelayMetrics metrics;
     private final Set<WebSocketSession> sessions = new LinkedHashSet<>();
     private final Consumer<Catalog> catalogListener = this::onCatalogChanged;
+    private ProgressRouter progress;
     private Catalog lastCatalog;
     private HttpServer server;
     private long keepAliveTimer;
@@ -71,11 +73,12 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         front.catalog().addListener(catalogListener);
         long pingMillis = config.pingInterval().toMillis();
         keepAliveTimer = vertx.setPeriodic(pingMillis, pingMillis, id -> keepAlive());
-        return vertx.createHttpServer(serverOptions())
+        progress = front.newProgressRouter();
+        return progress.start(vertx).compose(v -> vertx.createHttpServer(serverOptions())
                 .requestHandler(router)
                 .webSocketHandshakeHandler(this::onHandshake)
                 .listen(config.port(), config.host())
-                .onSuccess(s -> server = s);
+                .onSuccess(s -> server = s));
     }
 
     @Override
@@ -143,7 +146,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         metrics.handshake("accepted");
         metrics.sessionOpened();
         socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
-        sessions.add(new WebSocketSession(vertx, socket, identity, front, ended -> {
+        sessions.add(new WebSocketSession(vertx, socket, identity, front, progress, ended -> {
             sessions.remove(ended);
             metrics.sessionClosed();
             LOG.info("session closed [tenant: {}, device: {}, code: {}]", identity.tenant(), identity.device(),

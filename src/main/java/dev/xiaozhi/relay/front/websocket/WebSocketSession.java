@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.front.websocket;
 import dev.xiaozhi.relay.auth.DeviceIdentity;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.McpSession;
+import dev.xiaozhi.relay.front.ProgressRouter;
 import dev.xiaozhi.relay.front.SessionTransport;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
@@ -45,10 +46,10 @@ final class WebSocketSession implements SessionTransport {
 
     /** Binds a session to a socket; {@code onEnded} runs once the connection is gone. */
     WebSocketSession(Vertx vertx, ServerWebSocket socket, DeviceIdentity identity, FrontContext front,
-            Handler<WebSocketSession> onEnded) {
+            ProgressRouter progress, Handler<WebSocketSession> onEnded) {
         this.vertx = vertx;
         this.socket = socket;
-        this.session = new McpSession(identity, this, front);
+        this.session = new McpSession(identity, this, front, progress);
         socket.closeHandler(v -> {
             ended = true;
             session.onClosed();
