@@ -16,12 +16,14 @@ import java.util.stream.Stream;
  * @param name          the target's name, the prefix of its tools in the catalog
  * @param prefix        how its tool names are prefixed
  * @param timeout       deadline of one call
- * @param maxConcurrent calls in flight at most; more are refused as busy
+ * @param maxConcurrent calls in flight at most; more wait in a queue
+ * @param maxQueued     calls waiting at most; more are refused as busy
  * @param enabled       whether the target is deployed
  * @param breaker       its circuit breaker
  * @param spec          what kind of target it is
  */
-public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int maxConcurrent, boolean enabled,
+public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int maxConcurrent, int maxQueued,
+        boolean enabled,
         BreakerConfig breaker, TargetSpec spec) {
 
     /** What a target name looks like. */
@@ -30,13 +32,15 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** Default bound on calls in flight. */
     public static final int DEFAULT_MAX_CONCURRENT = 256;
+    /** Default bound on calls waiting for a slot. */
+    public static final int DEFAULT_MAX_QUEUED = 1024;
 
     private static final Map<String, BiFunction<ConfigNode, Path, TargetSpec>> TYPES = Map.of(
             "builtin", (node, baseDir) -> BuiltinTargetSpec.from(node),
             "stdio", StdioTargetSpec::from,
             "http", HttpTargetSpec::from);
-    private static final List<String> COMMON_KEYS = List.of("type", "prefix", "timeout", "maxConcurrent", "enabled",
-            "breaker");
+    private static final List<String> COMMON_KEYS = List.of("type", "prefix", "timeout", "maxConcurrent", "maxQueued",
+            "enabled", "breaker");
     private static final Map<String, List<String>> TYPE_KEYS = Map.of("builtin", List.of("builtin"),
             "stdio", List.of("command", "args", "env", "cwd"),
             "http", HttpTargetSpec.keys());
@@ -54,6 +58,7 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
                 node.oneOf("prefix", PREFIXES, PrefixMode.ALWAYS),
                 node.duration("timeout", DEFAULT_TIMEOUT),
                 node.integer("maxConcurrent", 1, 100_000, DEFAULT_MAX_CONCURRENT),
+                node.integer("maxQueued", 0, 1_000_000, DEFAULT_MAX_QUEUED),
                 node.bool("enabled", true),
                 BreakerConfig.from(node.child("breaker")),
                 TYPES.get(type).apply(node, baseDir));

@@ -18,6 +18,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves one target on {@link EventBusAddresses#target(String)}: runs each {@link ToolCall} through the target's
- * circuit breaker and {@link ToolClient}, bounded by {@code maxConcurrent}, and publishes the target's tools.
+ * circuit breaker and {@link ToolClient}, at most {@code maxConcurrent} at once and {@code maxQueued} waiting (more
+ * are refused as busy at once), and publishes the target's tools.
  */
 public final class TargetVerticle extends VerticleBase {
 
@@ -39,6 +42,7 @@ public final class TargetVerticle extends VerticleBase {
     private CircuitBreaker breaker;
     private MessageConsumer<Object> consumer;
     private final Map<String, String> progressReplyTo = new HashMap<>();
+    private final Deque<Queued> queue = new ArrayDeque<>();
     private int inFlight;
     private volatile int publishedTools;
 
@@ -110,11 +114,32 @@ public final class TargetVerticle extends VerticleBase {
 
     private void onCall(ToolCall call, Message<Object> message) {
         long started = System.nanoTime();
-        if (inFlight >= config.maxConcurrent()) {
-            fail(message, call, started, "busy", CallFailure.BUSY, config.name()
-                    + " is busy (" + inFlight + " calls in flight); try again shortly");
-            return;
+        if (inFlight < config.maxConcurrent()) {
+            run(new Queued(call, message, started));
+        } else if (queue.size() < config.maxQueued()) {
+            queue.add(new Queued(call, message, started));
+        } else {
+            fail(message, call, started, "busy", CallFailure.BUSY, config.name() + " is busy (" + inFlight
+                    + " calls in flight, " + queue.size() + " waiting); try again shortly");
         }
+    }
+
+    private void runQueued() {
+        while (inFlight < config.maxConcurrent() && !queue.isEmpty()) {
+            Queued next = queue.poll();
+            if (System.nanoTime() - next.started() > config.timeout().toNanos()) {
+                fail(next.message(), next.call(), next.started(), "timeout", CallFailure.TIMEOUT, config.name()
+                        + " did not answer within " + seconds(config.timeout().toMillis()) + " (all slots were busy)");
+            } else {
+                run(next);
+            }
+        }
+    }
+
+    private void run(Queued queued) {
+        ToolCall call = queued.call();
+        Message<Object> message = queued.message();
+        long started = queued.started();
         inFlight++;
         if (call.replyTo() != null) {
             progressReplyTo.put(call.callId(), call.replyTo());
@@ -122,6 +147,7 @@ public final class TargetVerticle extends VerticleBase {
         breaker.<ToolReply>execute(() -> client.call(call)).onComplete(result -> {
             inFlight--;
             progressReplyTo.remove(call.callId());
+            runQueued();
             if (result.succeeded()) {
                 ToolReply reply = result.result();
                 metrics.call(config.name(), reply.isError() ? "tool_error" : "ok", System.nanoTime() - started);
@@ -155,5 +181,9 @@ public final class TargetVerticle extends VerticleBase {
 
     private static String seconds(long millis) {
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /** A call waiting for, or holding, a slot. */
+    private record Queued(ToolCall call, Message<Object> message, long started) {
     }
 }

@@ -83,8 +83,8 @@ class ConfigLoaderTest {
                 arguments("targets: {calc: {type: builtin, builtin: calculator, prefix: sometimes}}",
                         "targets.calc.prefix: expected one of always, conditional, never"),
                 arguments("targets: {calc: {type: builtin, builtin: calculator, speed: 3}}",
-                        "targets.calc.speed: unknown key; known keys: type, prefix, timeout, maxConcurrent, enabled, "
-                                + "breaker, builtin"),
+                        "targets.calc.speed: unknown key; known keys: type, prefix, timeout, maxConcurrent, maxQueued, "
+                                + "enabled, breaker, builtin"),
                 arguments("targets: {calc: {type: builtin, builtin: calculator, breaker: {maxFailures: 0}}}",
                         "targets.calc.breaker.maxFailures: expected an integer between 1 and 1000000, got \"0\""),
                 arguments("targets: {\"bad name\": {type: builtin, builtin: calculator}}",
