@@ -15,9 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable snapshot of every tool the node's targets offer, under unique, legal, reversible catalog names.
- * Views per policy are built on first use and kept with the snapshot.
+ * Tools of a target that is down stay, marked with {@value #UNAVAILABLE_META} in their {@code _meta}. Views per
+ * policy are built on first use and kept with the snapshot.
  */
 public final class Catalog {
+
+    /** {@code _meta} key set on the tools of a target that is down: they are its last good list, kept. */
+    public static final String UNAVAILABLE_META = "dev.xiaozhi.relay/unavailable";
 
     /** A catalog without tools. */
     public static final Catalog EMPTY = build(List.of(), 0);
@@ -57,6 +61,11 @@ public final class Catalog {
                     name = ToolNames.hashed(name, origin + "#" + attempt);
                 }
                 ObjectNode renamed = ((ObjectNode) tool).deepCopy().put("name", name);
+                if (!target.available()) {
+                    ObjectNode meta = renamed.has("_meta") && renamed.get("_meta").isObject()
+                            ? (ObjectNode) renamed.get("_meta") : renamed.putObject("_meta");
+                    meta.put(UNAVAILABLE_META, true);
+                }
                 tools.add(new CatalogTool(name, target.target(), toolName, target.timeoutMs(), renamed.toString()));
             }
         }

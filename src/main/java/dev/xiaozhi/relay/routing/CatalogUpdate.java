@@ -10,6 +10,7 @@ import dev.xiaozhi.relay.config.PrefixMode;
  * @param prefix    how the target's tool names are prefixed in the catalog
  * @param timeoutMs deadline of a call to this target
  * @param tools     JSON array of MCP tool objects as the target names them; empty when the target is gone
+ * @param available false while the target is down and these are its last good tools
  */
-public record CatalogUpdate(String target, PrefixMode prefix, long timeoutMs, JsonNode tools) {
+public record CatalogUpdate(String target, PrefixMode prefix, long timeoutMs, JsonNode tools, boolean available) {
 }

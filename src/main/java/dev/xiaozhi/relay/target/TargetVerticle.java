@@ -80,6 +80,7 @@ public final class TargetVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        client.toolsChangedHandler(() -> { });
         vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update(Json.MAPPER.createArrayNode()));
         return consumer.unregister().eventually(client::stop).eventually(() -> {
             breaker.close();
@@ -98,7 +99,8 @@ public final class TargetVerticle extends VerticleBase {
     }
 
     private CatalogUpdate update(JsonNode tools) {
-        return new CatalogUpdate(config.name(), config.prefix(), config.timeout().toMillis(), tools);
+        return new CatalogUpdate(config.name(), config.prefix(), config.timeout().toMillis(), tools,
+                client.available());
     }
 
     private void onMessage(Message<Object> message) {

@@ -30,6 +30,11 @@ public interface ToolClient {
     default void cancel(String callId, String reason) {
     }
 
+    /** Whether the target can take calls now; its tools stay listed, marked, while it cannot. */
+    default boolean available() {
+        return true;
+    }
+
     /** Registers a receiver of calls' progress: (call id, the server's progress params). */
     default void progressHandler(BiConsumer<String, JsonNode> handler) {
     }

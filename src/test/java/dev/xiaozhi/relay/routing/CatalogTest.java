@@ -62,6 +62,20 @@ class CatalogTest {
                         .orElseThrow().name());
     }
 
+    /** Verifies that the kept tools of a target that is down stay listed, marked in their _meta. */
+    @Test
+    void marksTheKeptToolsOfATargetThatIsDown() throws Exception {
+        CatalogUpdate up = update("files", PrefixMode.ALWAYS, "read");
+        CatalogUpdate down = new CatalogUpdate("files", PrefixMode.ALWAYS, 30_000, up.tools(), false);
+
+        JsonNode listed = Json.parse(Catalog.build(List.of(down), 0).view(ToolPolicy.ALLOW_ALL).page(null)
+                .orElseThrow()).at("/tools/0");
+
+        assertThat(listed.get("name").asText()).isEqualTo("files___read");
+        assertThat(listed.at("/_meta/dev.xiaozhi.relay~1unavailable").asBoolean()).isTrue();
+        assertThat(Catalog.build(List.of(up), 0).tools().get(0).json()).doesNotContain("unavailable");
+    }
+
     /** Verifies that a policy's view holds only the allowed targets' tools. */
     @Test
     void filtersViewsByPolicy() {
@@ -102,6 +116,6 @@ class CatalogTest {
         for (String tool : tools) {
             array.addObject().put("name", tool).put("description", "d").putObject("inputSchema").put("type", "object");
         }
-        return new CatalogUpdate(target, prefix, 30_000, array);
+        return new CatalogUpdate(target, prefix, 30_000, array, true);
     }
 }

@@ -112,7 +112,11 @@ public abstract class McpServerClient implements ToolClient {
 
     /** The server is gone: every call in flight fails at once with {@code reason}; the tool list stays. */
     protected void lost(String reason) {
+        boolean wasReady = ready;
         ready = false;
+        if (wasReady) {
+            toolsChanged.run();
+        }
         requestIds.clear();
         callIds.clear();
         if (connection != null) {
@@ -120,8 +124,8 @@ public abstract class McpServerClient implements ToolClient {
         }
     }
 
-    /** Whether the server is ready for calls. */
-    protected boolean ready() {
+    @Override
+    public boolean available() {
         return ready;
     }
 

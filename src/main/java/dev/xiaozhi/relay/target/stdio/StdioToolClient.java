@@ -78,7 +78,7 @@ public final class StdioToolClient extends McpServerClient {
     }
 
     private void onExit(int code) {
-        boolean wasReady = ready();
+        boolean wasReady = available();
         lost(config.name() + " stopped unexpectedly (exit code " + code + "); the call did not complete");
         if (!stopping) {
             LOG.warn("server process exited [target: {}, code: {}, was ready: {}]", config.name(), code, wasReady);

@@ -94,6 +94,7 @@ class StdioTargetIT {
             assertThat((System.nanoTime() - killedAt) / 1_000_000).isLessThan(3_000);
             assertThat(failed.at("/result/isError").asBoolean()).isTrue();
             assertThat(text(failed)).startsWith("slow failed: slow stopped unexpectedly");
+            assertThat(toolNames(kitchen)).as("the last good tools stay listed").hasSize(4);
             int[] id = {10};
             Await.until(vertx, () -> !text(exchange(kitchen, call(id[0]++, "slow___echo", "{\"text\":\"back\"}")))
                     .contains("restarting"));
