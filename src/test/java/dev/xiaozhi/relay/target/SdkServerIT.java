@@ -1,4 +1,4 @@
-package dev.xiaozhi.relay.target.stdio;
+package dev.xiaozhi.relay.target;
 
 import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +9,7 @@ import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.Requests;
-import dev.xiaozhi.relay.support.SdkStdioServer;
+import dev.xiaozhi.relay.support.SdkPeer;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -21,28 +21,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Verifies a stdio target built with the official MCP Java SDK: calls, progress, and a tool list that grows. */
+/**
+ * Verifies targets built with the official MCP Java SDK, over stdio and over Streamable HTTP: calls, progress, and a
+ * tool list that grows.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(120_000)
 class SdkServerIT {
 
-    /**
-     * Verifies that a call's progress reaches the device under its own token, and that the server's
-     * {@code tools/list_changed} reaches the catalog and the device.
-     */
+    /** Verifies progress and list_changed of an SDK server run as a stdio child process. */
     @Test
-    void forwardsProgressAndListChangesOfAnSdkServer(Vertx vertx, @TempDir Path stateDir) throws Exception {
+    void forwardsProgressAndListChangesOfAStdioSdkServer(Vertx vertx, @TempDir Path stateDir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String target = "{type: stdio, command: %s, args: [-cp, %s, %s]}".formatted(java,
+                Json.quote(System.getProperty("java.class.path")), SdkPeer.class.getName());
+        converse(vertx, stateDir, target);
+    }
+
+    /** Verifies progress and list_changed of an SDK server over Streamable HTTP. */
+    @Test
+    void forwardsProgressAndListChangesOfAnHttpSdkServer(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        try (SdkPeer peer = SdkPeer.startHttp()) {
+            converse(vertx, stateDir, "{type: http, url: \"%s\"}".formatted(peer.url()));
+        }
+    }
+
+    /**
+     * A call's progress reaches the device under its own token before the result, and the server's
+     * {@code tools/list_changed} reaches the catalog.
+     */
+    private static void converse(Vertx vertx, Path stateDir, String target) throws Exception {
         String yaml = """
                 node: {stateDir: %s}
                 server: {host: 127.0.0.1, port: 0, instances: 1}
                 admin: {port: 0}
                 targets:
-                  sdk: {type: stdio, command: %s, args: [-cp, %s, %s]}
+                  sdk: %s
                 tenants:
                   acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, java, Json.quote(System.getProperty("java.class.path")),
-                SdkStdioServer.class.getName(), TokenHash.ofPlain(TestRelay.TOKEN));
+                """.formatted(stateDir, target, TokenHash.ofPlain(TestRelay.TOKEN));
         try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
             device.initialize("2025-06-18");
