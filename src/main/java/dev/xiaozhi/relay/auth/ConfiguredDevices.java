@@ -14,8 +14,18 @@ import java.util.Map;
  *
  * @param directory the device directory for the fronts
  * @param generated tokens generated in this start, to be shown once
+ * @param pipes     devices with an outbound endpoint
  */
-public record ConfiguredDevices(DeviceDirectory directory, List<GeneratedToken> generated) {
+public record ConfiguredDevices(DeviceDirectory directory, List<GeneratedToken> generated, List<PipeEndpoint> pipes) {
+
+    /** A device the relay dials out for; the endpoint URL holds a secret token and is never shown. */
+    public record PipeEndpoint(DeviceIdentity identity, String endpoint) {
+
+        @Override
+        public String toString() {
+            return "PipeEndpoint[tenant=" + identity.tenant() + ", device=" + identity.device() + "]";
+        }
+    }
 
     /** A token generated for a device; its plain value exists only here. */
     public record GeneratedToken(String tenant, String device, String token) {
@@ -30,6 +40,7 @@ public record ConfiguredDevices(DeviceDirectory directory, List<GeneratedToken> 
     public static ConfiguredDevices load(RelayConfig config, GeneratedTokenStore store) {
         Map<TokenHash, DeviceIdentity> devices = new HashMap<>();
         List<GeneratedToken> generated = new ArrayList<>();
+        List<PipeEndpoint> pipes = new ArrayList<>();
         for (TenantConfig tenant : config.tenants().values()) {
             ToolPolicy policy = new ToolPolicy(tenant.targets());
             for (DeviceConfig device : tenant.devices().values()) {
@@ -40,9 +51,11 @@ public record ConfiguredDevices(DeviceDirectory directory, List<GeneratedToken> 
                             generated.add(new GeneratedToken(tenant.id(), device.id(), token));
                             return TokenHash.ofPlain(token);
                         });
-                devices.put(hash, new DeviceIdentity(tenant.id(), device.id(), policy));
+                DeviceIdentity identity = new DeviceIdentity(tenant.id(), device.id(), policy);
+                devices.put(hash, identity);
+                device.endpoint().ifPresent(url -> pipes.add(new PipeEndpoint(identity, url)));
             }
         }
-        return new ConfiguredDevices(new DeviceDirectory(devices), List.copyOf(generated));
+        return new ConfiguredDevices(new DeviceDirectory(devices), List.copyOf(generated), List.copyOf(pipes));
     }
 }

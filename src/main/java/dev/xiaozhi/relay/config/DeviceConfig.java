@@ -10,15 +10,23 @@ import java.util.regex.Pattern;
  * @param id        device id within its tenant
  * @param name      display name
  * @param tokenHash hash of its token; empty when the relay is to generate one
+ * @param endpoint  the Xiaozhi MCP endpoint the relay dials out to for this device (a secret: the URL holds a token)
  */
-public record DeviceConfig(String id, String name, Optional<TokenHash> tokenHash) {
+public record DeviceConfig(String id, String name, Optional<TokenHash> tokenHash, Optional<String> endpoint) {
+
+    @Override
+    public String toString() {
+        return "DeviceConfig[id=" + id + ", name=" + name + ", endpoint=" + (endpoint.isPresent() ? "set" : "none")
+                + "]";
+    }
+
 
     /** What tenant and device ids look like. */
     public static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
 
     static DeviceConfig from(String id, ConfigNode node) {
         requireId(id, node);
-        node.object("name", "token", "tokenHash");
+        node.object("name", "token", "tokenHash", "endpoint");
         String token = node.string("token", "");
         String hash = node.string("tokenHash", "");
         if (!token.isEmpty() && !hash.isEmpty()) {
@@ -34,7 +42,11 @@ public record DeviceConfig(String id, String name, Optional<TokenHash> tokenHash
                 throw node.child("tokenHash").error(e.getMessage());
             }
         }
-        return new DeviceConfig(id, node.string("name", id), tokenHash);
+        Optional<String> endpoint = node.optionalString("endpoint").filter(url -> !url.isEmpty());
+        if (endpoint.isPresent() && !endpoint.get().matches("^wss?://.+")) {
+            throw node.child("endpoint").error("expected a ws:// or wss:// URL");
+        }
+        return new DeviceConfig(id, node.string("name", id), tokenHash, endpoint);
     }
 
     static void requireId(String id, ConfigNode node) {

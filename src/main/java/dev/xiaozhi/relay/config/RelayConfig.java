@@ -14,17 +14,18 @@ import java.util.Map;
  * @param node    the node itself
  * @param server  the device port
  * @param admin   the admin port
+ * @param pipes   the outbound pipes to the Xiaozhi cloud
  * @param targets the targets by name
  * @param tenants the tenants by id
  */
-public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admin, Map<String, TargetConfig> targets,
-        Map<String, TenantConfig> tenants) {
+public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admin, PipesConfig pipes,
+        Map<String, TargetConfig> targets, Map<String, TenantConfig> tenants) {
 
     /** The entry of {@code targets} that includes {@code mcp_config.json} files instead of naming a target. */
     public static final String INCLUDE = "include";
 
     static RelayConfig from(ConfigNode root, Path baseDir) {
-        root.object("node", "server", "admin", "targets", "tenants");
+        root.object("node", "server", "admin", "pipes", "targets", "tenants");
         Map<String, TargetConfig> targets = new LinkedHashMap<>();
         root.entries("targets").forEach((name, target) -> {
             if (INCLUDE.equals(name)) {
@@ -38,7 +39,8 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         root.entries("tenants").forEach((id, tenant) -> tenants.put(id, TenantConfig.from(id, tenant)));
         requireDistinctTokens(tenants);
         return new RelayConfig(NodeConfig.from(root.child("node")), ServerConfig.from(root.child("server"), baseDir),
-                AdminConfig.from(root.child("admin")), Collections.unmodifiableMap(targets),
+                AdminConfig.from(root.child("admin")), PipesConfig.from(root.child("pipes")),
+                Collections.unmodifiableMap(targets),
                 Collections.unmodifiableMap(tenants));
     }
 
@@ -50,7 +52,7 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
                 throw new ConfigException("include " + file + ": target '" + name + "' is already defined");
             }
         });
-        return new RelayConfig(node, server, admin, Collections.unmodifiableMap(merged), tenants);
+        return new RelayConfig(node, server, admin, pipes, Collections.unmodifiableMap(merged), tenants);
     }
 
     private static void addAll(Map<String, TargetConfig> targets, Map<String, TargetConfig> included,
@@ -64,12 +66,12 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
 
     /** This configuration with another device port. */
     public RelayConfig withServerPort(int port) {
-        return new RelayConfig(node, server.withPort(port), admin, targets, tenants);
+        return new RelayConfig(node, server.withPort(port), admin, pipes, targets, tenants);
     }
 
     /** This configuration with another admin port. */
     public RelayConfig withAdminPort(int port) {
-        return new RelayConfig(node, server, new AdminConfig(admin.host(), port), targets, tenants);
+        return new RelayConfig(node, server, new AdminConfig(admin.host(), port), pipes, targets, tenants);
     }
 
     private static void requireDistinctTokens(Map<String, TenantConfig> tenants) {

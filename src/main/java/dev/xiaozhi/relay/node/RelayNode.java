@@ -5,11 +5,13 @@ import dev.xiaozhi.relay.auth.GeneratedTokenStore;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.pipe.PipeVerticle;
 import dev.xiaozhi.relay.front.websocket.WebSocketFrontVerticle;
 import dev.xiaozhi.relay.ops.AdminVerticle;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
+import dev.xiaozhi.relay.routing.Catalog;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.RecordCodec;
 import dev.xiaozhi.relay.target.TargetClients;
@@ -24,19 +26,23 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of one relay node: creates Vert.x, wires every part by hand and deploys targets first, then
- * the fronts, then the admin port. Ready once all of it is deployed; {@link #stop()} drains.
+ * the fronts and the outbound pipes, then the admin port. Ready once all of it is deployed; {@link #stop()} drains.
  */
 public final class RelayNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayNode.class);
+    private static final long TARGETS_LISTED_WAIT_MS = 10_000;
 
     private final RelayConfig config;
     private final Vertx vertx;
@@ -48,6 +54,8 @@ public final class RelayNode {
     private final List<String> targetDeployments = new ArrayList<>();
     private final ConfiguredDevices devices;
     private String frontDeployment;
+    private String pipeDeployment;
+    private PipeVerticle pipes;
     private AdminVerticle admin;
     private Promise<Void> stopped;
 
@@ -97,6 +105,9 @@ public final class RelayNode {
                 }, new DeploymentOptions().setInstances(instances)))
                 .compose(id -> {
                     frontDeployment = id;
+                    return deployPipes(front);
+                })
+                .compose(v -> {
                     admin = new AdminVerticle(config.admin(), readiness, registry, metrics);
                     return vertx.deployVerticle(admin);
                 })
@@ -106,6 +117,34 @@ public final class RelayNode {
                             port(), adminPort(), targetDeployments.size(), devices.directory().size(), instances);
                 })
                 .mapEmpty();
+    }
+
+    /** Dials out for devices with an endpoint, once every target listed its tools (or after a short wait). */
+    private Future<Void> deployPipes(FrontContext front) {
+        if (devices.pipes().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        pipes = new PipeVerticle(devices.pipes(), config.pipes(), front);
+        metrics.registerPipes(pipes::statuses);
+        return targetsListed().compose(v -> vertx.deployVerticle(pipes)).onSuccess(id -> pipeDeployment = id)
+                .mapEmpty();
+    }
+
+    private Future<Void> targetsListed() {
+        Set<String> expected = new HashSet<>();
+        config.targets().values().stream().filter(TargetConfig::enabled).forEach(t -> expected.add(t.name()));
+        Promise<Void> listed = Promise.promise();
+        Consumer<Catalog> check = catalog -> {
+            Set<String> present = new HashSet<>();
+            catalog.tools().forEach(tool -> present.add(tool.target()));
+            if (present.containsAll(expected)) {
+                listed.tryComplete();
+            }
+        };
+        catalog.addListener(check);
+        check.accept(catalog.current());
+        vertx.setTimer(TARGETS_LISTED_WAIT_MS, id -> listed.tryComplete());
+        return listed.future().onComplete(done -> catalog.removeListener(check));
     }
 
     private Future<Void> deployTargets() {
@@ -131,8 +170,9 @@ public final class RelayNode {
         stopped = Promise.promise();
         readiness.markDraining();
         LOG.info("draining [sessions: {}]", metrics.openSessions());
-        Future<Void> frontsStopped = frontDeployment == null ? Future.succeededFuture()
-                : vertx.undeploy(frontDeployment);
+        Future<Void> pipesStopped = pipeDeployment == null ? Future.succeededFuture() : vertx.undeploy(pipeDeployment);
+        Future<Void> frontsStopped = Future.join(pipesStopped, frontDeployment == null ? Future.succeededFuture()
+                : vertx.undeploy(frontDeployment)).mapEmpty();
         frontsStopped
                 .eventually(() -> Future.join(targetDeployments.stream().map(vertx::undeploy).toList()))
                 .onComplete(drained -> vertx.close().onComplete(stopped));

@@ -20,6 +20,8 @@ public final class AdminVerticle extends VerticleBase {
 
     /** Metrics path. */
     public static final String METRICS_PATH = "/metrics";
+    /** Outbound pipe status (never a URL or token). */
+    public static final String PIPES_PATH = "/health/pipes";
     /** Per-target health detail; never part of readiness. */
     public static final String TARGETS_PATH = "/health/targets";
 
@@ -53,6 +55,8 @@ public final class AdminVerticle extends VerticleBase {
                     .put("circuit", state.circuit().get()).put("tools", state.tools().getAsInt())));
             ctx.json(new JsonObject().put("targets", targets));
         });
+        router.get(PIPES_PATH).handler(ctx -> ctx.json(new JsonObject().put("pipes", new JsonArray(
+                metrics.pipes().stream().map(JsonObject::mapFrom).toList()))));
         return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
                 .onSuccess(s -> {
                     server = s;

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.xiaozhi.relay.front.pipe.PipeStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ public final class RelayMetrics {
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<String, TargetState> targets = new ConcurrentHashMap<>();
+    private volatile Supplier<List<PipeStatus>> pipes = List::of;
 
     /**
      * How a target is doing, read when asked.
@@ -73,6 +76,20 @@ public final class RelayMetrics {
                 .description("1 while the target's circuit breaker is open").tag("target", target).register(registry);
         Gauge.builder("relay.target.tools", state, s -> s.tools().getAsInt())
                 .description("Tools the target has in the catalog").tag("target", target).register(registry);
+    }
+
+    /** Exports the number of outbound pipes in each state. */
+    public void registerPipes(Supplier<List<PipeStatus>> pipes) {
+        this.pipes = pipes;
+        for (String state : List.of("connecting", "connected", "backoff", "unauthorized")) {
+            Gauge.builder("relay.pipes", pipes, p -> p.get().stream().filter(s -> state.equals(s.state())).count())
+                    .description("Outbound pipes by state").tag("state", state).register(registry);
+        }
+    }
+
+    /** The status of every outbound pipe. */
+    public List<PipeStatus> pipes() {
+        return pipes.get();
     }
 
     /** Every registered target's state, by name. */
