@@ -5,12 +5,10 @@ import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.node.RelayNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /**
  * {@code java -jar xiaozhi-relay.jar [--config PATH] [--port N] [--admin-port N]}: runs a relay node until SIGTERM
@@ -18,7 +16,7 @@ import sun.misc.Signal;
  */
 @Command(name = "xiaozhi-relay", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
         description = "Multi-tenant MCP relay for Xiaozhi voice assistants and any MCP client.",
-        subcommands = {CheckConfigCommand.class, ProbeCommand.class, StdioBuiltinCommand.class})
+        subcommands = {CheckConfigCommand.class, ProbeCommand.class, PipeCommand.class, StdioBuiltinCommand.class})
 public final class RelayCommand implements Callable<Integer> {
 
     /** Status returned by the run command: the node runs on and exits on a signal. */
@@ -64,21 +62,8 @@ public final class RelayCommand implements Callable<Integer> {
         }
         RelayNode node = RelayNode.start(config).await();
         new TokenBanner(System.out).print(node.generatedTokens(), config.server(), node.port());
-        long graceSeconds = config.server().shutdownGrace().toSeconds() + 10;
-        Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, graceSeconds));
-        Signal.handle(new Signal("INT"), signal -> stopAndExit(node, graceSeconds));
+        Signals.drainOnSignal(node, config.server().shutdownGrace());
         return KEEP_RUNNING;
-    }
-
-    private static void stopAndExit(RelayNode node, long graceSeconds) {
-        int status = 0;
-        try {
-            node.stop().toCompletionStage().toCompletableFuture().get(graceSeconds, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            System.err.println("drain did not finish cleanly: " + e);
-            status = 1;
-        }
-        System.exit(status);
     }
 
     private static Integer envInteger(String name) {

@@ -1,0 +1,54 @@
+package dev.xiaozhi.relay.cli;
+
+import static dev.xiaozhi.relay.support.Requests.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
+import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
+import dev.xiaozhi.relay.support.RelayProcess;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verifies the mcp_pipe.py drop-in mode of the jar against a fake Xiaozhi cloud. */
+@ExtendWith(VertxExtension.class)
+@Timeout(120_000)
+class PipeModeIT {
+
+    /**
+     * Verifies that {@code MCP_ENDPOINT=… pipe --mcp-config mcp_config.json} serves the file's stdio server on one
+     * socket, answers a call, and leaves cleanly on SIGTERM without the token in its output.
+     */
+    @Test
+    void servesAnMcpConfigOnTheAgentsEndpoint(Vertx vertx, @TempDir Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(dir.resolve("mcp_config.json"), """
+                {"mcpServers": {"calculator": {"type": "stdio", "command": "%s",
+                  "args": ["-jar", "%s", "stdio-calculator"]}}}
+                """.formatted(java, RelayProcess.jar().toAbsolutePath()));
+        try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx);
+                RelayProcess pipe = RelayProcess.start(Map.of("MCP_ENDPOINT", cloud.endpoint("agent-secret-jwt")),
+                        "pipe", "--mcp-config", dir.resolve("mcp_config.json").toString())) {
+            Await.until(vertx, () -> cloud.connections("agent-secret-jwt").size() == 1);
+            Connection connection = cloud.connections("agent-secret-jwt").get(0);
+
+            assertThat(connection.next().at("/result/protocolVersion").asText()).isEqualTo("2024-11-05");
+            assertThat(connection.next().at("/result/tools/0/name").asText()).isEqualTo("calculator___evaluate");
+            connection.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+                    + "\"calculator___evaluate\",\"arguments\":{\"expression\":\"2+2\"}}}");
+            assertThat(text(connection.next())).isEqualTo("4");
+
+            pipe.terminate();
+            assertThat(pipe.awaitExit()).isZero();
+            assertThat(pipe.stderr()).contains("pipe connected").doesNotContain("agent-secret-jwt");
+            assertThat(cloud.connections("agent-secret-jwt")).hasSize(1);
+        }
+    }
+}
