@@ -14,6 +14,7 @@ import dev.xiaozhi.relay.routing.RecordCodec;
 import dev.xiaozhi.relay.routing.ToolPolicy;
 import dev.xiaozhi.relay.target.TargetClients;
 import dev.xiaozhi.relay.target.TargetVerticle;
+import dev.xiaozhi.relay.target.provider.ProviderSlots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -55,9 +56,10 @@ final class StdioBuiltinCommand implements Callable<Integer> {
         NodeCatalog catalog = new NodeCatalog(0);
         Promise<Void> listed = Promise.promise();
         catalog.addListener(current -> listed.tryComplete());
+        TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target, new ProviderSlots()),
+                new RelayMetrics(new SimpleMeterRegistry()));
         catalog.start(vertx)
-                .compose(v -> vertx.deployVerticle(new TargetVerticle(target, TargetClients.create(vertx, target),
-                        new RelayMetrics(new SimpleMeterRegistry()))))
+                .compose(v -> vertx.deployVerticle(verticle))
                 .compose(id -> listed.future())
                 .await(10, TimeUnit.SECONDS);
         FrontContext front = new FrontContext(catalog, vertx.eventBus(), new ResultTruncator(MAX_RESULT_BYTES),

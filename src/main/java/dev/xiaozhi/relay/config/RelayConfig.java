@@ -37,7 +37,7 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         });
         Map<String, TenantConfig> tenants = new LinkedHashMap<>();
         root.entries("tenants").forEach((id, tenant) -> tenants.put(id, TenantConfig.from(id, tenant)));
-        requireDistinctTokens(tenants);
+        requireDistinctTokens(tenants, targets);
         return new RelayConfig(NodeConfig.from(root.child("node")), ServerConfig.from(root.child("server"), baseDir),
                 AdminConfig.from(root.child("admin")), PipesConfig.from(root.child("pipes")),
                 Collections.unmodifiableMap(targets),
@@ -74,8 +74,15 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         return new RelayConfig(node, server, new AdminConfig(admin.host(), port), pipes, targets, tenants);
     }
 
-    private static void requireDistinctTokens(Map<String, TenantConfig> tenants) {
+    private static void requireDistinctTokens(Map<String, TenantConfig> tenants, Map<String, TargetConfig> targets) {
         Map<TokenHash, String> owners = new HashMap<>();
+        targets.values().forEach(target -> {
+            if (target.spec() instanceof ProviderTargetSpec provider
+                    && owners.putIfAbsent(provider.tokenHash(), "targets." + target.name()) != null) {
+                throw new ConfigException("targets." + target.name() + ": same token as "
+                        + owners.get(provider.tokenHash()));
+            }
+        });
         for (TenantConfig tenant : tenants.values()) {
             for (DeviceConfig device : tenant.devices().values()) {
                 String path = "tenants." + tenant.id() + ".devices." + device.id();

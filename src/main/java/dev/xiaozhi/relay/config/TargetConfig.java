@@ -38,12 +38,14 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
     private static final Map<String, BiFunction<ConfigNode, Path, TargetSpec>> TYPES = Map.of(
             "builtin", (node, baseDir) -> BuiltinTargetSpec.from(node),
             "stdio", StdioTargetSpec::from,
-            "http", HttpTargetSpec::from);
+            "http", HttpTargetSpec::from,
+            "provider", (node, baseDir) -> ProviderTargetSpec.from(node));
     private static final List<String> COMMON_KEYS = List.of("type", "prefix", "timeout", "maxConcurrent", "maxQueued",
             "enabled", "breaker");
     private static final Map<String, List<String>> TYPE_KEYS = Map.of("builtin", List.of("builtin"),
             "stdio", List.of("command", "args", "env", "cwd"),
-            "http", HttpTargetSpec.keys());
+            "http", HttpTargetSpec.keys(),
+            "provider", ProviderTargetSpec.keys());
     private static final Map<String, PrefixMode> PREFIXES = prefixes();
 
     static TargetConfig from(String name, ConfigNode node, Path baseDir) {

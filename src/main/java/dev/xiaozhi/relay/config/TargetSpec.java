@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.config;
 
 /** What kind of target a {@link TargetConfig} describes, with the settings of that kind. */
-public sealed interface TargetSpec permits BuiltinTargetSpec, StdioTargetSpec, HttpTargetSpec {
+public sealed interface TargetSpec permits BuiltinTargetSpec, StdioTargetSpec, HttpTargetSpec,
+        ProviderTargetSpec {
 }

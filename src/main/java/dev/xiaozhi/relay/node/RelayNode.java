@@ -16,6 +16,7 @@ import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.RecordCodec;
 import dev.xiaozhi.relay.target.TargetClients;
 import dev.xiaozhi.relay.target.TargetVerticle;
+import dev.xiaozhi.relay.target.provider.ProviderSlots;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -53,6 +54,7 @@ public final class RelayNode {
     private final List<WebSocketFrontVerticle> fronts = new CopyOnWriteArrayList<>();
     private final List<String> targetDeployments = new ArrayList<>();
     private final ConfiguredDevices devices;
+    private final ProviderSlots providers = new ProviderSlots();
     private String frontDeployment;
     private String pipeDeployment;
     private PipeVerticle pipes;
@@ -99,7 +101,7 @@ public final class RelayNode {
                 .compose(v -> deployTargets())
                 .compose(v -> vertx.deployVerticle(() -> {
                     WebSocketFrontVerticle verticle = new WebSocketFrontVerticle(config.server(), front,
-                            devices.directory(), readiness, metrics);
+                            devices.directory(), providers, readiness, metrics);
                     fronts.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances)))
@@ -151,7 +153,8 @@ public final class RelayNode {
         List<Future<String>> deployments = new ArrayList<>();
         for (TargetConfig target : config.targets().values()) {
             if (target.enabled()) {
-                TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target), metrics);
+                TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target, providers),
+                        metrics);
                 deployments.add(vertx.deployVerticle(verticle).onSuccess(targetDeployments::add));
             }
         }

@@ -2,11 +2,14 @@ package dev.xiaozhi.relay.target;
 
 import dev.xiaozhi.relay.config.BuiltinTargetSpec;
 import dev.xiaozhi.relay.config.HttpTargetSpec;
+import dev.xiaozhi.relay.config.ProviderTargetSpec;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.target.builtin.CalculatorToolClient;
 import dev.xiaozhi.relay.target.builtin.DiagnosticsToolClient;
 import dev.xiaozhi.relay.target.http.HttpToolClient;
+import dev.xiaozhi.relay.target.provider.ProviderSlots;
+import dev.xiaozhi.relay.target.provider.ProviderToolClient;
 import dev.xiaozhi.relay.target.stdio.StdioToolClient;
 import io.vertx.core.Vertx;
 
@@ -17,13 +20,16 @@ public final class TargetClients {
     }
 
     /** The client for a target. */
-    public static ToolClient create(Vertx vertx, TargetConfig config) {
+    public static ToolClient create(Vertx vertx, TargetConfig config, ProviderSlots providers) {
         if (config.spec() instanceof BuiltinTargetSpec builtin) {
             return switch (builtin.builtin()) {
                 case CalculatorToolClient.BUILTIN_NAME -> new CalculatorToolClient();
                 case DiagnosticsToolClient.BUILTIN_NAME -> new DiagnosticsToolClient(vertx);
                 default -> throw new IllegalArgumentException("unknown builtin target: " + builtin.builtin());
             };
+        }
+        if (config.spec() instanceof ProviderTargetSpec provider) {
+            return new ProviderToolClient(vertx, config, provider, providers);
         }
         if (config.spec() instanceof HttpTargetSpec http) {
             return new HttpToolClient(vertx, config, http);

@@ -9,6 +9,8 @@ import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.routing.Catalog;
 import dev.xiaozhi.relay.routing.ToolPolicy;
+import dev.xiaozhi.relay.target.provider.ProviderSlots;
+import dev.xiaozhi.relay.target.provider.ProviderToolClient;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,12 +35,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbound WebSocket front at {@value #PATH}: authenticates devices before the upgrade and owns the sessions of
- * its event loop. One instance per event loop shares the device port; health routes are served on the same port.
+ * its event loop. Tool providers dial in at {@value #PROVIDER_PATH} with provider tokens and are handed to their
+ * targets. One instance per event loop shares the device port; health routes are served on the same port.
  */
 public final class WebSocketFrontVerticle extends VerticleBase {
 
     /** The MCP endpoint path. */
     public static final String PATH = "/mcp";
+    /** Where tool providers dial in. */
+    public static final String PROVIDER_PATH = "/tools";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketFrontVerticle.class);
     private static final String BEARER = "Bearer ";
@@ -46,6 +51,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private final ServerConfig config;
     private final FrontContext front;
     private final DeviceDirectory devices;
+    private final ProviderSlots providers;
     private final Readiness readiness;
     private final RelayMetrics metrics;
     private final Set<WebSocketSession> sessions = new LinkedHashSet<>();
@@ -57,10 +63,11 @@ public final class WebSocketFrontVerticle extends VerticleBase {
 
     /** Creates the verticle; every collaborator is required. */
     public WebSocketFrontVerticle(ServerConfig config, FrontContext front, DeviceDirectory devices,
-            Readiness readiness, RelayMetrics metrics) {
+            ProviderSlots providers, Readiness readiness, RelayMetrics metrics) {
         this.config = Objects.requireNonNull(config);
         this.front = Objects.requireNonNull(front);
         this.devices = Objects.requireNonNull(devices);
+        this.providers = Objects.requireNonNull(providers);
         this.readiness = Objects.requireNonNull(readiness);
         this.metrics = Objects.requireNonNull(metrics);
     }
@@ -118,12 +125,16 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     }
 
     private void onHandshake(ServerWebSocketHandshake handshake) {
-        if (!PATH.equals(handshake.path())) {
+        if (!PATH.equals(handshake.path()) && !PROVIDER_PATH.equals(handshake.path())) {
             refuse(handshake, 404, "not_found");
             return;
         }
         if (readiness.draining()) {
             refuse(handshake, 503, "draining");
+            return;
+        }
+        if (PROVIDER_PATH.equals(handshake.path())) {
+            onProviderHandshake(handshake);
             return;
         }
         String token = token(handshake);
@@ -135,6 +146,20 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             return;
         }
         handshake.accept().onSuccess(socket -> bind(socket, identity));
+    }
+
+    private void onProviderHandshake(ServerWebSocketHandshake handshake) {
+        ProviderToolClient provider = providers.find(token(handshake)).orElse(null);
+        if (provider == null) {
+            LOG.info("provider handshake refused [remote: {}]", handshake.remoteAddress());
+            refuse(handshake, 401, "provider_unauthorized");
+            return;
+        }
+        metrics.handshake("provider_accepted");
+        handshake.accept().onSuccess(socket -> {
+            socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
+            providers.attach(provider, socket);
+        });
     }
 
     private void refuse(ServerWebSocketHandshake handshake, int status, String outcome) {
