@@ -17,6 +17,7 @@ import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -91,10 +92,13 @@ class ProviderTest {
         }
     }
 
-    /** Dials in as a provider that offers one tool, {@code lights}; records what the relay sends. */
+    /**
+     * Dials in as a provider that offers one tool, {@code lights}, with its handlers set before it connects;
+     * records what the relay sends.
+     */
     private static WebSocket provide(WebSocketClient client, int port, String path, List<JsonNode> seen)
             throws Exception {
-        WebSocket socket = client.connect(port, "127.0.0.1", path).await(10, TimeUnit.SECONDS);
+        ClientWebSocket socket = client.webSocket();
         socket.textMessageHandler(text -> {
             try {
                 JsonNode message = Json.parse(text);
@@ -114,6 +118,7 @@ class ProviderTest {
                 socket.close();
             }
         });
+        socket.connect(port, "127.0.0.1", path).await(10, TimeUnit.SECONDS);
         return socket;
     }
 }
