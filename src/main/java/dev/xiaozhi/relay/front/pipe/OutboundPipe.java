@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.front.pipe;
 
 import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
+import dev.xiaozhi.relay.common.Backoff;
 import dev.xiaozhi.relay.config.PipesConfig;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.McpSession;
@@ -12,7 +13,6 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +26,6 @@ final class OutboundPipe implements SessionTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundPipe.class);
     private static final short CLOSE_GOING_AWAY = 1001;
-    private static final int MAX_SHIFT = 20;
 
     private final Vertx vertx;
     private final PipeEndpoint endpoint;
@@ -41,7 +40,7 @@ final class OutboundPipe implements SessionTransport {
     private long connectedSince;
     private long lastPongNanos;
     private int attempts;
-    private int backoffStep;
+    private final Backoff backoff;
     private int lastCloseCode = -1;
     private String lastCloseReason = "";
     private long nextRetry;
@@ -58,6 +57,7 @@ final class OutboundPipe implements SessionTransport {
         this.progress = progress;
         this.client = client;
         this.limiter = limiter;
+        this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), config.healthyAfter());
         publishStatus();
     }
 
@@ -156,7 +156,7 @@ final class OutboundPipe implements SessionTransport {
         lastCloseReason = failure instanceof UpgradeRejectedException rejected
                 ? "handshake refused (HTTP " + rejected.getStatus() + ")" : failure.getClass().getSimpleName();
         LOG.info("pipe connection failed [tenant: {}, device: {}, reason: {}]", tenant(), device(), lastCloseReason);
-        backoff();
+        backoff(0);
     }
 
     private void onClosed(WebSocket closed) {
@@ -171,20 +171,16 @@ final class OutboundPipe implements SessionTransport {
         LOG.info("pipe closed [tenant: {}, device: {}, code: {}, up ms: {}]", tenant(), device(), lastCloseCode,
                 upForMs);
         if (upForMs >= config.healthyAfter().toMillis()) {
-            backoffStep = 0;
             attempts = 0;
         }
         if (!stopped) {
-            backoff();
+            backoff(upForMs);
         }
     }
 
-    private void backoff() {
-        long ceiling = Math.min(config.backoffCap().toMillis(),
-                config.backoffBase().toMillis() << Math.min(backoffStep, MAX_SHIFT));
-        backoffStep++;
+    private void backoff(long upForMs) {
         state = "backoff";
-        retryIn(ThreadLocalRandom.current().nextLong(ceiling + 1));
+        retryIn(backoff.nextDelayMs(upForMs));
     }
 
     private void retryIn(long delayMs) {

@@ -3,7 +3,7 @@ package dev.xiaozhi.relay.target.http;
 import dev.xiaozhi.relay.config.HttpTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.node.RelayNode;
-import dev.xiaozhi.relay.target.RetryBackoff;
+import dev.xiaozhi.relay.common.Backoff;
 import dev.xiaozhi.relay.target.mcp.McpClientConnection;
 import dev.xiaozhi.relay.target.mcp.McpServerClient;
 import dev.xiaozhi.relay.target.mcp.McpWire;
@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,7 +48,8 @@ public final class HttpToolClient extends McpServerClient {
 
     private final HttpTargetSpec spec;
     private final Optional<SigV4Signer> signer;
-    private final RetryBackoff backoff = new RetryBackoff();
+    private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60),
+            Duration.ofSeconds(60));
     private HttpClientAgent client;
     private URI postUrl;
     private HttpClientResponse stream;

@@ -2,12 +2,13 @@ package dev.xiaozhi.relay.target.stdio;
 
 import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
-import dev.xiaozhi.relay.target.RetryBackoff;
+import dev.xiaozhi.relay.common.Backoff;
 import dev.xiaozhi.relay.target.mcp.McpClientConnection;
 import dev.xiaozhi.relay.target.mcp.McpServerClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +22,11 @@ public final class StdioToolClient extends McpServerClient {
     public static final long STOP_GRACE_MS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioToolClient.class);
+    private static final Duration RESTART_BASE = Duration.ofSeconds(1);
+    private static final Duration RESTART_CAP = Duration.ofSeconds(60);
 
     private final StdioTargetSpec spec;
-    private final RetryBackoff backoff = new RetryBackoff();
+    private final Backoff backoff = new Backoff(RESTART_BASE, RESTART_CAP, RESTART_CAP);
     private Context context;
     private ChildProcess child;
     private boolean stopping;
