@@ -13,6 +13,7 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.internal.http.WebSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ final class OutboundPipe implements SessionTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundPipe.class);
     private static final short CLOSE_GOING_AWAY = 1001;
+    private static final long ABORT_AFTER_MS = 1_000;
 
     private final Vertx vertx;
     private final PipeEndpoint endpoint;
@@ -87,7 +89,14 @@ final class OutboundPipe implements SessionTransport {
         }
         if (now - lastPongNanos > config.pingInterval().toNanos() + config.pongTimeout().toNanos()) {
             LOG.warn("pipe pong timeout [tenant: {}, device: {}]", tenant(), device());
-            socket.close(CLOSE_GOING_AWAY, "pong timeout");
+            WebSocket silent = socket;
+            silent.close(CLOSE_GOING_AWAY, "pong timeout");
+            vertx.setTimer(ABORT_AFTER_MS, id -> {
+                if (socket == silent && silent instanceof WebSocketInternal internal) {
+                    // a peer that stopped answering will not finish the closing handshake either
+                    internal.channelHandlerContext().pipeline().firstContext().close();
+                }
+            });
         } else {
             socket.writePing(Buffer.buffer());
         }

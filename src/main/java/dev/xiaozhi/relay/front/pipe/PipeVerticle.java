@@ -23,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class PipeVerticle extends VerticleBase {
 
     private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+    /** How long a closing handshake may take before the connection is dropped. */
+    private static final int CLOSING_TIMEOUT_SECONDS = 2;
 
     private final List<PipeEndpoint> endpoints;
     private final PipesConfig config;
@@ -43,6 +45,7 @@ public final class PipeVerticle extends VerticleBase {
         WebSocketClientOptions options = new WebSocketClientOptions()
                 .setMaxConnections(Math.max(1, endpoints.size() * 2))
                 .setTcpNoDelay(true)
+                .setClosingTimeout(CLOSING_TIMEOUT_SECONDS)
                 .setMaxFrameSize(MAX_MESSAGE_BYTES).setMaxMessageSize(MAX_MESSAGE_BYTES);
         proxy(System.getenv("HTTPS_PROXY")).ifPresent(options::setProxyOptions);
         client = vertx.createWebSocketClient(options);
