@@ -8,8 +8,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,8 +73,7 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
     public static final class Connection {
 
         private final ServerWebSocket socket;
-        private final Deque<String> received = new ArrayDeque<>();
-        private final Deque<Promise<String>> waiting = new ArrayDeque<>();
+        private final Inbox inbox = new Inbox();
         private final Promise<Void> closed = Promise.promise();
 
         Connection(ServerWebSocket socket) {
@@ -88,7 +85,7 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
 
         /** The next message the tool side sent, parsed. */
         public JsonNode next() throws Exception {
-            return Json.parse(nextFuture().await(10, TimeUnit.SECONDS));
+            return Json.parse(inbox.next().await(10, TimeUnit.SECONDS));
         }
 
         /** Sends one frame. */
@@ -106,27 +103,12 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
             return closed.future();
         }
 
-        private synchronized Future<String> nextFuture() {
-            String text = received.poll();
-            if (text != null) {
-                return Future.succeededFuture(text);
-            }
-            Promise<String> promise = Promise.promise();
-            waiting.add(promise);
-            return promise.future();
-        }
-
-        private synchronized void onText(String text) {
+        private void onText(String text) {
             if (text.contains("\"id\":0") && text.contains("protocolVersion")) {
                 socket.writeTextMessage("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
                 socket.writeTextMessage("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}");
             }
-            Promise<String> promise = waiting.poll();
-            if (promise != null) {
-                promise.complete(text);
-            } else {
-                received.add(text);
-            }
+            inbox.add(text);
         }
     }
 }

@@ -2,15 +2,12 @@ package dev.xiaozhi.relay.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.protocol.Json;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,17 +21,16 @@ public final class TestSocket {
     /** Held so that the client is not cleaned up (and its socket closed) while the socket is in use. */
     private final WebSocketClient client;
     private final WebSocket socket;
-    private final Deque<String> received = new ArrayDeque<>();
-    private final Deque<Promise<String>> waiting = new ArrayDeque<>();
+    private final Inbox inbox = new Inbox();
     private final Promise<Short> closed = Promise.promise();
 
     private TestSocket(WebSocketClient client, WebSocket socket) {
         this.client = client;
         this.socket = socket;
-        socket.textMessageHandler(this::onText);
+        socket.textMessageHandler(inbox::add);
         socket.closeHandler(v -> {
             closed.tryComplete(socket.closeStatusCode());
-            waiting.forEach(p -> p.tryFail("closed with " + socket.closeStatusCode()));
+            inbox.failWaiting("closed with " + socket.closeStatusCode());
         });
     }
 
@@ -64,7 +60,7 @@ public final class TestSocket {
 
     /** The next received message as text. */
     public String nextText() throws Exception {
-        return next().await(WAIT_SECONDS, TimeUnit.SECONDS);
+        return inbox.next().await(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** The next received message, parsed. */
@@ -101,26 +97,7 @@ public final class TestSocket {
     }
 
     /** Whether nothing arrived that was not yet taken. */
-    public synchronized boolean nothingPending() {
-        return received.isEmpty();
-    }
-
-    private synchronized Future<String> next() {
-        String text = received.poll();
-        if (text != null) {
-            return Future.succeededFuture(text);
-        }
-        Promise<String> promise = Promise.promise();
-        waiting.add(promise);
-        return promise.future();
-    }
-
-    private synchronized void onText(String text) {
-        Promise<String> promise = waiting.poll();
-        if (promise != null) {
-            promise.complete(text);
-        } else {
-            received.add(text);
-        }
+    public boolean nothingPending() {
+        return inbox.isEmpty();
     }
 }
