@@ -40,7 +40,6 @@ public record ConfiguredDevices(DeviceDirectory directory, List<GeneratedToken> 
     public static ConfiguredDevices load(RelayConfig config, GeneratedTokenStore store) {
         Map<TokenHash, DeviceIdentity> devices = new HashMap<>();
         List<GeneratedToken> generated = new ArrayList<>();
-        List<PipeEndpoint> pipes = new ArrayList<>();
         for (TenantConfig tenant : config.tenants().values()) {
             ToolPolicy policy = new ToolPolicy(tenant.targets());
             for (DeviceConfig device : tenant.devices().values()) {
@@ -51,11 +50,22 @@ public record ConfiguredDevices(DeviceDirectory directory, List<GeneratedToken> 
                             generated.add(new GeneratedToken(tenant.id(), device.id(), token));
                             return TokenHash.ofPlain(token);
                         });
-                DeviceIdentity identity = new DeviceIdentity(tenant.id(), device.id(), policy);
-                devices.put(hash, identity);
-                device.endpoint().ifPresent(url -> pipes.add(new PipeEndpoint(identity, url)));
+                devices.put(hash, new DeviceIdentity(tenant.id(), device.id(), policy));
             }
         }
-        return new ConfiguredDevices(new DeviceDirectory(devices), List.copyOf(generated), List.copyOf(pipes));
+        return new ConfiguredDevices(new DeviceDirectory(devices), List.copyOf(generated), endpoints(config));
+    }
+
+    /** The devices of a configuration that have an outbound endpoint. */
+    public static List<PipeEndpoint> endpoints(RelayConfig config) {
+        List<PipeEndpoint> endpoints = new ArrayList<>();
+        for (TenantConfig tenant : config.tenants().values()) {
+            ToolPolicy policy = new ToolPolicy(tenant.targets());
+            for (DeviceConfig device : tenant.devices().values()) {
+                device.endpoint().ifPresent(url -> endpoints.add(new PipeEndpoint(
+                        new DeviceIdentity(tenant.id(), device.id(), policy), url)));
+            }
+        }
+        return List.copyOf(endpoints);
     }
 }

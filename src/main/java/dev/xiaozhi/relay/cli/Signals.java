@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
-/** SIGTERM and SIGINT drain a running node and exit: 0 when the drain finished, 1 when it did not. */
+/**
+ * SIGTERM and SIGINT drain a running node and exit: 0 when the drain finished, 1 when it did not. SIGHUP reloads
+ * what can change without a restart.
+ */
 final class Signals {
 
     private static final long EXTRA_SECONDS = 10;
@@ -17,6 +20,17 @@ final class Signals {
         long limit = grace.toSeconds() + EXTRA_SECONDS;
         Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, limit));
         Signal.handle(new Signal("INT"), signal -> stopAndExit(node, limit));
+    }
+
+    /** Runs {@code action} on SIGHUP (a failure is printed, the node runs on). */
+    static void onHangup(Runnable action) {
+        Signal.handle(new Signal("HUP"), signal -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.err.println("reload failed: " + e.getMessage());
+            }
+        });
     }
 
     private static void stopAndExit(RelayNode node, long limitSeconds) {

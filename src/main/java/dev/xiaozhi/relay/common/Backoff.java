@@ -29,6 +29,11 @@ public final class Backoff {
         return Math.min(capMs, baseMs << Math.min(step, MAX_SHIFT));
     }
 
+    /** Starts the schedule over, as after a healthy run. */
+    public void reset() {
+        step = 0;
+    }
+
     /** The delay before the next attempt, given how long the last run stayed up (0 when it never came up). */
     public long nextDelayMs(long upForMs) {
         if (upForMs >= healthyAfterMs) {

@@ -182,6 +182,17 @@ public final class RelayNode {
         return stopped.future().onComplete(done -> LOG.info("stopped"));
     }
 
+    /**
+     * Takes the device endpoints of a newer configuration without a restart: changed URLs are dialled at once,
+     * new ones get a pipe, removed ones are closed. Pipes need to have been configured at start.
+     */
+    public Future<Void> reloadPipes(RelayConfig next) {
+        if (pipes == null) {
+            return Future.failedFuture("this node started without outbound pipes; restart it to add some");
+        }
+        return pipes.update(ConfiguredDevices.endpoints(next));
+    }
+
     /** Tokens generated for configured devices in this start, each to be shown once. */
     public List<ConfiguredDevices.GeneratedToken> generatedTokens() {
         return devices.generated();

@@ -30,7 +30,7 @@ final class OutboundPipe implements SessionTransport {
     private static final long ABORT_AFTER_MS = 1_000;
 
     private final Vertx vertx;
-    private final PipeEndpoint endpoint;
+    private PipeEndpoint endpoint;
     private final PipesConfig config;
     private final FrontContext front;
     private final ProgressRouter progress;
@@ -48,6 +48,7 @@ final class OutboundPipe implements SessionTransport {
     private long nextRetry;
     private long retryTimer = -1;
     private boolean stopped;
+    private boolean redialNow;
     private volatile PipeStatus status;
 
     OutboundPipe(Vertx vertx, PipeEndpoint endpoint, PipesConfig config, FrontContext front, ProgressRouter progress,
@@ -71,6 +72,26 @@ final class OutboundPipe implements SessionTransport {
     /** Starts dialling. */
     void start() {
         connect();
+    }
+
+    /** Whether the pipe dials this URL. */
+    boolean dials(String url) {
+        return endpoint.endpoint().equals(url);
+    }
+
+    /** Switches to a new endpoint URL (token churn): the current connection closes and the new one is dialled now. */
+    void replaceEndpoint(PipeEndpoint replacement) {
+        endpoint = replacement;
+        LOG.info("pipe endpoint replaced [tenant: {}, device: {}]", tenant(), device());
+        backoff.reset();
+        attempts = 0;
+        if (socket != null) {
+            redialNow = true;
+            socket.close((short) 1000, "endpoint replaced");
+        } else if (retryTimer >= 0) {
+            vertx.cancelTimer(retryTimer);
+            connect();
+        }
     }
 
     /** Closes the pipe for good. */
@@ -182,7 +203,10 @@ final class OutboundPipe implements SessionTransport {
         if (upForMs >= config.healthyAfter().toMillis()) {
             attempts = 0;
         }
-        if (!stopped) {
+        if (redialNow && !stopped) {
+            redialNow = false;
+            connect();
+        } else if (!stopped) {
             backoff(upForMs);
         }
     }

@@ -103,6 +103,27 @@ class OutboundPipeTest {
         }
     }
 
+    /** Verifies that a replaced endpoint URL (token churn) is dialled at once, without a restart. */
+    @Test
+    void switchesToAReplacedEndpointWithoutARestart(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx);
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, cloud, "old-jwt"), stateDir,
+                        Map.of()))) {
+            Await.until(vertx, () -> cloud.connections("old-jwt").size() == 1);
+            Connection old = cloud.connections("old-jwt").get(0);
+            old.next();
+
+            relay.node().reloadPipes(ConfigLoader.parse(yaml(stateDir, cloud, "new-jwt"), stateDir, Map.of()))
+                    .await(10, TimeUnit.SECONDS);
+
+            Await.until(vertx, () -> cloud.connections("new-jwt").size() == 1);
+            old.closed().await(10, TimeUnit.SECONDS);
+            assertThat(cloud.connections("new-jwt").get(0).next().at("/result/protocolVersion").asText())
+                    .isEqualTo("2024-11-05");
+            assertThat(cloud.connections("old-jwt")).hasSize(1);
+        }
+    }
+
     /** Verifies that 1,000 pipes from one relay are each handshaken and answer a call. */
     @Test
     void runsAThousandPipes(Vertx vertx, @TempDir Path stateDir) throws Exception {
