@@ -113,7 +113,7 @@ public final class HttpToolClient extends McpServerClient {
                     .onSuccess(status -> LOG.debug("notification stream [target: {}, status: {}]", config.name(),
                             status)));
         }
-        connected.onFailure(e -> {
+        connected.onSuccess(v -> backoff.reset()).onFailure(e -> {
             LOG.warn("server not reachable [target: {}]: {}", config.name(), e.getMessage());
             scheduleReconnect();
         });
