@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.secret.SecretValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,6 +63,9 @@ final class ConfigNode {
     }
 
     ConfigNode child(String key) {
+        if (key == null) {
+            return this;
+        }
         return new ConfigNode(node == null ? null : node.get(key), path.isEmpty() ? key : path + "." + key,
                 references);
     }
@@ -203,6 +207,29 @@ final class ConfigNode {
             values.add(new ConfigNode(child.node.get(i), child.path + "[" + i + "]", references).scalar().value());
         }
         return List.copyOf(values);
+    }
+
+    /**
+     * A value below {@code key} whose references stay unresolved until it is used (auth values, headers,
+     * credentials); only the reference syntax is checked here.
+     */
+    Optional<SecretValue> secret(String key) {
+        ConfigNode child = child(key);
+        if (child.node == null || child.node.isNull()) {
+            return Optional.empty();
+        }
+        if (!child.node.isValueNode()) {
+            throw child.error("expected a single value, not a " + (child.node.isArray() ? "list" : "mapping"));
+        }
+        return Optional.of(references.secret(child.node.asText(), child.path));
+    }
+
+    /** A mapping of names to secret values below {@code key}, in file order. */
+    Map<String, SecretValue> secretMap(String key) {
+        Map<String, SecretValue> values = new LinkedHashMap<>();
+        entries(key).forEach((name, value) -> values.put(name, value.secret(null).orElseThrow(
+                () -> value.error("expected a value"))));
+        return Collections.unmodifiableMap(values);
     }
 
     /** A mapping of names to string values below {@code key}, in file order. */

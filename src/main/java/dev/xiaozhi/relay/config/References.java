@@ -1,12 +1,13 @@
 package dev.xiaozhi.relay.config;
 
+import dev.xiaozhi.relay.secret.SecretValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Resolves {@code ${env:NAME}}, {@code ${file:PATH}} (relative to the config file) and their {@code :-default}
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  */
 final class References {
 
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z0-9-]+):([^}]*)}");
+    /** Kinds a secret value may reference; only {@code env} and {@code file} resolve while loading. */
+    static final Set<String> SECRET_KINDS = Set.of("env", "file", "aws-sm");
     private static final String DEFAULT_SEPARATOR = ":-";
 
     private final Path baseDir;
@@ -39,7 +41,7 @@ final class References {
     }
 
     Scalar resolve(String text, String path) {
-        Matcher matcher = REFERENCE.matcher(text);
+        Matcher matcher = SecretValue.REFERENCE.matcher(text);
         StringBuilder result = new StringBuilder();
         boolean referenced = false;
         while (matcher.find()) {
@@ -54,6 +56,18 @@ final class References {
         }
         matcher.appendTail(result);
         return new Scalar(result.toString(), referenced);
+    }
+
+    /** A secret value: the reference syntax checked, nothing resolved. */
+    SecretValue secret(String text, String path) {
+        Matcher matcher = SecretValue.REFERENCE.matcher(text);
+        while (matcher.find()) {
+            if (matcher.group(1) != null && !SECRET_KINDS.contains(matcher.group(1))) {
+                throw new ConfigException(path + ": unknown reference kind '" + matcher.group(1)
+                        + "'; supported: env, file, aws-sm");
+            }
+        }
+        return new SecretValue(text, baseDir);
     }
 
     private String lookup(String kind, String body, String path) {
@@ -83,6 +97,8 @@ final class References {
                             + e.getClass().getSimpleName() + ")");
                 }
             }
+            case "aws-sm" -> throw new ConfigException(path + ": ${aws-sm:...} is resolved when used, so it is "
+                    + "allowed only in secret values (auth, headers, credentials)");
             default -> throw new ConfigException(path + ": unknown reference kind '" + kind
                     + "'; supported: env, file");
         }
