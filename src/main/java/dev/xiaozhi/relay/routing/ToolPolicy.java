@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.routing;
 
+import dev.xiaozhi.relay.common.Glob;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Which targets a tenant's devices may use: glob patterns ({@code *}, {@code ?}) over target names.
@@ -20,23 +20,6 @@ public record ToolPolicy(List<String> targetPatterns) {
 
     /** Whether the policy allows a target. */
     public boolean allows(String target) {
-        for (String pattern : targetPatterns) {
-            if (globToRegex(pattern).matcher(target).matches()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Pattern globToRegex(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> regex.append(".*");
-                case '?' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString());
+        return Glob.anyMatches(targetPatterns, target);
     }
 }
