@@ -1,31 +1,17 @@
 package dev.xiaozhi.relay.auth;
 
-import java.util.Map;
+import io.vertx.core.Future;
 import java.util.Optional;
 
 /**
- * Resolves a presented device token to the device it belongs to by the token's SHA-256 hash; hash equality is
- * checked in constant time ({@link TokenHash#equals}). Plain tokens are never kept.
+ * Where the fronts look devices up, without blocking: by a presented token at the handshake, and by id when the
+ * registry says a device or tenant changed. Only active devices of active tenants are found.
  */
-public final class DeviceDirectory {
+public interface DeviceDirectory {
 
-    private final Map<TokenHash, DeviceIdentity> devices;
+    /** The device a token belongs to; empty for a missing, unknown, revoked or expired token. */
+    Future<Optional<DeviceIdentity>> authenticate(String token);
 
-    /** @param devices every device by its token hash */
-    public DeviceDirectory(Map<TokenHash, DeviceIdentity> devices) {
-        this.devices = Map.copyOf(devices);
-    }
-
-    /** The device a token belongs to, if any. */
-    public Optional<DeviceIdentity> authenticate(String token) {
-        if (token == null || token.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(devices.get(TokenHash.ofPlain(token)));
-    }
-
-    /** Number of devices known. */
-    public int size() {
-        return devices.size();
-    }
+    /** A device's current identity; empty when it is gone, disabled, or its tenant is. */
+    Future<Optional<DeviceIdentity>> lookup(String tenant, String device);
 }

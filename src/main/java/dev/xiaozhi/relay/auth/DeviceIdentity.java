@@ -8,6 +8,12 @@ import dev.xiaozhi.relay.routing.ToolPolicy;
  * @param tenant the device's tenant
  * @param device the device id within the tenant
  * @param policy the tools the device may see and call
+ * @param limits its tenant's limits
  */
-public record DeviceIdentity(String tenant, String device, ToolPolicy policy) {
+public record DeviceIdentity(String tenant, String device, ToolPolicy policy, TenantLimits limits) {
+
+    /** A device of no limits that may use every tool, for local one-client modes. */
+    public static DeviceIdentity unrestricted(String tenant, String device) {
+        return new DeviceIdentity(tenant, device, ToolPolicy.ALLOW_ALL, TenantLimits.UNLIMITED);
+    }
 }

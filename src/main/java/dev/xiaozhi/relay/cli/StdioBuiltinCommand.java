@@ -11,7 +11,6 @@ import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.RecordCodec;
-import dev.xiaozhi.relay.routing.ToolPolicy;
 import dev.xiaozhi.relay.target.TargetClients;
 import dev.xiaozhi.relay.target.TargetVerticle;
 import dev.xiaozhi.relay.target.provider.ProviderSlots;
@@ -64,7 +63,7 @@ final class StdioBuiltinCommand implements Callable<Integer> {
                 .await(10, TimeUnit.SECONDS);
         FrontContext front = new FrontContext(catalog, vertx.eventBus(), new ResultTruncator(MAX_RESULT_BYTES),
                 "stdio", RelayNode.version());
-        McpSession session = new McpSession(new DeviceIdentity("local", "stdio", ToolPolicy.ALLOW_ALL),
+        McpSession session = new McpSession(DeviceIdentity.unrestricted("local", "stdio"),
                 new StdoutTransport(System.out), front, front.newProgressRouter());
         Context context = vertx.getOrCreateContext();
         try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8

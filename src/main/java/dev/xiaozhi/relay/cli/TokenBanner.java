@@ -2,7 +2,7 @@ package dev.xiaozhi.relay.cli;
 
 import dev.xiaozhi.relay.auth.ConfiguredDevices.GeneratedToken;
 import dev.xiaozhi.relay.config.ServerConfig;
-import dev.xiaozhi.relay.front.websocket.WebSocketFrontVerticle;
+import dev.xiaozhi.relay.front.websocket.DeviceUrls;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -17,7 +17,7 @@ final class TokenBanner {
 
     void print(List<GeneratedToken> tokens, ServerConfig server, int port) {
         for (GeneratedToken token : tokens) {
-            String url = endpoint(server, port) + "?token=" + token.token();
+            String url = DeviceUrls.withToken(server, port, token.token());
             out.println();
             out.println("  New token for tenant '" + token.tenant() + "', device '" + token.device()
                     + "' (shown once; only its hash is kept):");
@@ -29,14 +29,5 @@ final class TokenBanner {
             out.println();
         }
         out.flush();
-    }
-
-    private static String endpoint(ServerConfig server, int port) {
-        if (server.publicUrl().isPresent()) {
-            String base = server.publicUrl().get();
-            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + WebSocketFrontVerticle.PATH;
-        }
-        String host = "0.0.0.0".equals(server.host()) || "::".equals(server.host()) ? "localhost" : server.host();
-        return (server.tls().isPresent() ? "wss://" : "ws://") + host + ":" + port + WebSocketFrontVerticle.PATH;
     }
 }

@@ -27,26 +27,32 @@ public record DeviceConfig(String id, String name, Optional<TokenHash> tokenHash
     static DeviceConfig from(String id, ConfigNode node) {
         requireId(id, node);
         node.object("name", "token", "tokenHash", "endpoint");
-        String token = node.string("token", "");
-        String hash = node.string("tokenHash", "");
-        if (!token.isEmpty() && !hash.isEmpty()) {
-            throw node.error("set either token or tokenHash, not both");
-        }
-        Optional<TokenHash> tokenHash = Optional.empty();
-        if (!token.isEmpty()) {
-            tokenHash = Optional.of(TokenHash.ofPlain(token));
-        } else if (!hash.isEmpty()) {
-            try {
-                tokenHash = Optional.of(TokenHash.parse(hash));
-            } catch (IllegalArgumentException e) {
-                throw node.child("tokenHash").error(e.getMessage());
-            }
-        }
+        Optional<TokenHash> tokenHash = tokenHash(node);
         Optional<String> endpoint = node.optionalString("endpoint").filter(url -> !url.isEmpty());
         if (endpoint.isPresent() && !endpoint.get().matches("^wss?://.+")) {
             throw node.child("endpoint").error("expected a ws:// or wss:// URL");
         }
         return new DeviceConfig(id, node.string("name", id), tokenHash, endpoint);
+    }
+
+    /** The hash of {@code token} (a plain token, hashed here) or {@code tokenHash}; empty when neither is set. */
+    static Optional<TokenHash> tokenHash(ConfigNode node) {
+        String token = node.string("token", "");
+        String hash = node.string("tokenHash", "");
+        if (!token.isEmpty() && !hash.isEmpty()) {
+            throw node.error("set either token or tokenHash, not both");
+        }
+        if (!token.isEmpty()) {
+            return Optional.of(TokenHash.ofPlain(token));
+        }
+        if (hash.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TokenHash.parse(hash));
+        } catch (IllegalArgumentException e) {
+            throw node.child("tokenHash").error(e.getMessage());
+        }
     }
 
     static void requireId(String id, ConfigNode node) {

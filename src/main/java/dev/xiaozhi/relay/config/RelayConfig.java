@@ -17,15 +17,16 @@ import java.util.Map;
  * @param pipes   the outbound pipes to the Xiaozhi cloud
  * @param targets the targets by name
  * @param tenants the tenants by id
+ * @param registry where the registry of tenants and devices is kept
  */
 public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admin, PipesConfig pipes,
-        Map<String, TargetConfig> targets, Map<String, TenantConfig> tenants) {
+        Map<String, TargetConfig> targets, Map<String, TenantConfig> tenants, RegistryConfig registry) {
 
     /** The entry of {@code targets} that includes {@code mcp_config.json} files instead of naming a target. */
     public static final String INCLUDE = "include";
 
     static RelayConfig from(ConfigNode root, Path baseDir) {
-        root.object("node", "server", "admin", "pipes", "targets", "tenants");
+        root.object("node", "server", "admin", "pipes", "targets", "tenants", "registry");
         Map<String, TargetConfig> targets = new LinkedHashMap<>();
         root.entries("targets").forEach((name, target) -> {
             if (INCLUDE.equals(name)) {
@@ -38,10 +39,11 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         Map<String, TenantConfig> tenants = new LinkedHashMap<>();
         root.entries("tenants").forEach((id, tenant) -> tenants.put(id, TenantConfig.from(id, tenant)));
         requireDistinctTokens(tenants, targets);
-        return new RelayConfig(NodeConfig.from(root.child("node")), ServerConfig.from(root.child("server"), baseDir),
+        NodeConfig node = NodeConfig.from(root.child("node"));
+        return new RelayConfig(node, ServerConfig.from(root.child("server"), baseDir),
                 AdminConfig.from(root.child("admin")), PipesConfig.from(root.child("pipes")),
                 Collections.unmodifiableMap(targets),
-                Collections.unmodifiableMap(tenants));
+                Collections.unmodifiableMap(tenants), RegistryConfig.from(root.child("registry"), node.stateDir()));
     }
 
     /** This configuration with the targets of an {@code mcp_config.json} added. */
@@ -52,7 +54,8 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
                 throw new ConfigException("include " + file + ": target '" + name + "' is already defined");
             }
         });
-        return new RelayConfig(node, server, admin, pipes, Collections.unmodifiableMap(merged), tenants);
+        return new RelayConfig(node, server, admin, pipes, Collections.unmodifiableMap(merged), tenants,
+                registry);
     }
 
     private static void addAll(Map<String, TargetConfig> targets, Map<String, TargetConfig> included,
@@ -66,12 +69,12 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
 
     /** This configuration with another device port. */
     public RelayConfig withServerPort(int port) {
-        return new RelayConfig(node, server.withPort(port), admin, pipes, targets, tenants);
+        return new RelayConfig(node, server.withPort(port), admin, pipes, targets, tenants, registry);
     }
 
     /** This configuration with another admin port. */
     public RelayConfig withAdminPort(int port) {
-        return new RelayConfig(node, server, new AdminConfig(admin.host(), port), pipes, targets, tenants);
+        return new RelayConfig(node, server, admin.withPort(port), pipes, targets, tenants, registry);
     }
 
     private static void requireDistinctTokens(Map<String, TenantConfig> tenants, Map<String, TargetConfig> targets) {

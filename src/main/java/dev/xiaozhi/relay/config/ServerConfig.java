@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param idleTimeout        silence after which a session is closed
  * @param pageSize           tools per {@code tools/list} page; 0 for one page
  * @param shutdownGrace      time in-flight calls get to finish when the node stops
+ * @param authFailures       throttling of failed authentication per remote address
  */
 public record ServerConfig(String host, int port, Optional<String> publicUrl, int instances, Optional<TlsConfig> tls,
         int maxMessageBytes, int maxResultBytes, int writeQueueMaxBytes, Duration pingInterval, Duration idleTimeout,
-        int pageSize, Duration shutdownGrace) {
+        int pageSize, Duration shutdownGrace, AuthFailuresConfig authFailures) {
 
     /** Default device port. */
     public static final int DEFAULT_PORT = 8080;
@@ -46,7 +47,7 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
 
     static ServerConfig from(ConfigNode node, Path baseDir) {
         node.object("host", "port", "publicUrl", "instances", "tls", "maxMessageBytes", "maxResultBytes",
-                "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace");
+                "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace", "authFailures");
         Optional<String> publicUrl = node.optionalString("publicUrl").filter(url -> !url.isEmpty());
         if (publicUrl.isPresent() && !publicUrl.get().matches("^wss?://.+")) {
             throw node.child("publicUrl").error("expected a ws:// or wss:// URL");
@@ -67,12 +68,13 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
                 pingInterval,
                 idleTimeout,
                 node.integer("pageSize", 0, 100_000, 0),
-                node.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE));
+                node.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE),
+                AuthFailuresConfig.from(node.child("authFailures")));
     }
 
     /** This configuration on another port. */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, instances, tls, maxMessageBytes, maxResultBytes,
-                writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace);
+                writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace, authFailures);
     }
 }

@@ -1,27 +1,41 @@
 package dev.xiaozhi.relay.config;
 
+import dev.xiaozhi.relay.auth.TenantLimits;
+import dev.xiaozhi.relay.routing.ToolRule;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A tenant of the configuration file.
+ * A tenant of the configuration file, imported into the registry on start.
  *
  * @param id      tenant id
  * @param name    display name
- * @param targets glob patterns of the targets its devices may use
+ * @param policy  the targets and tools its devices may use ({@code targets}, {@code denyTargets}, {@code tools},
+ *                {@code denyTools}: glob patterns)
+ * @param limits  its limits (0: unlimited)
  * @param devices its devices by id
  */
-public record TenantConfig(String id, String name, List<String> targets, Map<String, DeviceConfig> devices) {
+public record TenantConfig(String id, String name, ToolRule policy, TenantLimits limits,
+        Map<String, DeviceConfig> devices) {
 
     static TenantConfig from(String id, ConfigNode node) {
         DeviceConfig.requireId(id, node);
-        node.object("name", "targets", "devices");
+        node.object("name", "targets", "denyTargets", "tools", "denyTools", "limits", "devices");
         Map<String, DeviceConfig> devices = new LinkedHashMap<>();
         node.entries("devices").forEach((deviceId, device) -> devices.put(deviceId, DeviceConfig.from(deviceId,
                 device)));
-        return new TenantConfig(id, node.string("name", id), node.stringList("targets", List.of("*")),
+        ToolRule policy = new ToolRule(node.stringList("targets", List.of("*")),
+                node.stringList("denyTargets", List.of()), node.stringList("tools", List.of("*")),
+                node.stringList("denyTools", List.of()));
+        ConfigNode limits = node.child("limits").object("maxDevices", "maxSessions", "callsPerMinute",
+                "deviceCallsPerMinute");
+        return new TenantConfig(id, node.string("name", id), policy, new TenantLimits(
+                limits.integer("maxDevices", 0, Integer.MAX_VALUE, 0),
+                limits.integer("maxSessions", 0, Integer.MAX_VALUE, 0),
+                limits.integer("callsPerMinute", 0, Integer.MAX_VALUE, 0),
+                limits.integer("deviceCallsPerMinute", 0, Integer.MAX_VALUE, 0)),
                 Collections.unmodifiableMap(devices));
     }
 }

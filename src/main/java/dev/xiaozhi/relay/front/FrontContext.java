@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What every session of a node shares: the catalog, the event bus to the targets, the result cap and the source of
- * relay-side call ids.
+ * What every session of a node shares: the catalog, the event bus to the targets, the result cap, the source of
+ * relay-side call ids, the rate limits and the list of open sessions.
  */
 public final class FrontContext {
 
@@ -23,6 +23,8 @@ public final class FrontContext {
     private final String serverVersion;
     private final AtomicLong callCounter = new AtomicLong();
     private final AtomicInteger frontCounter = new AtomicInteger();
+    private final CallLimiter callLimiter = new CallLimiter();
+    private final LiveSessions sessions = new LiveSessions();
 
     /** Creates the context of a node. */
     public FrontContext(NodeCatalog catalog, EventBus eventBus, ResultTruncator truncator, String nodeId,
@@ -52,6 +54,16 @@ public final class FrontContext {
     /** Fits results into the front's cap. */
     public ResultTruncator truncator() {
         return truncator;
+    }
+
+    /** The node's tool-call rate limits. */
+    public CallLimiter callLimiter() {
+        return callLimiter;
+    }
+
+    /** The device sessions open on this node. */
+    public LiveSessions sessions() {
+        return sessions;
     }
 
     /** The relay's version, announced in {@code serverInfo}. */

@@ -37,7 +37,7 @@ public final class McpSession {
     private static final String SERVER_NAME = "xiaozhi-relay";
     private static final int MAX_ECHOED_NAME = 80;
 
-    private final DeviceIdentity identity;
+    private DeviceIdentity identity;
     private final SessionTransport transport;
     private final FrontContext front;
     private final ProgressRouter progress;
@@ -61,6 +61,17 @@ public final class McpSession {
     /** The device on the other end. */
     public DeviceIdentity identity() {
         return identity;
+    }
+
+    /**
+     * Takes a device's new policy and limits (the registry changed them); tells the peer when its tools changed.
+     */
+    public void updateIdentity(DeviceIdentity updated) {
+        boolean toolsChanged = !updated.policy().equals(identity.policy());
+        identity = updated;
+        if (toolsChanged) {
+            toolsChanged();
+        }
     }
 
     /** Number of tool calls waiting for their target. */
@@ -239,6 +250,13 @@ public final class McpSession {
         }
         if (pending.containsKey(rawId)) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: id already in use"));
+        }
+        long retryAfterMs = front.callLimiter().tryAcquire(identity);
+        if (retryAfterMs > 0) {
+            LOG.debug("call rate limited [tenant: {}, device: {}, retry after ms: {}]", identity.tenant(),
+                    identity.device(), retryAfterMs);
+            return reply(JsonRpc.error(rawId, JsonRpc.RATE_LIMITED, "Rate limit exceeded: retry in "
+                    + Math.max(1, (retryAfterMs + 999) / 1000) + " s", "{\"retryAfterMs\":" + retryAfterMs + "}"));
         }
         JsonNode progressToken = params.path("_meta").get("progressToken");
         boolean wantsProgress = progressToken != null

@@ -1,17 +1,33 @@
 package dev.xiaozhi.relay.node;
 
+import com.hazelcast.core.HazelcastInstance;
+import dev.xiaozhi.relay.admin.AdminApi;
+import dev.xiaozhi.relay.admin.AdminTokens;
+import dev.xiaozhi.relay.admin.DeviceRoutes;
+import dev.xiaozhi.relay.admin.NodeRoutes;
+import dev.xiaozhi.relay.admin.TenantRoutes;
+import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.GeneratedTokenStore;
+import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.pipe.PipeVerticle;
+import dev.xiaozhi.relay.front.websocket.DeviceUrls;
 import dev.xiaozhi.relay.front.websocket.WebSocketFrontVerticle;
 import dev.xiaozhi.relay.ops.AdminVerticle;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
+import dev.xiaozhi.relay.registry.ConfigImport;
+import dev.xiaozhi.relay.registry.EmbeddedHazelcast;
+import dev.xiaozhi.relay.registry.EndpointCipher;
+import dev.xiaozhi.relay.registry.Registry;
+import dev.xiaozhi.relay.registry.store.RegistryStore;
+import dev.xiaozhi.relay.registry.store.RegistryStores;
 import dev.xiaozhi.relay.routing.Catalog;
+import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.RecordCodec;
 import dev.xiaozhi.relay.target.TargetClients;
@@ -29,6 +45,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,8 +54,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of one relay node: creates Vert.x, wires every part by hand and deploys targets first, then
- * the fronts and the outbound pipes, then the admin port. Ready once all of it is deployed; {@link #stop()} drains.
+ * The composition root of one relay node: creates Vert.x and the registry's Hazelcast member, opens the durable
+ * store, loads the registry and imports the configured tenants and devices, wires every part by hand and deploys
+ * targets first, then the fronts and the outbound pipes, then the admin port. Ready once all of it is deployed;
+ * {@link #stop()} drains.
  */
 public final class RelayNode {
 
@@ -54,7 +73,13 @@ public final class RelayNode {
     private final List<WebSocketFrontVerticle> fronts = new CopyOnWriteArrayList<>();
     private final List<String> targetDeployments = new ArrayList<>();
     private final ConfiguredDevices devices;
+    private final HazelcastInstance hazelcast;
+    private final EndpointCipher cipher;
+    private final AuthThrottle throttle;
+    private final List<AdminToken> adminTokens;
     private final ProviderSlots providers = new ProviderSlots();
+    private RegistryStore store;
+    private Registry directory;
     private String frontDeployment;
     private String pipeDeployment;
     private PipeVerticle pipes;
@@ -64,6 +89,11 @@ public final class RelayNode {
     private RelayNode(RelayConfig config) {
         this.config = config;
         this.devices = ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir()));
+        this.cipher = EndpointCipher.of(config.registry().encryptionKey(),
+                config.node().stateDir().resolve("registry").resolve("endpoint.key"));
+        this.throttle = new AuthThrottle(config.server().authFailures());
+        this.adminTokens = AdminTokens.resolve(config.admin(), config.node().stateDir());
+        this.hazelcast = EmbeddedHazelcast.startAlone();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
@@ -85,7 +115,7 @@ public final class RelayNode {
             if (deployed.succeeded()) {
                 started.complete(node);
             } else {
-                node.vertx.close().onComplete(closed -> started.fail(deployed.cause()));
+                node.closeAll().onComplete(closed -> started.fail(deployed.cause()));
             }
         });
         return started.future();
@@ -97,11 +127,20 @@ public final class RelayNode {
                 version());
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        return catalog.start(vertx)
+        return RegistryStores.open(vertx, config.registry())
+                .compose(opened -> {
+                    store = opened;
+                    return Registry.start(vertx, hazelcast, store, cipher);
+                })
+                .compose(started -> {
+                    directory = started;
+                    return ConfigImport.run(directory, config, devices);
+                })
+                .compose(v -> catalog.start(vertx))
                 .compose(v -> deployTargets())
                 .compose(v -> vertx.deployVerticle(() -> {
                     WebSocketFrontVerticle verticle = new WebSocketFrontVerticle(config.server(), front,
-                            devices.directory(), providers, readiness, metrics);
+                            directory, throttle, providers, readiness, metrics);
                     fronts.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances)))
@@ -110,26 +149,45 @@ public final class RelayNode {
                     return deployPipes(front);
                 })
                 .compose(v -> {
-                    admin = new AdminVerticle(config.admin(), readiness, registry, metrics);
+                    admin = new AdminVerticle(config.admin(), readiness, registry, metrics, adminApi(front));
                     return vertx.deployVerticle(admin);
                 })
                 .onSuccess(id -> {
                     readiness.markDeployed();
-                    LOG.info("relay ready [port: {}, admin port: {}, targets: {}, devices: {}, fronts: {}]",
-                            port(), adminPort(), targetDeployments.size(), devices.directory().size(), instances);
+                    LOG.info("relay ready [port: {}, admin port: {}, targets: {}, fronts: {}, registry: {}]",
+                            port(), adminPort(), targetDeployments.size(), instances,
+                            config.registry().store().name().toLowerCase(Locale.ROOT));
                 })
                 .mapEmpty();
     }
 
-    /** Dials out for devices with an endpoint, once every target listed its tools (or after a short wait). */
+    /**
+     * Dials out for the registry's devices with an endpoint, once every target listed its tools (or after a short
+     * wait), and follows the registry's changes.
+     */
     private Future<Void> deployPipes(FrontContext front) {
-        if (devices.pipes().isEmpty()) {
-            return Future.succeededFuture();
-        }
-        pipes = new PipeVerticle(devices.pipes(), config.pipes(), front);
-        metrics.registerPipes(pipes::statuses);
-        return targetsListed().compose(v -> vertx.deployVerticle(pipes)).onSuccess(id -> pipeDeployment = id)
-                .mapEmpty();
+        return directory.pipeEndpoints().compose(endpoints -> {
+            pipes = new PipeVerticle(endpoints, config.pipes(), front);
+            metrics.registerPipes(pipes::statuses);
+            return (endpoints.isEmpty() ? Future.<Void>succeededFuture() : targetsListed())
+                    .compose(v -> vertx.deployVerticle(pipes));
+        }).compose(id -> {
+            pipeDeployment = id;
+            return vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED,
+                    message -> syncPipes()).completion();
+        });
+    }
+
+    private AdminApi adminApi(FrontContext front) {
+        return new AdminApi(adminTokens, new TenantRoutes(directory),
+                new DeviceRoutes(directory, config.registry().rotationGrace(),
+                        token -> DeviceUrls.withToken(config.server(), port(), token)),
+                new NodeRoutes(front.sessions(), metrics));
+    }
+
+    private Future<Void> syncPipes() {
+        return directory.pipeEndpoints().compose(pipes::update)
+                .onFailure(e -> LOG.warn("pipes not updated from the registry: {}", e.getMessage()));
     }
 
     private Future<Void> targetsListed() {
@@ -178,19 +236,32 @@ public final class RelayNode {
                 : vertx.undeploy(frontDeployment)).mapEmpty();
         frontsStopped
                 .eventually(() -> Future.join(targetDeployments.stream().map(vertx::undeploy).toList()))
-                .onComplete(drained -> vertx.close().onComplete(stopped));
+                .onComplete(drained -> closeAll().onComplete(stopped));
         return stopped.future().onComplete(done -> LOG.info("stopped"));
     }
 
     /**
-     * Takes the device endpoints of a newer configuration without a restart: changed URLs are dialled at once,
-     * new ones get a pipe, removed ones are closed. Pipes need to have been configured at start.
+     * Takes the tenants and devices of a newer configuration without a restart: what changed in the file is imported
+     * into the registry, and the pipes follow (changed URLs are dialled at once, new ones get a pipe, removed ones
+     * are closed). Blocking (token files): call it off the event loops.
      */
     public Future<Void> reloadPipes(RelayConfig next) {
-        if (pipes == null) {
-            return Future.failedFuture("this node started without outbound pipes; restart it to add some");
-        }
-        return pipes.update(ConfiguredDevices.endpoints(next));
+        ConfiguredDevices reloaded = ConfiguredDevices.load(next, new GeneratedTokenStore(next.node().stateDir()));
+        return ConfigImport.run(directory, next, reloaded).compose(v -> syncPipes());
+    }
+
+    /**
+     * Closes the store and the Hazelcast member, then Vert.x. The returned future is bound to no context (Vert.x
+     * is gone when it completes) and never fails.
+     */
+    private Future<Void> closeAll() {
+        Promise<Void> closed = Promise.promise();
+        Future<Void> storeClosed = store == null ? Future.succeededFuture() : store.close();
+        storeClosed.transform(v -> vertx.executeBlocking(() -> {
+            hazelcast.shutdown();
+            return null;
+        })).onComplete(released -> vertx.close().onComplete(done -> closed.complete()));
+        return closed.future();
     }
 
     /** Tokens generated for configured devices in this start, each to be shown once. */

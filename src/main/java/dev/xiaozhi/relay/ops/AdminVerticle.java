@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.ops;
 
+import dev.xiaozhi.relay.admin.AdminApi;
 import dev.xiaozhi.relay.config.AdminConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -14,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin port: health, per-target detail and Prometheus metrics. Bound to loopback unless configured otherwise.
+ * The admin port: health, per-target detail, Prometheus metrics and the admin API. Bound to loopback unless
+ * configured otherwise.
  */
 public final class AdminVerticle extends VerticleBase {
 
@@ -31,21 +33,24 @@ public final class AdminVerticle extends VerticleBase {
     private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
     private final RelayMetrics metrics;
+    private final AdminApi api;
     private HttpServer server;
 
     /** Creates the verticle; every collaborator is required. */
     public AdminVerticle(AdminConfig config, Readiness readiness, PrometheusMeterRegistry registry,
-            RelayMetrics metrics) {
+            RelayMetrics metrics, AdminApi api) {
         this.config = Objects.requireNonNull(config);
         this.readiness = Objects.requireNonNull(readiness);
         this.registry = Objects.requireNonNull(registry);
         this.metrics = Objects.requireNonNull(metrics);
+        this.api = Objects.requireNonNull(api);
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
         readiness.mount(router);
+        router.route(AdminApi.BASE + "/*").subRouter(api.router(vertx));
         router.get(METRICS_PATH).handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(registry.scrape()));

@@ -19,6 +19,9 @@ public final class JsonRpc {
     /** Internal error. */
     public static final int INTERNAL_ERROR = -32603;
 
+    /** Too many calls: the relay's rate limit; {@code data.retryAfterMs} says when to try again. */
+    public static final int RATE_LIMITED = -32029;
+
     /** The raw id text used when a request's id could not be determined. */
     public static final String NULL_ID = "null";
 
@@ -37,6 +40,12 @@ public final class JsonRpc {
     public static String error(String rawId, int code, String message) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + rawId + ",\"error\":{\"code\":" + code
                 + ",\"message\":" + Json.quote(message) + "}}";
+    }
+
+    /** Builds an error response with a {@code data} member (serialized JSON). */
+    public static String error(String rawId, int code, String message, String dataJson) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + rawId + ",\"error\":{\"code\":" + code
+                + ",\"message\":" + Json.quote(message) + ",\"data\":" + dataJson + "}}";
     }
 
     /** Builds a request. */

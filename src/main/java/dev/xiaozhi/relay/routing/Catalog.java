@@ -80,6 +80,6 @@ public final class Catalog {
     /** The tools a policy allows. */
     public CatalogView view(ToolPolicy policy) {
         return views.computeIfAbsent(policy,
-                p -> new CatalogView(tools.stream().filter(t -> p.allows(t.target())).toList(), pageSize));
+                p -> new CatalogView(tools.stream().filter(t -> p.allows(t.target(), t.name())).toList(), pageSize));
     }
 }

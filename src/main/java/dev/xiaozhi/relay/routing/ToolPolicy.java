@@ -1,25 +1,46 @@
 package dev.xiaozhi.relay.routing;
 
-import dev.xiaozhi.relay.common.Glob;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which targets a tenant's devices may use: glob patterns ({@code *}, {@code ?}) over target names.
+ * Which tools a session may see and call: every rule must let a tool pass (the tenant's, then the device's that
+ * narrows it). A tool a policy hides is, to the session, exactly an unknown tool.
  *
- * @param targetPatterns the patterns; a target is allowed when one matches
+ * @param rules the layers; none allows everything
  */
-public record ToolPolicy(List<String> targetPatterns) {
+public record ToolPolicy(List<ToolRule> rules) {
 
-    /** Allows every target. */
-    public static final ToolPolicy ALLOW_ALL = new ToolPolicy(List.of("*"));
+    /** Allows every tool. */
+    public static final ToolPolicy ALLOW_ALL = new ToolPolicy(List.of());
 
-    /** Copies the patterns. */
+    /** Copies the rules. */
     public ToolPolicy {
-        targetPatterns = List.copyOf(targetPatterns);
+        rules = List.copyOf(rules);
     }
 
-    /** Whether the policy allows a target. */
-    public boolean allows(String target) {
-        return Glob.anyMatches(targetPatterns, target);
+    /** A policy of one rule over target names. */
+    public static ToolPolicy targets(List<String> targetPatterns) {
+        return new ToolPolicy(List.of(ToolRule.targets(targetPatterns)));
+    }
+
+    /** This policy narrowed by one more rule; {@code null} narrows nothing. */
+    public ToolPolicy narrowedBy(ToolRule rule) {
+        if (rule == null) {
+            return this;
+        }
+        List<ToolRule> narrowed = new ArrayList<>(rules);
+        narrowed.add(rule);
+        return new ToolPolicy(narrowed);
+    }
+
+    /** Whether the policy allows a tool of a target, by its catalog name. */
+    public boolean allows(String target, String catalogName) {
+        for (ToolRule rule : rules) {
+            if (!rule.allows(target, catalogName)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

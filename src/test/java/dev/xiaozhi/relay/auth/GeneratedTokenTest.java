@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60_000)
 class GeneratedTokenTest {
 
-    /** Verifies that the token is generated once, kept across restarts as a hash only, and accepted. */
+    /**
+     * Verifies that the token is generated once, kept across restarts as a hash only (in its own file and in the
+     * registry), and accepted.
+     */
     @Test
     void generatesTheTokenOnceAndKeepsOnlyItsHash(Vertx vertx, @TempDir Path stateDir) throws Exception {
         RelayConfig config = ConfigLoader.parse("""
@@ -49,7 +52,12 @@ class GeneratedTokenTest {
                     .isEqualTo("2024-11-05");
             try (Stream<Path> files = Files.walk(stateDir)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    assertThat(Files.readString(file)).doesNotContain(token).startsWith("sha256:");
+                    assertThat(Files.readString(file)).doesNotContain(token);
+                }
+            }
+            try (Stream<Path> files = Files.list(stateDir.resolve("tokens"))) {
+                for (Path file : files.toList()) {
+                    assertThat(Files.readString(file)).startsWith("sha256:");
                 }
             }
         } finally {

@@ -31,7 +31,7 @@ class ConfigLoaderTest {
                 Map.of("RELAY_PORT", "9000", "RELAY_ADMIN_PORT", "9001", "RELAY_DEMO_TOKEN", "xzr_abc"));
 
         assertThat(config.server().port()).isEqualTo(8080);
-        assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 8081));
+        assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 8081, Map.of()));
         assertThat(config.server().maxResultBytes()).isEqualTo(8192);
         assertThat(config.server().maxMessageBytes()).isEqualTo(1024 * 1024);
         assertThat(config.targets()).containsOnlyKeys("calculator");
@@ -57,10 +57,10 @@ class ConfigLoaderTest {
     static Stream<Arguments> badConfigs() {
         return Stream.of(
                 arguments("colour: red",
-                        "colour: unknown key; known keys: node, server, admin, pipes, targets, tenants"),
+                        "colour: unknown key; known keys: node, server, admin, pipes, targets, tenants, registry"),
                 arguments("server: {colour: red}", "server.colour: unknown key; known keys: host, port, publicUrl, "
                         + "instances, tls, maxMessageBytes, maxResultBytes, writeQueueMaxBytes, pingInterval, "
-                        + "idleTimeout, pageSize, shutdownGrace"),
+                        + "idleTimeout, pageSize, shutdownGrace, authFailures"),
                 arguments("server: {port: abc}", "server.port: expected an integer between 0 and 65535, got \"abc\""),
                 arguments("server: {port: 70000}",
                         "server.port: expected an integer between 0 and 65535, got \"70000\""),

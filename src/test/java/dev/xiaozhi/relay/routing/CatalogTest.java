@@ -83,7 +83,7 @@ class CatalogTest {
                 update("calculator", PrefixMode.ALWAYS, "evaluate"),
                 update("diagnostics", PrefixMode.ALWAYS, "echo")), 0);
 
-        CatalogView view = catalog.view(new ToolPolicy(List.of("calc*")));
+        CatalogView view = catalog.view(ToolPolicy.targets(List.of("calc*")));
 
         assertThat(view.size()).isEqualTo(1);
         assertThat(view.find("diagnostics___echo")).isEmpty();

@@ -1,13 +1,17 @@
 package dev.xiaozhi.relay.front.websocket;
 
+import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.auth.DeviceIdentity;
 import dev.xiaozhi.relay.config.ServerConfig;
 import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.ProgressRouter;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.registry.RegistryChange;
 import dev.xiaozhi.relay.routing.Catalog;
+import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.ToolPolicy;
 import dev.xiaozhi.relay.target.provider.ProviderSlots;
 import dev.xiaozhi.relay.target.provider.ProviderToolClient;
@@ -34,9 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbound WebSocket front at {@value #PATH}: authenticates devices before the upgrade and owns the sessions of
- * its event loop. Tool providers dial in at {@value #PROVIDER_PATH} with provider tokens and are handed to their
- * targets. One instance per event loop shares the device port; health routes are served on the same port.
+ * The inbound WebSocket front at {@value #PATH}: authenticates devices before the upgrade (401; 429 for an address
+ * that failed too often or a tenant at its session limit) and owns the sessions of its event loop, closing or
+ * refreshing them when the registry revokes or changes their device or tenant. Tool providers dial in at
+ * {@value #PROVIDER_PATH} with provider tokens and are handed to their targets. One instance per event loop shares
+ * the device port; health routes are served on the same port.
  */
 public final class WebSocketFrontVerticle extends VerticleBase {
 
@@ -51,6 +57,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private final ServerConfig config;
     private final FrontContext front;
     private final DeviceDirectory devices;
+    private final AuthThrottle throttle;
     private final ProviderSlots providers;
     private final Readiness readiness;
     private final RelayMetrics metrics;
@@ -63,10 +70,11 @@ public final class WebSocketFrontVerticle extends VerticleBase {
 
     /** Creates the verticle; every collaborator is required. */
     public WebSocketFrontVerticle(ServerConfig config, FrontContext front, DeviceDirectory devices,
-            ProviderSlots providers, Readiness readiness, RelayMetrics metrics) {
+            AuthThrottle throttle, ProviderSlots providers, Readiness readiness, RelayMetrics metrics) {
         this.config = Objects.requireNonNull(config);
         this.front = Objects.requireNonNull(front);
         this.devices = Objects.requireNonNull(devices);
+        this.throttle = Objects.requireNonNull(throttle);
         this.providers = Objects.requireNonNull(providers);
         this.readiness = Objects.requireNonNull(readiness);
         this.metrics = Objects.requireNonNull(metrics);
@@ -81,7 +89,9 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         long pingMillis = config.pingInterval().toMillis();
         keepAliveTimer = vertx.setPeriodic(pingMillis, pingMillis, id -> keepAlive());
         progress = front.newProgressRouter();
-        return progress.start(vertx).compose(v -> vertx.createHttpServer(serverOptions())
+        Future<Void> registryChanges = vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED,
+                message -> onRegistryChanged(RegistryChange.decode(message.body()))).completion();
+        return Future.all(progress.start(vertx), registryChanges).compose(v -> vertx.createHttpServer(serverOptions())
                 .requestHandler(router)
                 .webSocketHandshakeHandler(this::onHandshake)
                 .listen(config.port(), config.host())
@@ -137,22 +147,48 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             onProviderHandshake(handshake);
             return;
         }
-        String token = token(handshake);
-        DeviceIdentity identity = devices.authenticate(token).orElse(null);
-        if (identity == null) {
-            LOG.info("handshake refused [remote: {}, reason: {}]", handshake.remoteAddress(),
-                    token == null ? "missing token" : "unknown token");
-            refuse(handshake, 401, "unauthorized");
+        String remote = handshake.remoteAddress().hostAddress();
+        if (throttle.blocked(remote)) {
+            refuse(handshake, 429, "throttled");
             return;
         }
-        handshake.accept().onSuccess(socket -> bind(socket, identity));
+        String token = token(handshake);
+        devices.authenticate(token).onComplete(found -> {
+            DeviceIdentity identity = found.succeeded() ? found.result().orElse(null) : null;
+            if (identity == null) {
+                boolean blocked = throttle.failed(remote);
+                LOG.info("handshake refused [remote: {}, reason: {}]", handshake.remoteAddress(), found.failed()
+                        ? "registry unavailable" : token == null ? "missing token" : "unknown or revoked token");
+                refuse(handshake, blocked ? 429 : 401, blocked ? "throttled" : "unauthorized");
+                return;
+            }
+            LiveSession live = front.sessions().tryOpen(identity, "websocket", handshake.remoteAddress().toString());
+            if (live == null) {
+                LOG.info("handshake refused [tenant: {}, device: {}, reason: session limit of {}]", identity.tenant(),
+                        identity.device(), identity.limits().maxSessions());
+                refuse(handshake, 429, "session_limit");
+                return;
+            }
+            handshake.accept().onComplete(accepted -> {
+                if (accepted.succeeded()) {
+                    bind(accepted.result(), identity, live);
+                } else {
+                    front.sessions().closed(live);
+                }
+            });
+        });
     }
 
     private void onProviderHandshake(ServerWebSocketHandshake handshake) {
+        String remote = handshake.remoteAddress().hostAddress();
+        if (throttle.blocked(remote)) {
+            refuse(handshake, 429, "throttled");
+            return;
+        }
         ProviderToolClient provider = providers.find(token(handshake)).orElse(null);
         if (provider == null) {
             LOG.info("provider handshake refused [remote: {}]", handshake.remoteAddress());
-            refuse(handshake, 401, "provider_unauthorized");
+            refuse(handshake, throttle.failed(remote) ? 429 : 401, "provider_unauthorized");
             return;
         }
         metrics.handshake("provider_accepted");
@@ -167,12 +203,13 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         handshake.reject(status);
     }
 
-    private void bind(ServerWebSocket socket, DeviceIdentity identity) {
+    private void bind(ServerWebSocket socket, DeviceIdentity identity, LiveSession live) {
         metrics.handshake("accepted");
         metrics.sessionOpened();
         socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
         sessions.add(new WebSocketSession(vertx, socket, identity, front, progress, ended -> {
             sessions.remove(ended);
+            front.sessions().closed(live);
             metrics.sessionClosed();
             LOG.info("session closed [tenant: {}, device: {}, code: {}]", identity.tenant(), identity.device(),
                     socket.closeStatusCode());
@@ -212,6 +249,23 @@ public final class WebSocketFrontVerticle extends VerticleBase {
                 }
             }
         });
+    }
+
+    private void onRegistryChanged(RegistryChange change) {
+        for (WebSocketSession session : List.copyOf(sessions)) {
+            DeviceIdentity identity = session.session().identity();
+            if (!change.concerns(identity.tenant(), identity.device())) {
+                continue;
+            }
+            if (change.revoked()) {
+                LOG.info("session closed: revoked [tenant: {}, device: {}]", identity.tenant(), identity.device());
+                session.close(WebSocketSession.CLOSE_POLICY_VIOLATION, "revoked");
+            } else {
+                devices.lookup(identity.tenant(), identity.device()).onSuccess(updated -> updated.ifPresentOrElse(
+                        session.session()::updateIdentity,
+                        () -> session.close(WebSocketSession.CLOSE_POLICY_VIOLATION, "revoked")));
+            }
+        }
     }
 
     private void awaitPendingCalls(long deadline, Promise<Void> drained) {

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketSession implements SessionTransport {
 
-    /** Policy violation: the peer does not read what it is sent. */
-    static final short CLOSE_SLOW_READER = 1008;
+    /** Policy violation: the peer does not read what it is sent, or its device was revoked. */
+    static final short CLOSE_POLICY_VIOLATION = 1008;
     /** The peer sent a binary frame. */
     static final short CLOSE_UNSUPPORTED_DATA = 1003;
     /** The node is going away. */
@@ -89,7 +89,7 @@ final class WebSocketSession implements SessionTransport {
         }
         if (socket.writeQueueFull()) {
             LOG.warn("slow reader closed [tenant: {}, device: {}]", identity().tenant(), identity().device());
-            close(CLOSE_SLOW_READER, "write queue full");
+            close(CLOSE_POLICY_VIOLATION, "write queue full");
             abortIfStillOpen();
             return false;
         }

@@ -1,0 +1,144 @@
+package dev.xiaozhi.relay.admin;
+
+import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
+import dev.xiaozhi.relay.registry.RegistryException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API under {@value #BASE}: tenants, devices and their tokens, and what the node runs (sessions, pipes,
+ * targets). Bearer-token protected ({@link AdminAuth}); every failure is a JSON body {@code {error, message,
+ * fields?}}; every change is audited. Its OpenAPI document is served at {@value #OPENAPI}, without a token.
+ */
+public final class AdminApi {
+
+    /** Base path of every route. */
+    public static final String BASE = "/admin/v1";
+    /** The OpenAPI document of this API, relative to {@link #BASE}. */
+    public static final String OPENAPI = "/openapi.yaml";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    private static final long MAX_BODY_BYTES = 64 * 1024;
+    private static final String OPENAPI_RESOURCE = "/admin-openapi.yaml";
+
+    private final List<AdminToken> tokens;
+    private final TenantRoutes tenants;
+    private final DeviceRoutes devices;
+    private final NodeRoutes node;
+
+    /** Creates the API from its route groups. */
+    public AdminApi(List<AdminToken> tokens, TenantRoutes tenants, DeviceRoutes devices, NodeRoutes node) {
+        this.tokens = List.copyOf(tokens);
+        this.tenants = tenants;
+        this.devices = devices;
+        this.node = node;
+    }
+
+    /** The API's router, to be mounted at {@link #BASE}. */
+    public Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        Buffer openApi = Buffer.buffer(openApiDocument());
+        router.get(OPENAPI).handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
+                .end(openApi));
+        router.route().handler(new AdminAuth(tokens));
+        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        tenants.mount(router);
+        devices.mount(router);
+        node.mount(router);
+        router.route().last().handler(ctx -> ctx.fail(new AdminError(404, "not_found", "no such route",
+                Map.of())));
+        router.route().failureHandler(AdminApi::fail);
+        return router;
+    }
+
+    /** Runs a handler whose result is JSON with the given status, failures going to the failure handler. */
+    static void respond(RoutingContext ctx, int status, Future<?> result) {
+        result.onSuccess(body -> {
+            if (body == null) {
+                ctx.response().setStatusCode(status).end();
+            } else {
+                ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+                        .end(body instanceof JsonObject json ? json.encode() : String.valueOf(body));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    /** The request body as a JSON object; a missing body is an empty object. */
+    static JsonObject body(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().length() == 0) {
+            return new JsonObject();
+        }
+        try {
+            Object value = ctx.body().asJsonObject();
+            return (JsonObject) value;
+        } catch (DecodeException | ClassCastException e) {
+            throw AdminError.badRequest("the body must be a JSON object");
+        }
+    }
+
+    /** A page size from {@code ?limit=} (1 to 1000, default 100). */
+    static int limit(RoutingContext ctx) {
+        String text = ctx.queryParams().get("limit");
+        if (text == null) {
+            return 100;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= 1000) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw AdminError.invalid(Map.of("limit", "expected an integer from 1 to 1000"));
+    }
+
+    private static void fail(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        AdminError error;
+        if (failure instanceof AdminError admin) {
+            error = admin;
+        } else if (failure instanceof RegistryException registry) {
+            String code = switch (registry.status()) {
+                case 404 -> "not_found";
+                case 409 -> "conflict";
+                default -> "refused";
+            };
+            error = new AdminError(registry.status(), code, registry.getMessage(), Map.of());
+        } else if (failure == null && ctx.statusCode() == 413) {
+            error = new AdminError(413, "too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes", Map.of());
+        } else if (failure == null) {
+            error = new AdminError(ctx.statusCode(), "error", "request failed", Map.of());
+        } else {
+            LOG.warn("admin request failed [method: {}, path: {}]", ctx.request().method(), ctx.request().path(),
+                    failure);
+            error = new AdminError(500, "internal", "internal error; see the relay's log", Map.of());
+        }
+        ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json")
+                .end(error.body().encode());
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = AdminApi.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.xiaozhi.relay.admin;
+
+import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Admin bearer tokens, known by their hashes (compared in constant time): 401 without a known token, 403 when a
+ * read-only token tries to change something. The token's name is put on the request as {@value #ACTOR} for the
+ * audit log.
+ */
+final class AdminAuth implements Handler<RoutingContext> {
+
+    /** Routing-context key of the authenticated token's name. */
+    static final String ACTOR = "admin.actor";
+
+    private static final String BEARER = "Bearer ";
+    private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
+
+    private final Map<TokenHash, AdminToken> tokens = new HashMap<>();
+
+    /** @param tokens every admin token */
+    AdminAuth(List<AdminToken> tokens) {
+        tokens.forEach(token -> this.tokens.put(token.hash(), token));
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Optional<AdminToken> token = bearer(ctx).map(TokenHash::ofPlain).map(tokens::get);
+        if (token.isEmpty()) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"relay-admin\"");
+            ctx.fail(new AdminError(401, "unauthorized", "a valid admin bearer token is required", Map.of()));
+        } else if (token.get().readOnly() && !READS.contains(ctx.request().method())) {
+            ctx.fail(new AdminError(403, "forbidden", "this admin token may only read", Map.of()));
+        } else {
+            ctx.put(ACTOR, token.get().name());
+            ctx.next();
+        }
+    }
+
+    private static Optional<String> bearer(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.empty();
+        }
+        String token = header.substring(BEARER.length()).trim();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.xiaozhi.relay.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.hazelcast.map.IMap;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.registry.store.RegistryStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One collection of the registry: live in a Hazelcast map (shared by every member), written through to the durable
+ * store before a write completes. Futures complete on the caller's context.
+ *
+ * @param <T> the record type, stored as JSON
+ */
+final class DurableMap<T> {
+
+    private final Vertx vertx;
+    private final IMap<String, String> live;
+    private final RegistryStore store;
+    private final String collection;
+    private final Class<T> type;
+
+    DurableMap(Vertx vertx, IMap<String, String> live, RegistryStore store, String collection, Class<T> type) {
+        this.vertx = vertx;
+        this.live = live;
+        this.store = store;
+        this.collection = collection;
+        this.type = type;
+    }
+
+    Future<Optional<T>> get(String key) {
+        return on(live.getAsync(key)).map(json -> Optional.ofNullable(json).map(this::parse));
+    }
+
+    /** Stores durably, then makes it live. */
+    Future<Void> put(String key, T value) {
+        String json = write(value);
+        return store.put(collection, key, json).compose(v -> on(live.setAsync(key, json))).mapEmpty();
+    }
+
+    /** Removes durably, then from the live map. */
+    Future<Void> delete(String key) {
+        return store.delete(collection, key).compose(v -> on(live.removeAsync(key))).mapEmpty();
+    }
+
+    /** Every record, ordered by key. */
+    Future<List<T>> values() {
+        return vertx.executeBlocking(() -> {
+            List<T> values = new ArrayList<>();
+            new TreeMap<>(Map.copyOf(live)).values().forEach(json -> values.add(parse(json)));
+            return values;
+        }, false);
+    }
+
+    /** Fills the live map from stored records (start-up, on a worker). */
+    void load(Map<String, String> stored) {
+        live.putAll(stored);
+    }
+
+    boolean isEmpty() {
+        return live.isEmpty();
+    }
+
+    private <R> Future<R> on(CompletionStage<R> stage) {
+        return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+    }
+
+    private T parse(String json) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable " + collection + " record", e);
+        }
+    }
+
+    private String write(T value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + collection + " record", e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.xiaozhi.relay.registry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts device endpoints at rest (the URL holds the Xiaozhi token) with AES-256-GCM: {@code v1:<base64 of iv and
+ * ciphertext>}, a fresh 96-bit IV each time.
+ */
+public final class EndpointCipher {
+
+    private static final String VERSION = "v1:";
+    private static final int KEY_BYTES = 32;
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKeySpec key;
+
+    /**
+     * @param key 32 bytes
+     * @throws IllegalArgumentException for a key of another length
+     */
+    public EndpointCipher(byte[] key) {
+        if (key.length != KEY_BYTES) {
+            throw new IllegalArgumentException("the registry encryption key must be 32 bytes (base64: 44 characters)");
+        }
+        this.key = new SecretKeySpec(key.clone(), "AES");
+    }
+
+    /** A new random key. */
+    public static byte[] newKey() {
+        byte[] key = new byte[KEY_BYTES];
+        RANDOM.nextBytes(key);
+        return key;
+    }
+
+    /**
+     * The cipher of a configured key (base64), or else of the key kept in {@code keyFile}, generated there (readable
+     * by the owner only) on first use. Blocking file I/O.
+     */
+    public static EndpointCipher of(Optional<String> configured, Path keyFile) {
+        if (configured.isPresent()) {
+            return new EndpointCipher(Base64.getDecoder().decode(configured.get()));
+        }
+        try {
+            if (Files.exists(keyFile)) {
+                return new EndpointCipher(Base64.getDecoder().decode(Files.readString(keyFile).trim()));
+            }
+            byte[] key = newKey();
+            Files.createDirectories(keyFile.toAbsolutePath().getParent());
+            Files.writeString(keyFile, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            return new EndpointCipher(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the registry key " + keyFile, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the registry key " + keyFile + " is not base64 of 32 bytes", e);
+        }
+    }
+
+    /** The encrypted form of a text. */
+    public String encrypt(String plain) {
+        byte[] iv = new byte[IV_BYTES];
+        RANDOM.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            return VERSION + Base64.getEncoder().encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length)
+                    .put(iv).put(sealed).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("endpoint encryption failed", e);
+        }
+    }
+
+    /**
+     * The plain text of an encrypted one.
+     *
+     * @throws IllegalStateException when it was not encrypted with this key (the text is not repeated)
+     */
+    public String decrypt(String sealed) {
+        if (!sealed.startsWith(VERSION)) {
+            throw new IllegalStateException("unknown endpoint encryption format");
+        }
+        try {
+            byte[] bytes = Base64.getDecoder().decode(sealed.substring(VERSION.length()));
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, IV_BYTES));
+            return new String(cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("endpoint cannot be decrypted: wrong registry encryption key?");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package dev.xiaozhi.relay.registry;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
+import dev.xiaozhi.relay.auth.DeviceDirectory;
+import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.auth.Tokens;
+import dev.xiaozhi.relay.registry.store.RegistryStore;
+import dev.xiaozhi.relay.routing.EventBusAddresses;
+import dev.xiaozhi.relay.routing.ToolPolicy;
+import dev.xiaozhi.relay.routing.ToolRule;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live registry of tenants and devices: Hazelcast maps shared by every member (one embedded member on a single
+ * node), each write made durable in the {@link RegistryStore} before it completes. Writes run one at a time, in
+ * order. Tokens are kept only as hashes, indexed for the handshake; revoking or changing a device or tenant is
+ * published on {@link EventBusAddresses#REGISTRY_CHANGED} so that every node closes or refreshes its sessions.
+ */
+public final class Registry implements DeviceDirectory {
+
+    /** Store collection of tenants. */
+    public static final String TENANTS = "tenants";
+    /** Store collection of devices. */
+    public static final String DEVICES = "devices";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    private static final String MAP_PREFIX = "relay.registry.";
+    private static final long INDEX_EXPIRY_MARGIN_MS = 60_000;
+
+    private final Vertx vertx;
+    private final DurableMap<Tenant> tenants;
+    private final DurableMap<Device> devices;
+    private final IMap<String, String> tokens;
+    private final IMap<String, Long> lastSeen;
+    private final EndpointCipher cipher;
+    private Future<?> lastWrite = Future.succeededFuture();
+
+    private Registry(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store, EndpointCipher cipher) {
+        this.vertx = vertx;
+        this.tenants = new DurableMap<>(vertx, hazelcast.getMap(MAP_PREFIX + TENANTS), store, TENANTS, Tenant.class);
+        this.devices = new DurableMap<>(vertx, hazelcast.getMap(MAP_PREFIX + DEVICES), store, DEVICES, Device.class);
+        this.tokens = hazelcast.getMap(MAP_PREFIX + "tokens");
+        this.lastSeen = hazelcast.getMap(MAP_PREFIX + "last-seen");
+        this.cipher = cipher;
+    }
+
+    /** Starts the registry; the first member loads the durable store into the live maps and indexes the tokens. */
+    public static Future<Registry> start(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store,
+            EndpointCipher cipher) {
+        Registry registry = new Registry(vertx, hazelcast, store, cipher);
+        return store.load().compose(stored -> vertx.executeBlocking(() -> {
+            if (registry.tenants.isEmpty() && registry.devices.isEmpty()) {
+                Map<String, String> storedTenants = stored.getOrDefault(TENANTS, Map.of());
+                Map<String, String> storedDevices = stored.getOrDefault(DEVICES, Map.of());
+                registry.tenants.load(storedTenants);
+                registry.devices.load(storedDevices);
+                LOG.info("registry loaded [tenants: {}, devices: {}]", storedTenants.size(), storedDevices.size());
+            }
+            return registry;
+        }, false)).compose(r -> r.devices.values()).compose(all -> {
+            long now = System.currentTimeMillis();
+            return Future.all(all.stream().map(device -> registry.index(device, now)).toList());
+        }).map(registry);
+    }
+
+    // --- tenants
+
+    /** Creates a tenant; 409 when the id is taken. */
+    public Future<Tenant> createTenant(Tenant tenant) {
+        return serially(() -> tenants.get(tenant.id()).compose(existing -> {
+            if (existing.isPresent()) {
+                return Future.failedFuture(RegistryException.conflict("tenant " + tenant.id()));
+            }
+            return tenants.put(tenant.id(), tenant).map(tenant);
+        }));
+    }
+
+    /** A tenant; 404 when unknown. */
+    public Future<Tenant> tenant(String id) {
+        return tenants.get(id).map(found -> found.orElseThrow(() -> RegistryException.notFound("tenant " + id)));
+    }
+
+    /** A page of tenants in id order. */
+    public Future<Page<Tenant>> tenants(String cursor, int limit) {
+        return tenants.values().map(all -> Page.of(all, Tenant::id, cursor, limit));
+    }
+
+    /** Changes a tenant; disabling it closes its devices' sessions everywhere, other changes refresh them. */
+    public Future<Tenant> updateTenant(String id, UnaryOperator<Tenant> change) {
+        return serially(() -> tenant(id).compose(current -> {
+            Tenant updated = change.apply(current);
+            return tenants.put(id, updated).map(v -> {
+                publish(new RegistryChange(updated.status() == Status.DISABLED, id, null));
+                return updated;
+            });
+        }));
+    }
+
+    /** Deletes a tenant and its devices and closes their sessions; deleting an unknown tenant is fine. */
+    public Future<Void> deleteTenant(String id) {
+        return serially(() -> devicesOf(id)
+                .compose(owned -> Future.all(owned.stream().map(this::removeDevice).toList()))
+                .compose(v -> tenants.delete(id))
+                .onSuccess(v -> publish(new RegistryChange(true, id, null))));
+    }
+
+    // --- devices
+
+    /**
+     * Creates a device with a new token, shown once; 404 for an unknown tenant, 409 for a taken id, 422 over the
+     * tenant's device limit.
+     *
+     * @param endpoint its outbound Xiaozhi endpoint, or null
+     * @param policy   narrows its tenant's policy, or null
+     */
+    public Future<IssuedToken> createDevice(String tenantId, String id, String name, String endpoint,
+            ToolRule policy) {
+        return serially(() -> tenant(tenantId).compose(tenant -> devicesOf(tenantId).compose(owned -> {
+            if (owned.stream().anyMatch(d -> d.id().equals(id))) {
+                return Future.failedFuture(RegistryException.conflict("device " + Device.key(tenantId, id)));
+            }
+            int max = tenant.limits().maxDevices();
+            if (max > 0 && owned.size() >= max) {
+                return Future.failedFuture(new RegistryException(422, "tenant " + tenantId
+                        + " has reached its limit of " + max + " devices"));
+            }
+            String token = Tokens.generateToken();
+            Device device = new Device(tenantId, id, name, Status.ACTIVE, TokenHash.ofPlain(token).toString(), null,
+                    0, System.currentTimeMillis(), encrypt(endpoint), policy, null);
+            return saveDevice(device).map(new IssuedToken(device, token));
+        })));
+    }
+
+    /** A device; 404 when unknown. */
+    public Future<Device> device(String tenantId, String id) {
+        String key = Device.key(tenantId, id);
+        return devices.get(key).map(found -> found.orElseThrow(() -> RegistryException.notFound("device " + key)));
+    }
+
+    /** A page of a tenant's devices in id order; 404 for an unknown tenant. */
+    public Future<Page<Device>> devices(String tenantId, String cursor, int limit) {
+        return tenant(tenantId).compose(t -> devicesOf(tenantId)).map(all -> Page.of(all, Device::id, cursor, limit));
+    }
+
+    /** Every device, in key order. */
+    public Future<List<Device>> allDevices() {
+        return devices.values();
+    }
+
+    /** Changes a device's name, status, endpoint or policy; disabling it closes its sessions everywhere. */
+    public Future<Device> updateDevice(String tenantId, String id, UnaryOperator<Device> change) {
+        return serially(() -> device(tenantId, id).compose(current -> {
+            Device updated = change.apply(current);
+            return saveDevice(updated).map(v -> {
+                publish(new RegistryChange(updated.status() == Status.DISABLED, tenantId, id));
+                return updated;
+            });
+        }));
+    }
+
+    /** Issues a new token, shown once; the old one keeps working for {@code grace}. */
+    public Future<IssuedToken> rotate(String tenantId, String id, Duration grace) {
+        return serially(() -> device(tenantId, id).compose(current -> {
+            String token = Tokens.generateToken();
+            long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
+            Device rotated = current.withToken(TokenHash.ofPlain(token).toString(), until);
+            return saveDevice(rotated).map(v -> {
+                if (until == 0) {
+                    tokens.removeAsync(current.tokenHash());
+                }
+                return new IssuedToken(rotated, token);
+            });
+        }));
+    }
+
+    /** Revokes a device: its tokens stop working and its live sessions close on every node. */
+    public Future<Device> revoke(String tenantId, String id) {
+        return updateDevice(tenantId, id, d -> d.with(d.name(), Status.DISABLED, d.encryptedEndpoint(), d.policy())
+                .withToken(d.tokenHash(), 0));
+    }
+
+    /** Deletes a device and closes its sessions; deleting an unknown device is fine. */
+    public Future<Void> deleteDevice(String tenantId, String id) {
+        return serially(() -> devices.get(Device.key(tenantId, id)).compose(found -> found.isEmpty()
+                ? Future.succeededFuture() : removeDevice(found.get())));
+    }
+
+    /** A device's outbound endpoint, decrypted. */
+    public Optional<String> endpoint(Device device) {
+        return Optional.ofNullable(device.encryptedEndpoint()).map(cipher::decrypt);
+    }
+
+    /** The outbound pipes the registry asks for: every active device of an active tenant with an endpoint. */
+    public Future<List<PipeEndpoint>> pipeEndpoints() {
+        return devices.values().compose(all -> {
+            List<Future<Optional<PipeEndpoint>>> pipes = all.stream().filter(d -> d.encryptedEndpoint() != null
+                    && d.status() == Status.ACTIVE).map(d -> identity(d).map(identity -> identity.map(
+                            i -> new PipeEndpoint(i, cipher.decrypt(d.encryptedEndpoint()))))).toList();
+            return Future.all(pipes).map(done -> pipes.stream().flatMap(f -> f.result().stream()).toList());
+        });
+    }
+
+    /** When a device last connected since the registry's members started, if it did. */
+    public Future<Optional<Long>> lastSeen(Device device) {
+        return Future.fromCompletionStage(lastSeen.getAsync(device.key()), vertx.getOrCreateContext())
+                .map(Optional::ofNullable);
+    }
+
+    /** Encrypts an endpoint for storing; null stays null. */
+    public String encrypt(String endpoint) {
+        return endpoint == null ? null : cipher.encrypt(endpoint);
+    }
+
+    /** Stores a device (creating or replacing it) and indexes its tokens, as one serial write. */
+    Future<Device> put(Device device) {
+        return serially(() -> saveDevice(device).map(device));
+    }
+
+    /** Stores a tenant (creating or replacing it), as one serial write. */
+    Future<Tenant> put(Tenant tenant) {
+        return serially(() -> tenants.put(tenant.id(), tenant).map(tenant));
+    }
+
+    // --- authentication
+
+    @Override
+    public Future<Optional<DeviceIdentity>> authenticate(String token) {
+        if (token == null || token.isEmpty()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        String hash = TokenHash.ofPlain(token).toString();
+        return Future.fromCompletionStage(tokens.getAsync(hash), vertx.getOrCreateContext()).compose(key -> {
+            if (key == null) {
+                return Future.succeededFuture(Optional.empty());
+            }
+            long now = System.currentTimeMillis();
+            return devices.get(key).compose(found -> found.filter(d -> d.accepts(hash, now))
+                    .map(device -> identity(device).onSuccess(identity -> identity.ifPresent(
+                            i -> lastSeen.setAsync(device.key(), now))))
+                    .orElse(Future.succeededFuture(Optional.empty())));
+        });
+    }
+
+    @Override
+    public Future<Optional<DeviceIdentity>> lookup(String tenant, String device) {
+        return devices.get(Device.key(tenant, device)).compose(found -> found
+                .filter(d -> d.status() == Status.ACTIVE)
+                .map(this::identity)
+                .orElse(Future.succeededFuture(Optional.empty())));
+    }
+
+    private Future<Optional<DeviceIdentity>> identity(Device device) {
+        return tenants.get(device.tenant()).map(tenant -> tenant.filter(t -> t.status() == Status.ACTIVE)
+                .map(t -> new DeviceIdentity(t.id(), device.id(),
+                        new ToolPolicy(List.of(t.policy())).narrowedBy(device.policy()), t.limits())));
+    }
+
+    // --- internals
+
+    private synchronized <T> Future<T> serially(Supplier<Future<T>> write) {
+        Future<T> result = lastWrite.transform(previous -> write.get());
+        lastWrite = result;
+        return result;
+    }
+
+    private Future<List<Device>> devicesOf(String tenantId) {
+        return devices.values().map(all -> all.stream().filter(d -> d.tenant().equals(tenantId)).toList());
+    }
+
+    private Future<Void> removeDevice(Device device) {
+        return devices.delete(device.key()).onSuccess(v -> {
+            tokens.removeAsync(device.tokenHash());
+            if (device.previousTokenHash() != null) {
+                tokens.removeAsync(device.previousTokenHash());
+            }
+            lastSeen.removeAsync(device.key());
+            publish(new RegistryChange(true, device.tenant(), device.id()));
+        });
+    }
+
+    private Future<Void> saveDevice(Device device) {
+        return devices.put(device.key(), device).compose(v -> index(device, System.currentTimeMillis()));
+    }
+
+    /**
+     * Makes a device's tokens findable. A previous token's entry expires a while after its grace ends (Hazelcast
+     * keeps entry times in whole seconds); whether it is still valid is decided by {@link Device#accepts}.
+     */
+    private Future<Void> index(Device device, long now) {
+        Future<Void> current = Future.fromCompletionStage(tokens.setAsync(device.tokenHash(), device.key()),
+                vertx.getOrCreateContext());
+        if (device.previousTokenHash() == null || now >= device.previousValidUntil()) {
+            return current;
+        }
+        return Future.all(current, Future.fromCompletionStage(tokens.setAsync(device.previousTokenHash(),
+                device.key(), device.previousValidUntil() - now + INDEX_EXPIRY_MARGIN_MS, TimeUnit.MILLISECONDS),
+                vertx.getOrCreateContext()))
+                .mapEmpty();
+    }
+
+    private void publish(RegistryChange change) {
+        vertx.eventBus().publish(EventBusAddresses.REGISTRY_CHANGED, change.encode());
+    }
+}

@@ -1,0 +1,208 @@
+package dev.xiaozhi.relay.registry.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code file} store: an append-only journal, one checksummed JSON line per write, forced to disk before the
+ * write completes, so every acknowledged write survives {@code kill -9}. On open the journal is replayed: a damaged
+ * last line (a write torn by a crash, never acknowledged) is cut off with a warning; a damaged line anywhere else
+ * means the file is corrupt and it is refused, never emptied. Once the journal holds many more lines than records it
+ * is compacted: the live records are written to a new file, forced, and moved over the journal atomically. All file
+ * work runs on one worker thread of its own.
+ */
+public final class FileRegistryStore implements RegistryStore {
+
+    /** Journal lines beyond twice the records (and at least this many) trigger a compaction. */
+    public static final int DEFAULT_COMPACT_AFTER = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileRegistryStore.class);
+
+    private final Path file;
+    private final WorkerExecutor worker;
+    private final int compactAfter;
+    private final Map<String, Map<String, String>> records = new TreeMap<>();
+    private FileChannel channel;
+    private long lines;
+
+    private FileRegistryStore(Vertx vertx, Path file, int compactAfter) {
+        this.file = file;
+        this.compactAfter = compactAfter;
+        this.worker = vertx.createSharedWorkerExecutor("relay-registry-journal-" + file.toAbsolutePath(), 1);
+    }
+
+    /** Opens (or creates) a journal and replays it. */
+    public static Future<FileRegistryStore> open(Vertx vertx, Path file) {
+        return open(vertx, file, DEFAULT_COMPACT_AFTER);
+    }
+
+    /** Opens a journal with a compaction threshold of its own. */
+    static Future<FileRegistryStore> open(Vertx vertx, Path file, int compactAfter) {
+        FileRegistryStore store = new FileRegistryStore(vertx, file, compactAfter);
+        return store.worker.executeBlocking(() -> {
+            store.replay();
+            return store;
+        }).onFailure(e -> store.worker.close());
+    }
+
+    @Override
+    public Future<Map<String, Map<String, String>>> load() {
+        return worker.executeBlocking(() -> {
+            Map<String, Map<String, String>> copy = new TreeMap<>();
+            records.forEach((collection, byKey) -> copy.put(collection, Map.copyOf(byKey)));
+            return copy;
+        });
+    }
+
+    @Override
+    public Future<Void> put(String collection, String key, String json) {
+        return append(new JournalLine(true, collection, key, json));
+    }
+
+    @Override
+    public Future<Void> delete(String collection, String key) {
+        return append(new JournalLine(false, collection, key, null));
+    }
+
+    @Override
+    public Future<Void> close() {
+        return worker.<Void>executeBlocking(() -> {
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+            return null;
+        }).eventually(worker::close);
+    }
+
+    /** Lines in the journal now. */
+    long lines() {
+        return lines;
+    }
+
+    private Future<Void> append(JournalLine line) {
+        return worker.<Void>executeBlocking(() -> {
+            if (channel == null) {
+                throw new IllegalStateException("the registry journal is closed");
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(line.encode().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(false);
+            line.applyTo(records);
+            lines++;
+            if (needsCompaction()) {
+                compact();
+            }
+            return null;
+        });
+    }
+
+    private void replay() throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            forceDirectory();
+        }
+        byte[] content = Files.readAllBytes(file);
+        int start = 0;
+        long goodLength = 0;
+        int number = 0;
+        while (start < content.length) {
+            number++;
+            int end = indexOf(content, (byte) '\n', start);
+            boolean last = end < 0 || end == content.length - 1;
+            String text = new String(content, start, (end < 0 ? content.length : end) - start, StandardCharsets.UTF_8);
+            try {
+                if (end < 0) {
+                    throw new IllegalArgumentException("no line end");
+                }
+                JournalLine.decode(text).applyTo(records);
+                lines++;
+                goodLength = end + 1;
+                start = end + 1;
+            } catch (IllegalArgumentException e) {
+                if (!last) {
+                    throw new CorruptJournalException(file, number, e.getMessage());
+                }
+                LOG.warn("registry journal: torn last line skipped, it was never acknowledged [file: {}, line: {}, "
+                        + "reason: {}]", file, number, e.getMessage());
+                break;
+            }
+        }
+        channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        if (goodLength < content.length) {
+            channel.truncate(goodLength);
+            channel.force(true);
+        }
+        channel.position(goodLength);
+        LOG.info("registry journal opened [file: {}, lines: {}, records: {}]", file, lines, recordCount());
+        if (needsCompaction()) {
+            compact();
+        }
+    }
+
+    private boolean needsCompaction() {
+        return lines > compactAfter && lines > 2L * recordCount();
+    }
+
+    private void compact() throws IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".compacting");
+        long written = 0;
+        try (FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (Map.Entry<String, Map<String, String>> collection : records.entrySet()) {
+                for (Map.Entry<String, String> record : collection.getValue().entrySet()) {
+                    ByteBuffer bytes = ByteBuffer.wrap(new JournalLine(true, collection.getKey(), record.getKey(),
+                            record.getValue()).encode().getBytes(StandardCharsets.UTF_8));
+                    while (bytes.hasRemaining()) {
+                        out.write(bytes);
+                    }
+                    written++;
+                }
+            }
+            out.force(true);
+        }
+        Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-------"));
+        channel.close();
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory();
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        LOG.info("registry journal compacted [file: {}, lines before: {}, lines now: {}]", file, lines, written);
+        lines = written;
+    }
+
+    private void forceDirectory() throws IOException {
+        try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+
+    private long recordCount() {
+        return records.values().stream().mapToLong(Map::size).sum();
+    }
+
+    private static int indexOf(byte[] content, byte wanted, int from) {
+        for (int i = from; i < content.length; i++) {
+            if (content[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.xiaozhi.relay.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.auth.TenantLimits;
+import dev.xiaozhi.relay.registry.store.FileRegistryStore;
+import dev.xiaozhi.relay.registry.store.RegistryStore;
+import dev.xiaozhi.relay.routing.EventBusAddresses;
+import dev.xiaozhi.relay.routing.ToolRule;
+import dev.xiaozhi.relay.support.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Verifies the registry on a real Hazelcast member and the file store: tokens, rotation with grace, revocation
+ * events, limits, encrypted endpoints and what survives a restart.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(60_000)
+class RegistryTest {
+
+    private static final byte[] KEY = EndpointCipher.newKey();
+
+    @TempDir
+    Path dir;
+    private HazelcastInstance hazelcast;
+    private RegistryStore store;
+    private Registry registry;
+
+    @BeforeEach
+    void start(Vertx vertx) throws Exception {
+        open(vertx);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        close();
+    }
+
+    /** Verifies that a new device's token authenticates it and an unknown token does not. */
+    @Test
+    void authenticatesIssuedTokens() throws Exception {
+        IssuedToken issued = createKitchen();
+
+        Optional<DeviceIdentity> found = await(registry.authenticate(issued.token()));
+
+        assertThat(issued.token()).startsWith("xzr_").hasSize(47);
+        assertThat(issued.device().tokenHash()).startsWith("sha256:").doesNotContain(issued.token());
+        assertThat(found).hasValueSatisfying(a -> assertThat(a.tenant() + "/" + a.device()).isEqualTo("acme/kitchen"));
+        assertThat(await(registry.authenticate("xzr_unknown"))).isEmpty();
+    }
+
+    /** Verifies that after a rotation both tokens work within the grace and only the new one after it. */
+    @Test
+    void keepsTheOldTokenForTheGraceOnly(Vertx vertx) throws Exception {
+        IssuedToken first = createKitchen();
+
+        IssuedToken second = await(registry.rotate("acme", "kitchen", Duration.ofMillis(800)));
+
+        assertThat(await(registry.authenticate(second.token()))).isPresent();
+        assertThat(await(registry.authenticate(first.token()))).isPresent();
+        Await.until(vertx, () -> await(registry.authenticate(first.token())).isEmpty());
+        assertThat(await(registry.authenticate(second.token()))).isPresent();
+    }
+
+    /** Verifies that revoking a device and disabling a tenant stop their tokens and are published. */
+    @Test
+    void publishesRevocations(Vertx vertx) throws Exception {
+        List<String> published = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED, m -> published.add(m.body()))
+                .completion().await(5, TimeUnit.SECONDS);
+        IssuedToken kitchen = createKitchen();
+        IssuedToken hall = await(registry.createDevice("acme", "hall", "Hall", null, null));
+
+        await(registry.revoke("acme", "kitchen"));
+        assertThat(await(registry.authenticate(kitchen.token()))).isEmpty();
+        assertThat(await(registry.authenticate(hall.token()))).isPresent();
+        await(registry.updateTenant("acme", t -> t.with(t.name(), Status.DISABLED, t.limits(), t.policy())));
+
+        assertThat(await(registry.authenticate(hall.token()))).isEmpty();
+        Await.until(vertx, () -> published.equals(List.of("revoked acme/kitchen", "revoked acme")));
+    }
+
+    /** Verifies conflicts, unknown records and the device limit, and that deletes are idempotent. */
+    @Test
+    void refusesWhatCannotBeDone() throws Exception {
+        createKitchen();
+
+        assertThatThrownBy(() -> await(registry.createDevice("acme", "kitchen", "Again", null, null)))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThatThrownBy(() -> await(registry.createDevice("nobody", "x", "X", null, null)))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
+        await(registry.createDevice("acme", "hall", "Hall", null, null));
+        assertThatThrownBy(() -> await(registry.createDevice("acme", "attic", "Attic", null, null)))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(422));
+        await(registry.deleteDevice("acme", "hall"));
+        await(registry.deleteDevice("acme", "hall"));
+        assertThat(await(registry.devices("acme", null, 10)).items()).extracting(Device::id)
+                .containsExactly("kitchen");
+    }
+
+    /** Verifies that every acknowledged write survives a restart and endpoints are stored only encrypted. */
+    @Test
+    void keepsEverythingAcrossARestart(Vertx vertx) throws Exception {
+        String endpoint = "wss://api.xiaozhi.me/mcp/?token=eyJhbGciOiJFUzI1NiJ9.secret-part";
+        IssuedToken kitchen = await(registry.createTenant(tenant("acme", 2)).compose(t -> registry.createDevice(
+                "acme", "kitchen", "Kitchen", endpoint, null)));
+
+        close();
+        open(vertx);
+
+        assertThat(await(registry.authenticate(kitchen.token()))).isPresent();
+        assertThat(registry.endpoint(await(registry.device("acme", "kitchen")))).contains(endpoint);
+        try (var files = Files.list(dir.resolve("registry"))) {
+            for (Path file : files.toList()) {
+                assertThat(Files.readString(file)).doesNotContain("secret-part").doesNotContain(kitchen.token());
+            }
+        }
+    }
+
+    private IssuedToken createKitchen() throws Exception {
+        return await(registry.createTenant(tenant("acme", 2))
+                .compose(t -> registry.createDevice("acme", "kitchen", "Kitchen", null, null)));
+    }
+
+    private static Tenant tenant(String id, int maxDevices) {
+        return new Tenant(id, id, Status.ACTIVE, new TenantLimits(maxDevices, 0, 0, 0), ToolRule.ALLOW_ALL,
+                System.currentTimeMillis(), null);
+    }
+
+    private void open(Vertx vertx) throws Exception {
+        hazelcast = vertx.executeBlocking(EmbeddedHazelcast::startAlone).await(60, TimeUnit.SECONDS);
+        store = FileRegistryStore.open(vertx, dir.resolve("registry/registry.journal")).await(10, TimeUnit.SECONDS);
+        registry = Registry.start(vertx, hazelcast, store, new EndpointCipher(KEY)).await(10, TimeUnit.SECONDS);
+    }
+
+    private void close() throws Exception {
+        store.close().await(10, TimeUnit.SECONDS);
+        hazelcast.shutdown();
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.await(10, TimeUnit.SECONDS);
+    }
+}
