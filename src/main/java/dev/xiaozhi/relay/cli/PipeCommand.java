@@ -42,12 +42,13 @@ final class PipeCommand implements Callable<Integer> {
         Path file = mcpConfig != null ? mcpConfig : Path.of(env.getOrDefault("MCP_CONFIG", DEFAULT_MCP_CONFIG));
         String yaml = """
                 server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {host: 127.0.0.1, port: 0}
+                admin: {host: 127.0.0.1, port: 0, tokens: {local: {tokenHash: "%s"}}}
+                registry: {store: memory}
                 tenants:
                   local:
                     devices:
                       pipe: {tokenHash: "%s", endpoint: "${env:MCP_ENDPOINT}"}
-                """.formatted(TokenHash.ofPlain(Tokens.generateToken()));
+                """.formatted(TokenHash.ofPlain(Tokens.generateToken()), TokenHash.ofPlain(Tokens.generateToken()));
         RelayConfig config = ConfigLoader.parse(yaml, Path.of("."), env).withMcpConfig(file, env);
         RelayNode node = RelayNode.start(config).await();
         Signals.drainOnSignal(node, config.server().shutdownGrace());

@@ -10,6 +10,7 @@ import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.GeneratedTokenStore;
 import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
+import dev.xiaozhi.relay.config.RegistryConfig;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.front.FrontContext;
@@ -89,8 +90,10 @@ public final class RelayNode {
     private RelayNode(RelayConfig config) {
         this.config = config;
         this.devices = ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir()));
-        this.cipher = EndpointCipher.of(config.registry().encryptionKey(),
-                config.node().stateDir().resolve("registry").resolve("endpoint.key"));
+        this.cipher = config.registry().store() == RegistryConfig.StoreKind.MEMORY
+                ? new EndpointCipher(EndpointCipher.newKey())
+                : EndpointCipher.of(config.registry().encryptionKey(),
+                        config.node().stateDir().resolve("registry").resolve("endpoint.key"));
         this.throttle = new AuthThrottle(config.server().authFailures());
         this.adminTokens = AdminTokens.resolve(config.admin(), config.node().stateDir());
         this.hazelcast = EmbeddedHazelcast.startAlone();

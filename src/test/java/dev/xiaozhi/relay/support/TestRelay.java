@@ -15,6 +15,10 @@ public final class TestRelay implements AutoCloseable {
     public static final String TOKEN = "xzr_test-token-kitchen";
     /** Token of device {@code acme/hall}, whose tenant sees only the calculator. */
     public static final String LIMITED_TOKEN = "xzr_test-token-limited";
+    /** Admin API token {@code ops}, which may change things. */
+    public static final String ADMIN_TOKEN = "xzr_test-admin-ops";
+    /** Admin API token {@code viewer}, which may only read. */
+    public static final String READER_TOKEN = "xzr_test-admin-viewer";
 
     private final RelayNode node;
 
@@ -35,6 +39,9 @@ public final class TestRelay implements AutoCloseable {
                 %s
                 admin:
                   port: 0
+                  tokens:
+                    ops: {tokenHash: "%s"}
+                    viewer: {tokenHash: "%s", role: reader}
                 targets:
                   calculator: {type: builtin, builtin: calculator}
                   diagnostics: {type: builtin, builtin: diagnostics, timeout: 2s}
@@ -46,8 +53,8 @@ public final class TestRelay implements AutoCloseable {
                     targets: [calc*]
                     devices:
                       hall: {tokenHash: "%s"}
-                """.formatted(stateDir, serverExtra.indent(2).stripTrailing(), TokenHash.ofPlain(TOKEN),
-                TokenHash.ofPlain(LIMITED_TOKEN));
+                """.formatted(stateDir, serverExtra.indent(2).stripTrailing(), TokenHash.ofPlain(ADMIN_TOKEN),
+                TokenHash.ofPlain(READER_TOKEN), TokenHash.ofPlain(TOKEN), TokenHash.ofPlain(LIMITED_TOKEN));
     }
 
     /** Starts a relay with extra {@code server:} keys (YAML lines, may be empty). */
@@ -68,6 +75,11 @@ public final class TestRelay implements AutoCloseable {
     /** The device port. */
     public int port() {
         return node.port();
+    }
+
+    /** The admin port. */
+    public int adminPort() {
+        return node.adminPort();
     }
 
     /** {@code ws://127.0.0.1:<port>/mcp?token=<token>}. */
