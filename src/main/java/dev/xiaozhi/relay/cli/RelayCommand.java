@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "xiaozhi-relay", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
         description = "Multi-tenant MCP relay for Xiaozhi voice assistants and any MCP client.",
-        subcommands = {CheckConfigCommand.class, ProbeCommand.class, PipeCommand.class, StdioBuiltinCommand.class})
+        subcommands = {CheckConfigCommand.class, ProbeCommand.class, PipeCommand.class, StdioBuiltinCommand.class,
+            TenantCommand.class, DeviceCommand.class})
 public final class RelayCommand implements Callable<Integer> {
 
     /** Status returned by the run command: the node runs on and exits on a signal. */

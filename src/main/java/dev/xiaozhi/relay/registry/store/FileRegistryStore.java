@@ -42,7 +42,7 @@ public final class FileRegistryStore implements RegistryStore {
     private FileRegistryStore(Vertx vertx, Path file, int compactAfter) {
         this.file = file;
         this.compactAfter = compactAfter;
-        this.worker = vertx.createSharedWorkerExecutor("relay-registry-journal-" + file.toAbsolutePath(), 1);
+        this.worker = vertx.createSharedWorkerExecutor("relay-registry-journal", 1);
     }
 
     /** Opens (or creates) a journal and replays it. */

@@ -95,7 +95,8 @@ public final class PostgresRegistryStore implements RegistryStore {
 
     @Override
     public Future<Void> put(String collection, String key, String json) {
-        return pool.preparedQuery("INSERT INTO relay_registry (collection, key, record) VALUES ($1, $2, $3::jsonb) "
+        return pool.preparedQuery("INSERT INTO relay_registry (collection, key, record) "
+                + "VALUES ($1, $2, CAST($3::text AS jsonb)) "
                 + "ON CONFLICT (collection, key) DO UPDATE SET record = EXCLUDED.record, updated_at = now()")
                 .execute(Tuple.of(collection, key, json)).mapEmpty();
     }
