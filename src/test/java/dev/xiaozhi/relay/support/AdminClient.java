@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.support;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -25,14 +26,18 @@ public final class AdminClient {
 
     /** Sends a request under {@code /admin/v1} with an optional JSON body and waits for the answer. */
     public HttpResponse<Buffer> send(HttpMethod method, String path, Object body) throws Exception {
+        return sendAsync(method, path, body).await(10, TimeUnit.SECONDS);
+    }
+
+    /** Sends a request under {@code /admin/v1} with an optional JSON body. */
+    public Future<HttpResponse<Buffer>> sendAsync(HttpMethod method, String path, Object body) {
         HttpRequest<Buffer> request = client.request(method, port, "127.0.0.1", "/admin/v1" + path);
         if (token != null) {
             request.bearerTokenAuthentication(token);
         }
-        return (body == null ? request.send()
+        return body == null ? request.send()
                 : request.putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(
-                        body instanceof JsonObject json ? json.encode() : body.toString())))
-                .await(10, TimeUnit.SECONDS);
+                        body instanceof JsonObject json ? json.encode() : body.toString()));
     }
 
     /** GET. */
