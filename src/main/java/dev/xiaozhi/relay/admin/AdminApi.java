@@ -82,8 +82,7 @@ public final class AdminApi {
             return new JsonObject();
         }
         try {
-            Object value = ctx.body().asJsonObject();
-            return (JsonObject) value;
+            return ctx.body().asJsonObject();
         } catch (DecodeException | ClassCastException e) {
             throw AdminError.badRequest("the body must be a JSON object");
         }

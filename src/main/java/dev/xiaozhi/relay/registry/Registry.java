@@ -140,7 +140,10 @@ public final class Registry implements DeviceDirectory {
             String token = Tokens.generateToken();
             Device device = new Device(tenantId, id, name, Status.ACTIVE, TokenHash.ofPlain(token).toString(), null,
                     0, System.currentTimeMillis(), encrypt(endpoint), policy, null);
-            return saveDevice(device).map(new IssuedToken(device, token));
+            return saveDevice(device).map(v -> {
+                publish(new RegistryChange(false, tenantId, id));
+                return new IssuedToken(device, token);
+            });
         })));
     }
 
@@ -224,14 +227,20 @@ public final class Registry implements DeviceDirectory {
         return endpoint == null ? null : cipher.encrypt(endpoint);
     }
 
-    /** Stores a device (creating or replacing it) and indexes its tokens, as one serial write. */
+    /** Stores a device (creating or replacing it) and indexes its tokens, as one serial write; its sessions refresh. */
     Future<Device> put(Device device) {
-        return serially(() -> saveDevice(device).map(device));
+        return serially(() -> saveDevice(device).map(v -> {
+            publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(), device.id()));
+            return device;
+        }));
     }
 
-    /** Stores a tenant (creating or replacing it), as one serial write. */
+    /** Stores a tenant (creating or replacing it), as one serial write; its sessions refresh. */
     Future<Tenant> put(Tenant tenant) {
-        return serially(() -> tenants.put(tenant.id(), tenant).map(tenant));
+        return serially(() -> tenants.put(tenant.id(), tenant).map(v -> {
+            publish(new RegistryChange(tenant.status() == Status.DISABLED, tenant.id(), null));
+            return tenant;
+        }));
     }
 
     // --- authentication

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
@@ -159,5 +160,24 @@ class OutboundPipeTest {
     private static JsonObject pipes(Vertx vertx, TestRelay relay) throws Exception {
         return WebClient.create(vertx).get(relay.node().adminPort(), "127.0.0.1", "/health/pipes").send()
                 .await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    }
+
+    /** Verifies that a device added through the admin API with an endpoint gets its pipe, and revoking it ends it. */
+    @Test
+    void dialsForDevicesOfTheRegistry(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx);
+                TestRelay relay = TestRelay.start(stateDir, "")) {
+            AdminClient admin = new AdminClient(vertx, relay.adminPort(), TestRelay.ADMIN_TOKEN);
+
+            admin.post("/tenants/acme/devices", new JsonObject().put("id", "speaker")
+                    .put("endpoint", cloud.endpoint("agent-jwt-9")));
+            Await.until(vertx, () -> cloud.connections("agent-jwt-9").size() == 1);
+            Connection pipe = cloud.connections("agent-jwt-9").get(0);
+            assertThat(pipe.next().at("/result/protocolVersion").asText()).isEqualTo("2024-11-05");
+            admin.post("/tenants/acme/devices/speaker/revoke", null);
+
+            pipe.closed().await(10, TimeUnit.SECONDS);
+            assertThat(admin.get("/pipes").bodyAsJsonObject().getJsonArray("items")).isEmpty();
+        }
     }
 }
