@@ -142,9 +142,6 @@ final class RegistryJson {
         return number.longValue();
     }
 
-    boolean has(String field) {
-        return body.containsKey(field);
-    }
 
     /** Throws the validation error when any field was wrong. */
     void check() {

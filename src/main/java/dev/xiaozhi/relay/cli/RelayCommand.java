@@ -64,8 +64,8 @@ public final class RelayCommand implements Callable<Integer> {
         RelayNode node = RelayNode.start(config).await();
         new TokenBanner(System.out).print(node.generatedTokens(), config.server(), node.port());
         Signals.drainOnSignal(node, config.server().shutdownGrace());
-        Signals.onHangup(() -> node.reloadPipes(configOptions.load())
-                .onSuccess(v -> System.err.println("device endpoints reloaded"))
+        Signals.onHangup(() -> node.reload(configOptions.load())
+                .onSuccess(v -> System.err.println("tenants and devices reloaded"))
                 .onFailure(e -> System.err.println("reload failed: " + e.getMessage())));
         return KEEP_RUNNING;
     }

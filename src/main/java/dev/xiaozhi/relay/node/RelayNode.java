@@ -248,7 +248,7 @@ public final class RelayNode {
      * into the registry, and the pipes follow (changed URLs are dialled at once, new ones get a pipe, removed ones
      * are closed). Blocking (token files): call it off the event loops.
      */
-    public Future<Void> reloadPipes(RelayConfig next) {
+    public Future<Void> reload(RelayConfig next) {
         ConfiguredDevices reloaded = ConfiguredDevices.load(next, new GeneratedTokenStore(next.node().stateDir()));
         return ConfigImport.run(directory, next, reloaded).compose(v -> syncPipes());
     }

@@ -19,11 +19,6 @@ public record ToolPolicy(List<ToolRule> rules) {
         rules = List.copyOf(rules);
     }
 
-    /** A policy of one rule over target names. */
-    public static ToolPolicy targets(List<String> targetPatterns) {
-        return new ToolPolicy(List.of(ToolRule.targets(targetPatterns)));
-    }
-
     /** This policy narrowed by one more rule; {@code null} narrows nothing. */
     public ToolPolicy narrowedBy(ToolRule rule) {
         if (rule == null) {

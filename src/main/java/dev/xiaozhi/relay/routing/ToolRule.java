@@ -27,11 +27,6 @@ public record ToolRule(List<String> allowTargets, List<String> denyTargets, List
         denyTools = List.copyOf(denyTools);
     }
 
-    /** A rule over target names only. */
-    public static ToolRule targets(List<String> allowTargets) {
-        return new ToolRule(allowTargets, List.of(), List.of("*"), List.of());
-    }
-
     /** Whether a tool of a target passes this rule. */
     public boolean allows(String target, String catalogName) {
         return Glob.anyMatches(allowTargets, target) && !Glob.anyMatches(denyTargets, target)

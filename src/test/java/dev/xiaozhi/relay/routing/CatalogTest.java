@@ -83,7 +83,8 @@ class CatalogTest {
                 update("calculator", PrefixMode.ALWAYS, "evaluate"),
                 update("diagnostics", PrefixMode.ALWAYS, "echo")), 0);
 
-        CatalogView view = catalog.view(ToolPolicy.targets(List.of("calc*")));
+        CatalogView view = catalog.view(new ToolPolicy(List.of(new ToolRule(List.of("calc*"), List.of(), List.of("*"),
+                List.of()))));
 
         assertThat(view.size()).isEqualTo(1);
         assertThat(view.find("diagnostics___echo")).isEmpty();

@@ -154,11 +154,17 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         }
         String token = token(handshake);
         devices.authenticate(token).onComplete(found -> {
-            DeviceIdentity identity = found.succeeded() ? found.result().orElse(null) : null;
+            if (found.failed()) {
+                LOG.warn("handshake refused: registry unavailable [remote: {}]: {}", handshake.remoteAddress(),
+                        found.cause().getMessage());
+                refuse(handshake, 503, "registry_unavailable");
+                return;
+            }
+            DeviceIdentity identity = found.result().orElse(null);
             if (identity == null) {
                 boolean blocked = throttle.failed(remote);
-                LOG.info("handshake refused [remote: {}, reason: {}]", handshake.remoteAddress(), found.failed()
-                        ? "registry unavailable" : token == null ? "missing token" : "unknown or revoked token");
+                LOG.info("handshake refused [remote: {}, reason: {}]", handshake.remoteAddress(),
+                        token == null ? "missing token" : "unknown or revoked token");
                 refuse(handshake, blocked ? 429 : 401, blocked ? "throttled" : "unauthorized");
                 return;
             }

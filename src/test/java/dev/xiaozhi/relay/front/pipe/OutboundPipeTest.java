@@ -114,7 +114,7 @@ class OutboundPipeTest {
             Connection old = cloud.connections("old-jwt").get(0);
             old.next();
 
-            relay.node().reloadPipes(ConfigLoader.parse(yaml(stateDir, cloud, "new-jwt"), stateDir, Map.of()))
+            relay.node().reload(ConfigLoader.parse(yaml(stateDir, cloud, "new-jwt"), stateDir, Map.of()))
                     .await(10, TimeUnit.SECONDS);
 
             Await.until(vertx, () -> cloud.connections("new-jwt").size() == 1);
