@@ -4,6 +4,7 @@ import dev.xiaozhi.relay.auth.TokenHash;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The admin port: health, metrics and the admin API.
@@ -36,7 +37,7 @@ public record AdminConfig(String host, int port, Map<String, AdminToken> tokens)
             DeviceConfig.requireId(name, token);
             token.object("token", "tokenHash", "role");
             TokenHash hash = DeviceConfig.tokenHash(token).orElseThrow(() -> token.error("set token or tokenHash"));
-            boolean readOnly = token.oneOf("role", Map.of("admin", false, "reader", true), false);
+            boolean readOnly = token.oneOf("role", new TreeMap<>(Map.of("admin", false, "reader", true)), false);
             tokens.put(name, new AdminToken(name, hash, readOnly));
         });
         return new AdminConfig(node.string("host", DEFAULT_HOST), node.integer("port", 0, 65535, DEFAULT_PORT),

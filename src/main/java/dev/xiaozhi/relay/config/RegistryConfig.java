@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Where the registry of tenants and devices is kept durably, and how its secrets are protected.
@@ -56,8 +57,8 @@ public record RegistryConfig(StoreKind store, Path file, Optional<PostgresConfig
 
     static RegistryConfig from(ConfigNode node, Path stateDir) {
         node.object("store", "file", "postgres", "encryptionKey", "rotationGrace");
-        StoreKind store = node.oneOf("store", Map.of("file", StoreKind.FILE, "postgres", StoreKind.POSTGRES,
-                "memory", StoreKind.MEMORY), StoreKind.FILE);
+        StoreKind store = node.oneOf("store", new TreeMap<>(Map.of("file", StoreKind.FILE, "postgres",
+                StoreKind.POSTGRES, "memory", StoreKind.MEMORY)), StoreKind.FILE);
         Optional<PostgresConfig> postgres = Optional.empty();
         if (node.has("postgres")) {
             ConfigNode pg = node.child("postgres").object("uri", "user", "password", "poolSize");
