@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API under {@value #BASE}: tenants, devices and their tokens, and what the node runs (sessions, pipes,
- * targets). Bearer-token protected ({@link AdminAuth}); every failure is a JSON body {@code {error, message,
- * fields?}}; every change is audited. Its OpenAPI document is served at {@value #OPENAPI}, without a token.
+ * The admin API under {@value #BASE}: tenants, devices and their tokens, provider tokens, and what the node runs
+ * (sessions, pipes, targets). Bearer-token protected ({@link AdminAuth}); every failure is a JSON body
+ * {@code {error, message, fields?}}; every change is audited. Its OpenAPI document is served at {@value #OPENAPI},
+ * without a token.
  */
 public final class AdminApi {
 
@@ -37,13 +38,16 @@ public final class AdminApi {
     private final List<AdminToken> tokens;
     private final TenantRoutes tenants;
     private final DeviceRoutes devices;
+    private final ProviderRoutes providers;
     private final NodeRoutes node;
 
     /** Creates the API from its route groups. */
-    public AdminApi(List<AdminToken> tokens, TenantRoutes tenants, DeviceRoutes devices, NodeRoutes node) {
+    public AdminApi(List<AdminToken> tokens, TenantRoutes tenants, DeviceRoutes devices, ProviderRoutes providers,
+            NodeRoutes node) {
         this.tokens = List.copyOf(tokens);
         this.tenants = tenants;
         this.devices = devices;
+        this.providers = providers;
         this.node = node;
     }
 
@@ -57,6 +61,7 @@ public final class AdminApi {
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         tenants.mount(router);
         devices.mount(router);
+        providers.mount(router);
         node.mount(router);
         router.route().last().handler(ctx -> ctx.fail(new AdminError(404, "not_found", "no such route",
                 Map.of())));

@@ -5,6 +5,7 @@ import dev.xiaozhi.relay.admin.AdminApi;
 import dev.xiaozhi.relay.admin.AdminTokens;
 import dev.xiaozhi.relay.admin.DeviceRoutes;
 import dev.xiaozhi.relay.admin.NodeRoutes;
+import dev.xiaozhi.relay.admin.ProviderRoutes;
 import dev.xiaozhi.relay.admin.TenantRoutes;
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
@@ -24,6 +25,7 @@ import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.registry.ConfigImport;
 import dev.xiaozhi.relay.registry.EmbeddedHazelcast;
 import dev.xiaozhi.relay.registry.EndpointCipher;
+import dev.xiaozhi.relay.registry.ProviderTokens;
 import dev.xiaozhi.relay.registry.Registry;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
 import dev.xiaozhi.relay.registry.store.RegistryStores;
@@ -81,6 +83,7 @@ public final class RelayNode {
     private final ProviderSlots providers = new ProviderSlots();
     private RegistryStore store;
     private Registry directory;
+    private ProviderTokens providerTokens;
     private String frontDeployment;
     private String pipeDeployment;
     private PipeVerticle pipes;
@@ -137,13 +140,17 @@ public final class RelayNode {
                 })
                 .compose(started -> {
                     directory = started;
-                    return ConfigImport.run(directory, config, devices);
+                    return ProviderTokens.start(vertx, hazelcast, store);
+                })
+                .compose(started -> {
+                    providerTokens = started;
+                    return ConfigImport.run(directory, providerTokens, config, devices);
                 })
                 .compose(v -> catalog.start(vertx))
                 .compose(v -> deployTargets())
                 .compose(v -> vertx.deployVerticle(() -> {
                     WebSocketFrontVerticle verticle = new WebSocketFrontVerticle(config.server(), front,
-                            directory, throttle, providers, readiness, metrics);
+                            directory, throttle, providerTokens, providers, readiness, metrics);
                     fronts.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances)))
@@ -185,6 +192,7 @@ public final class RelayNode {
         return new AdminApi(adminTokens, new TenantRoutes(directory),
                 new DeviceRoutes(directory, config.registry().rotationGrace(),
                         token -> DeviceUrls.withToken(config.server(), port(), token)),
+                new ProviderRoutes(providerTokens, config.registry().rotationGrace()),
                 new NodeRoutes(front.sessions(), metrics));
     }
 
@@ -250,7 +258,7 @@ public final class RelayNode {
      */
     public Future<Void> reload(RelayConfig next) {
         ConfiguredDevices reloaded = ConfiguredDevices.load(next, new GeneratedTokenStore(next.node().stateDir()));
-        return ConfigImport.run(directory, next, reloaded).compose(v -> syncPipes());
+        return ConfigImport.run(directory, providerTokens, next, reloaded).compose(v -> syncPipes());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.registry;
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.ConfiguredDevices.ConfiguredDevice;
 import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.config.ProviderTargetSpec;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TenantConfig;
 import io.vertx.core.Future;
@@ -13,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Imports the tenants and devices of the configuration file into the registry, idempotently: each record keeps a
- * fingerprint of what the file said, so a start writes only what is new or changed in the file. Changes made through
- * the admin API to a file record (a rotated token, a disabled device) stand until the file's entry changes.
+ * Imports the tenants, devices and provider tokens of the configuration file into the registry, idempotently: each
+ * record keeps a fingerprint of what the file said, so a start writes only what is new or changed in the file.
+ * Changes made through the admin API to a file record (a rotated token, a disabled device) stand until the file's
+ * entry changes.
  */
 public final class ConfigImport {
 
@@ -24,10 +26,19 @@ public final class ConfigImport {
     private ConfigImport() {
     }
 
-    /** Imports every configured tenant, then every configured device; completes once all are durable. */
-    public static Future<Void> run(Registry registry, RelayConfig config, ConfiguredDevices devices) {
+    /**
+     * Imports every configured tenant and provider token, then every configured device; completes once all are
+     * durable.
+     */
+    public static Future<Void> run(Registry registry, ProviderTokens providers, RelayConfig config,
+            ConfiguredDevices devices) {
         List<Future<?>> tenants = new ArrayList<>();
         config.tenants().values().forEach(tenant -> tenants.add(importTenant(registry, tenant)));
+        config.targets().values().forEach(target -> {
+            if (target.spec() instanceof ProviderTargetSpec provider) {
+                tenants.add(providers.importConfigured(target.name(), provider.tokenHash()));
+            }
+        });
         return Future.all(tenants).compose(v -> {
             List<Future<?>> imported = new ArrayList<>();
             devices.devices().forEach(device -> imported.add(importDevice(registry, device)));

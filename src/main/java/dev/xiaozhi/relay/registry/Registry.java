@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -38,21 +37,20 @@ public final class Registry implements DeviceDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
     private static final String MAP_PREFIX = "relay.registry.";
-    private static final long INDEX_EXPIRY_MARGIN_MS = 60_000;
 
     private final Vertx vertx;
     private final DurableMap<Tenant> tenants;
     private final DurableMap<Device> devices;
-    private final IMap<String, String> tokens;
+    private final TokenIndex tokens;
     private final IMap<String, Long> lastSeen;
     private final EndpointCipher cipher;
-    private Future<?> lastWrite = Future.succeededFuture();
+    private final SerialWrites writes = new SerialWrites();
 
     private Registry(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store, EndpointCipher cipher) {
         this.vertx = vertx;
         this.tenants = new DurableMap<>(vertx, hazelcast.getMap(MAP_PREFIX + TENANTS), store, TENANTS, Tenant.class);
         this.devices = new DurableMap<>(vertx, hazelcast.getMap(MAP_PREFIX + DEVICES), store, DEVICES, Device.class);
-        this.tokens = hazelcast.getMap(MAP_PREFIX + "tokens");
+        this.tokens = new TokenIndex(vertx, hazelcast.getMap(MAP_PREFIX + "tokens"));
         this.lastSeen = hazelcast.getMap(MAP_PREFIX + "last-seen");
         this.cipher = cipher;
     }
@@ -70,10 +68,9 @@ public final class Registry implements DeviceDirectory {
                 LOG.info("registry loaded [tenants: {}, devices: {}]", storedTenants.size(), storedDevices.size());
             }
             return registry;
-        }, false)).compose(r -> r.devices.values()).compose(all -> {
-            long now = System.currentTimeMillis();
-            return Future.all(all.stream().map(device -> registry.index(device, now)).toList());
-        }).map(registry);
+        }, false)).compose(r -> r.devices.values())
+                .compose(all -> Future.all(all.stream().map(registry::index).toList()))
+                .map(registry);
     }
 
     // --- tenants
@@ -177,7 +174,7 @@ public final class Registry implements DeviceDirectory {
             Device rotated = current.withToken(TokenHash.ofPlain(token).toString(), until);
             return saveDevice(rotated).map(v -> {
                 if (until == 0) {
-                    tokens.removeAsync(current.tokenHash());
+                    tokens.remove(current.tokenHash());
                 }
                 return new IssuedToken(rotated, token);
             });
@@ -246,7 +243,7 @@ public final class Registry implements DeviceDirectory {
             return Future.succeededFuture(Optional.empty());
         }
         String hash = TokenHash.ofPlain(token).toString();
-        return Future.fromCompletionStage(tokens.getAsync(hash), vertx.getOrCreateContext()).compose(key -> {
+        return tokens.find(hash).compose(key -> {
             if (key == null) {
                 return Future.succeededFuture(Optional.empty());
             }
@@ -274,10 +271,8 @@ public final class Registry implements DeviceDirectory {
 
     // --- internals
 
-    private synchronized <T> Future<T> serially(Supplier<Future<T>> write) {
-        Future<T> result = lastWrite.transform(previous -> write.get());
-        lastWrite = result;
-        return result;
+    private <T> Future<T> serially(Supplier<Future<T>> write) {
+        return writes.run(write);
     }
 
     private Future<List<Device>> devicesOf(String tenantId) {
@@ -286,33 +281,18 @@ public final class Registry implements DeviceDirectory {
 
     private Future<Void> removeDevice(Device device) {
         return devices.delete(device.key()).onSuccess(v -> {
-            tokens.removeAsync(device.tokenHash());
-            if (device.previousTokenHash() != null) {
-                tokens.removeAsync(device.previousTokenHash());
-            }
+            tokens.remove(device.tokenHash(), device.previousTokenHash());
             lastSeen.removeAsync(device.key());
             publish(new RegistryChange(true, device.tenant(), device.id()));
         });
     }
 
     private Future<Void> saveDevice(Device device) {
-        return devices.put(device.key(), device).compose(v -> index(device, System.currentTimeMillis()));
+        return devices.put(device.key(), device).compose(v -> index(device));
     }
 
-    /**
-     * Makes a device's tokens findable. A previous token's entry expires a while after its grace ends (Hazelcast
-     * keeps entry times in whole seconds); whether it is still valid is decided by {@link Device#accepts}.
-     */
-    private Future<Void> index(Device device, long now) {
-        Future<Void> current = Future.fromCompletionStage(tokens.setAsync(device.tokenHash(), device.key()),
-                vertx.getOrCreateContext());
-        if (device.previousTokenHash() == null || now >= device.previousValidUntil()) {
-            return current;
-        }
-        return Future.all(current, Future.fromCompletionStage(tokens.setAsync(device.previousTokenHash(),
-                device.key(), device.previousValidUntil() - now + INDEX_EXPIRY_MARGIN_MS, TimeUnit.MILLISECONDS),
-                vertx.getOrCreateContext()))
-                .mapEmpty();
+    private Future<Void> index(Device device) {
+        return tokens.index(device.key(), device.tokenHash(), device.previousTokenHash(), device.previousValidUntil());
     }
 
     private void publish(RegistryChange change) {

@@ -203,13 +203,14 @@ class AdminApiTest {
                 .forEach(method -> documented.add(method + " " + path)));
         Set<String> routed = new TreeSet<>();
         List<Route> routes = new AdminApi(List.of(), new TenantRoutes(null), new DeviceRoutes(null, Duration.ZERO,
-                token -> token), new NodeRoutes(null, null)).router(vertx).getRoutes();
+                token -> token), new ProviderRoutes(null, Duration.ZERO), new NodeRoutes(null, null)).router(vertx)
+                .getRoutes();
         for (Route route : routes) {
             if (route.getPath() != null && route.methods() != null) {
                 route.methods().forEach(method -> routed.add(method.name().toUpperCase(Locale.ROOT) + " "
                         + route.getPath().replaceAll(":([a-z]+)", "{$1}")));
             }
         }
-        assertThat(documented).isEqualTo(routed).hasSize(17);
+        assertThat(documented).isEqualTo(routed).hasSize(19);
     }
 }

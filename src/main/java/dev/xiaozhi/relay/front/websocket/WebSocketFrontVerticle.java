@@ -9,6 +9,7 @@ import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.ProgressRouter;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.registry.ProviderTokens;
 import dev.xiaozhi.relay.registry.RegistryChange;
 import dev.xiaozhi.relay.routing.Catalog;
 import dev.xiaozhi.relay.routing.EventBusAddresses;
@@ -58,6 +59,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private final FrontContext front;
     private final DeviceDirectory devices;
     private final AuthThrottle throttle;
+    private final ProviderTokens providerTokens;
     private final ProviderSlots providers;
     private final Readiness readiness;
     private final RelayMetrics metrics;
@@ -70,11 +72,13 @@ public final class WebSocketFrontVerticle extends VerticleBase {
 
     /** Creates the verticle; every collaborator is required. */
     public WebSocketFrontVerticle(ServerConfig config, FrontContext front, DeviceDirectory devices,
-            AuthThrottle throttle, ProviderSlots providers, Readiness readiness, RelayMetrics metrics) {
+            AuthThrottle throttle, ProviderTokens providerTokens, ProviderSlots providers, Readiness readiness,
+            RelayMetrics metrics) {
         this.config = Objects.requireNonNull(config);
         this.front = Objects.requireNonNull(front);
         this.devices = Objects.requireNonNull(devices);
         this.throttle = Objects.requireNonNull(throttle);
+        this.providerTokens = Objects.requireNonNull(providerTokens);
         this.providers = Objects.requireNonNull(providers);
         this.readiness = Objects.requireNonNull(readiness);
         this.metrics = Objects.requireNonNull(metrics);
@@ -191,16 +195,22 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             refuse(handshake, 429, "throttled");
             return;
         }
-        ProviderToolClient provider = providers.find(token(handshake)).orElse(null);
-        if (provider == null) {
-            LOG.info("provider handshake refused [remote: {}]", handshake.remoteAddress());
-            refuse(handshake, throttle.failed(remote) ? 429 : 401, "provider_unauthorized");
-            return;
-        }
-        metrics.handshake("provider_accepted");
-        handshake.accept().onSuccess(socket -> {
-            socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
-            providers.attach(provider, socket);
+        providerTokens.authenticate(token(handshake)).onComplete(found -> {
+            if (found.failed()) {
+                refuse(handshake, 503, "registry_unavailable");
+                return;
+            }
+            ProviderToolClient provider = found.result().flatMap(providers::find).orElse(null);
+            if (provider == null) {
+                LOG.info("provider handshake refused [remote: {}]", handshake.remoteAddress());
+                refuse(handshake, throttle.failed(remote) ? 429 : 401, "provider_unauthorized");
+                return;
+            }
+            metrics.handshake("provider_accepted");
+            handshake.accept().onSuccess(socket -> {
+                socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
+                providers.attach(provider, socket);
+            });
         });
     }
 

@@ -1,24 +1,25 @@
 package dev.xiaozhi.relay.target.provider;
 
-import dev.xiaozhi.relay.auth.TokenHash;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The node's provider targets by provider token hash: where a socket dialling in on {@code /tools} belongs. */
+/**
+ * The node's provider targets by name: where a socket dialling in on {@code /tools} belongs, once the registry has
+ * told whose token it presented.
+ */
 public final class ProviderSlots {
 
-    private final Map<TokenHash, ProviderToolClient> slots = new ConcurrentHashMap<>();
+    private final Map<String, ProviderToolClient> slots = new ConcurrentHashMap<>();
 
-    void register(TokenHash token, ProviderToolClient client) {
-        slots.put(token, client);
+    void register(String target, ProviderToolClient client) {
+        slots.put(target, client);
     }
 
-    /** The provider a presented token belongs to, if any. */
-    public Optional<ProviderToolClient> find(String token) {
-        return token == null || token.isEmpty() ? Optional.empty()
-                : Optional.ofNullable(slots.get(TokenHash.ofPlain(token)));
+    /** The provider target of this node with a name, if any. */
+    public Optional<ProviderToolClient> find(String target) {
+        return Optional.ofNullable(slots.get(target));
     }
 
     /** Hands an accepted socket to its provider. */

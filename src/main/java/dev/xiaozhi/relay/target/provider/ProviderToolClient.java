@@ -30,7 +30,7 @@ public final class ProviderToolClient extends McpServerClient {
     public ProviderToolClient(Vertx vertx, TargetConfig config, ProviderTargetSpec spec, ProviderSlots slots) {
         super(vertx, config);
         this.spec = spec;
-        slots.register(spec.tokenHash(), this);
+        slots.register(config.name(), this);
     }
 
     @Override

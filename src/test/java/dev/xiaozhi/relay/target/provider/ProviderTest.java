@@ -11,6 +11,7 @@ import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.ToolResults;
+import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.Requests;
 import dev.xiaozhi.relay.support.TestRelay;
@@ -21,8 +22,10 @@ import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +92,46 @@ class ProviderTest {
                             e -> assertThat(e.getStatus()).isEqualTo(401));
             assertThatThrownBy(() -> TestSocket.connect(vertx, relay.url(PROVIDER_TOKEN)))
                     .isInstanceOf(UpgradeRejectedException.class);
+        }
+    }
+
+    /**
+     * Verifies that a provider token rotated through the admin API (authenticated with the node's local admin
+     * token) works at once, the old one only within the grace, and that the rotation survives a restart.
+     */
+    @Test
+    void rotatesProviderTokens(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        String yaml = """
+                node: {stateDir: %s}
+                server: {host: 127.0.0.1, port: 0, instances: 1}
+                admin: {port: 0}
+                targets:
+                  home: {type: provider, token: "%s"}
+                """.formatted(stateDir, PROVIDER_TOKEN);
+        String fresh;
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
+            AdminClient admin = new AdminClient(vertx, relay.adminPort(),
+                    Files.readString(stateDir.resolve("admin.token")).trim());
+            WebSocketClient client = vertx.createWebSocketClient();
+
+            JsonObject rotated = admin.post("/providers/home/rotate", new JsonObject().put("graceSeconds", 1))
+                    .bodyAsJsonObject();
+            fresh = rotated.getString("token");
+
+            assertThat(fresh).startsWith("xzr_").isNotEqualTo(PROVIDER_TOKEN);
+            assertThat(admin.get("/providers").bodyAsJsonObject().encode()).contains("\"target\":\"home\"")
+                    .contains("previousTokenValidUntil").doesNotContain(fresh).doesNotContain("sha256");
+            provide(client, relay.port(), "/tools?token=" + fresh, new CopyOnWriteArrayList<>());
+            provide(client, relay.port(), "/tools?token=" + PROVIDER_TOKEN, new CopyOnWriteArrayList<>());
+            vertx.timer(1200, TimeUnit.MILLISECONDS).await();
+            assertThatThrownBy(() -> client.connect(relay.port(), "127.0.0.1", "/tools?token=" + PROVIDER_TOKEN)
+                    .await(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(UpgradeRejectedException.class,
+                            e -> assertThat(e.getStatus()).isEqualTo(401));
+            assertThat(admin.post("/providers/nobody/rotate", null).statusCode()).isEqualTo(404);
+        }
+        try (TestRelay restarted = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
+            provide(vertx.createWebSocketClient(), restarted.port(), "/tools?token=" + fresh,
+                    new CopyOnWriteArrayList<>());
         }
     }
 
