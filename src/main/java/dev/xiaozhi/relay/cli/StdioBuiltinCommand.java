@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.cli;
 
 import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.config.BuiltinTargetSpec;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.front.FrontContext;
@@ -14,7 +15,6 @@ import dev.xiaozhi.relay.routing.RecordCodec;
 import dev.xiaozhi.relay.routing.ToolPolicy;
 import dev.xiaozhi.relay.target.TargetClients;
 import dev.xiaozhi.relay.target.TargetVerticle;
-import dev.xiaozhi.relay.target.provider.ProviderSlots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -56,7 +56,8 @@ final class StdioBuiltinCommand implements Callable<Integer> {
         NodeCatalog catalog = new NodeCatalog(0);
         Promise<Void> listed = Promise.promise();
         catalog.addListener(current -> listed.tryComplete());
-        TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target, new ProviderSlots()),
+        TargetVerticle verticle = new TargetVerticle(target, TargetClients.builtin(vertx,
+                (BuiltinTargetSpec) target.spec()),
                 new RelayMetrics(new SimpleMeterRegistry()));
         catalog.start(vertx)
                 .compose(v -> vertx.deployVerticle(verticle))

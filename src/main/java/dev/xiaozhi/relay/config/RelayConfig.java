@@ -14,18 +14,21 @@ import java.util.Map;
  * @param node    the node itself
  * @param server  the device port
  * @param admin   the admin port
- * @param pipes   the outbound pipes to the Xiaozhi cloud
- * @param targets the targets by name
- * @param tenants the tenants by id
+ * @param pipes       the outbound pipes to the Xiaozhi cloud
+ * @param secrets     where secret references are looked up
+ * @param targets     the targets by name
+ * @param tenants     the tenants by id
+ * @param environment the environment the file's references were read with, which secret values resolve against
  */
 public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admin, PipesConfig pipes,
-        Map<String, TargetConfig> targets, Map<String, TenantConfig> tenants) {
+        SecretsConfig secrets, Map<String, TargetConfig> targets, Map<String, TenantConfig> tenants,
+        Map<String, String> environment) {
 
     /** The entry of {@code targets} that includes {@code mcp_config.json} files instead of naming a target. */
     public static final String INCLUDE = "include";
 
     static RelayConfig from(ConfigNode root, Path baseDir) {
-        root.object("node", "server", "admin", "pipes", "targets", "tenants");
+        root.object("node", "server", "admin", "pipes", "secrets", "targets", "tenants");
         Map<String, TargetConfig> targets = new LinkedHashMap<>();
         root.entries("targets").forEach((name, target) -> {
             if (INCLUDE.equals(name)) {
@@ -40,8 +43,8 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         requireDistinctTokens(tenants, targets);
         return new RelayConfig(NodeConfig.from(root.child("node")), ServerConfig.from(root.child("server"), baseDir),
                 AdminConfig.from(root.child("admin")), PipesConfig.from(root.child("pipes")),
-                Collections.unmodifiableMap(targets),
-                Collections.unmodifiableMap(tenants));
+                SecretsConfig.from(root.child("secrets")), Collections.unmodifiableMap(targets),
+                Collections.unmodifiableMap(tenants), root.environment());
     }
 
     /** This configuration with the targets of an {@code mcp_config.json} added. */
@@ -52,7 +55,8 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
                 throw new ConfigException("include " + file + ": target '" + name + "' is already defined");
             }
         });
-        return new RelayConfig(node, server, admin, pipes, Collections.unmodifiableMap(merged), tenants);
+        return new RelayConfig(node, server, admin, pipes, secrets, Collections.unmodifiableMap(merged), tenants,
+                environment);
     }
 
     private static void addAll(Map<String, TargetConfig> targets, Map<String, TargetConfig> included,
@@ -66,12 +70,13 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
 
     /** This configuration with another device port. */
     public RelayConfig withServerPort(int port) {
-        return new RelayConfig(node, server.withPort(port), admin, pipes, targets, tenants);
+        return new RelayConfig(node, server.withPort(port), admin, pipes, secrets, targets, tenants, environment);
     }
 
     /** This configuration with another admin port. */
     public RelayConfig withAdminPort(int port) {
-        return new RelayConfig(node, server, new AdminConfig(admin.host(), port), pipes, targets, tenants);
+        return new RelayConfig(node, server, new AdminConfig(admin.host(), port), pipes, secrets, targets, tenants,
+                environment);
     }
 
     private static void requireDistinctTokens(Map<String, TenantConfig> tenants, Map<String, TargetConfig> targets) {

@@ -39,12 +39,14 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
             "builtin", (node, baseDir) -> BuiltinTargetSpec.from(node),
             "stdio", StdioTargetSpec::from,
             "http", HttpTargetSpec::from,
+            "openapi", OpenApiTargetSpec::from,
             "provider", (node, baseDir) -> ProviderTargetSpec.from(node));
     private static final List<String> COMMON_KEYS = List.of("type", "prefix", "timeout", "maxConcurrent", "maxQueued",
             "enabled", "breaker");
     private static final Map<String, List<String>> TYPE_KEYS = Map.of("builtin", List.of("builtin"),
             "stdio", List.of("command", "args", "env", "cwd"),
             "http", HttpTargetSpec.keys(),
+            "openapi", OpenApiTargetSpec.keys(),
             "provider", ProviderTargetSpec.keys());
     private static final Map<String, PrefixMode> PREFIXES = prefixes();
 

@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.node;
 
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.GeneratedTokenStore;
+import dev.xiaozhi.relay.config.AuthConfig;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.front.FrontContext;
@@ -14,6 +15,7 @@ import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.Catalog;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.RecordCodec;
+import dev.xiaozhi.relay.secret.SecretResolver;
 import dev.xiaozhi.relay.target.TargetClients;
 import dev.xiaozhi.relay.target.TargetVerticle;
 import dev.xiaozhi.relay.target.provider.ProviderSlots;
@@ -28,7 +30,9 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +59,7 @@ public final class RelayNode {
     private final List<String> targetDeployments = new ArrayList<>();
     private final ConfiguredDevices devices;
     private final ProviderSlots providers = new ProviderSlots();
+    private final SecretResolver secrets;
     private String frontDeployment;
     private String pipeDeployment;
     private PipeVerticle pipes;
@@ -72,6 +77,7 @@ public final class RelayNode {
         this.metrics = new RelayMetrics(registry);
         this.readiness = new Readiness(vertx);
         this.catalog = new NodeCatalog(config.server().pageSize());
+        this.secrets = new SecretResolver(vertx, config.environment(), config.secrets());
         RecordCodec.registerAll(vertx.eventBus());
     }
 
@@ -153,12 +159,24 @@ public final class RelayNode {
         List<Future<String>> deployments = new ArrayList<>();
         for (TargetConfig target : config.targets().values()) {
             if (target.enabled()) {
-                TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target, providers),
-                        metrics);
+                TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target, providers,
+                        secrets, tenantCredentials(target.name())), metrics);
                 deployments.add(vertx.deployVerticle(verticle).onSuccess(targetDeployments::add));
             }
         }
         return Future.all(deployments).mapEmpty();
+    }
+
+    /** Tenants' own credentials for a target, by tenant id. */
+    private Map<String, AuthConfig> tenantCredentials(String target) {
+        Map<String, AuthConfig> byTenant = new LinkedHashMap<>();
+        config.tenants().values().forEach(tenant -> {
+            AuthConfig auth = tenant.credentials().get(target);
+            if (auth != null) {
+                byTenant.put(tenant.id(), auth);
+            }
+        });
+        return byTenant;
     }
 
     /**
@@ -178,7 +196,10 @@ public final class RelayNode {
                 : vertx.undeploy(frontDeployment)).mapEmpty();
         frontsStopped
                 .eventually(() -> Future.join(targetDeployments.stream().map(vertx::undeploy).toList()))
-                .onComplete(drained -> vertx.close().onComplete(stopped));
+                .onComplete(drained -> {
+                    secrets.close();
+                    vertx.close().onComplete(stopped);
+                });
         return stopped.future().onComplete(done -> LOG.info("stopped"));
     }
 
