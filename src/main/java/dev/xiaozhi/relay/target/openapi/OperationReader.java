@@ -62,7 +62,7 @@ final class OperationReader {
 
     private Optional<OpenApiOperation> read(String path, String method, JsonNode item, JsonNode operation) {
         String operationId = operation.path("operationId").asText("");
-        String wanted = operationId.isEmpty() ? method + "_" + path : operationId;
+        String wanted = operationId.isEmpty() ? method + path : operationId;
         String sanitized = sanitize(wanted);
         if (!options.include().isEmpty() && !Glob.anyMatches(options.include(), sanitized)
                 && !Glob.anyMatches(options.include(), operationId)

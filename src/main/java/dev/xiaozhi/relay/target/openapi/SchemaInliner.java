@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -46,7 +47,7 @@ final class SchemaInliner {
 
     private JsonNode inline(JsonNode schema, Deque<String> path, int depth) {
         if (schema == null || !schema.isObject()) {
-            return schema == null ? NODES.objectNode() : schema.deepCopy();
+            return schema == null ? NODES.objectNode() : plain(schema);
         }
         if (depth > MAX_DEPTH) {
             return NODES.objectNode();
@@ -78,9 +79,9 @@ final class SchemaInliner {
                 case "properties", "patternProperties", "dependentSchemas" -> inlineEach(value, path, depth);
                 case "items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else",
                         "unevaluatedProperties", "unevaluatedItems", "additionalItems" -> value.isObject()
-                        ? inline(value, path, depth + 1) : value.deepCopy();
+                        ? inline(value, path, depth + 1) : plain(value);
                 case "allOf", "anyOf", "oneOf", "prefixItems" -> inlineAll(value, path, depth);
-                default -> value.deepCopy();
+                default -> plain(value);
             });
         }
         rewriteOpenApi30(copy);
@@ -96,11 +97,31 @@ final class SchemaInliner {
 
     private JsonNode inlineAll(JsonNode schemas, Deque<String> path, int depth) {
         if (!schemas.isArray()) {
-            return schemas.deepCopy();
+            return plain(schemas);
         }
         ArrayNode result = NODES.arrayNode();
         schemas.forEach(schema -> result.add(inline(schema, path, depth + 1)));
         return result;
+    }
+
+    /** A copy in which decimal numbers the parser kept as {@code BigDecimal} (e.g. {@code 2.4E+2}) read plainly. */
+    private static JsonNode plain(JsonNode value) {
+        if (value.isBigDecimal()) {
+            BigDecimal number = value.decimalValue().stripTrailingZeros();
+            boolean integral = number.scale() <= 0 && number.toBigInteger().bitLength() < Long.SIZE;
+            return integral ? NODES.numberNode(number.longValue()) : NODES.numberNode(number.doubleValue());
+        }
+        if (value.isArray()) {
+            ArrayNode copy = NODES.arrayNode();
+            value.forEach(item -> copy.add(plain(item)));
+            return copy;
+        }
+        if (value.isObject()) {
+            ObjectNode copy = NODES.objectNode();
+            value.fields().forEachRemaining(field -> copy.set(field.getKey(), plain(field.getValue())));
+            return copy;
+        }
+        return value;
     }
 
     /** OpenAPI 3.0 keywords in their JSON Schema form. */
