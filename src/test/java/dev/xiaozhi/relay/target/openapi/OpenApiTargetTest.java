@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.FakeSecretsManager;
 import dev.xiaozhi.relay.support.LogCapture;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
@@ -40,12 +41,14 @@ class OpenApiTargetTest {
 
     private static final String API_KEY = "rapid-key-7f3a9c";
     private static final String TENANT_KEY = "tenant-own-key-51d0";
+    private static final String SM_KEY = "secrets-manager-key-9b27";
     private static final String FOOTBALL_SPEC = Path.of("conf/openapi/football.yaml").toAbsolutePath().toString();
 
     private static Vertx apiVertx;
     private static HttpServer api;
     private static final List<Seen> SEEN = new CopyOnWriteArrayList<>();
     private static LogCapture logs;
+    private static FakeSecretsManager secretsManager;
     private static TestRelay relay;
 
     /** A request the API received. */
@@ -70,11 +73,15 @@ class OpenApiTargetTest {
         });
         api = apiVertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         Files.writeString(stateDir.resolve("other.key"), TENANT_KEY + "\n");
+        System.setProperty("aws.accessKeyId", "AKIDRELAYTEST");
+        System.setProperty("aws.secretAccessKey", "relay-test-secret-access-key");
+        secretsManager = FakeSecretsManager.start().put("relay/football", "{\"apiKey\":\"" + SM_KEY + "\"}");
         String base = "http://127.0.0.1:" + api.actualPort() + "/v3";
         relay = TestRelay.start(ConfigLoader.parse("""
                 node: {stateDir: %1$s}
                 server: {host: 127.0.0.1, port: 0, instances: 1}
                 admin: {port: 0}
+                secrets: {awsRegion: us-west-2, awsEndpoint: "%6$s"}
                 targets:
                   football:
                     type: openapi
@@ -96,6 +103,12 @@ class OpenApiTargetTest {
                     type: openapi
                     spec: %2$s
                     baseUrl: %3$s
+                  stored:
+                    type: openapi
+                    spec: %2$s
+                    baseUrl: %3$s
+                    allowPrivateNetwork: true
+                    auth: {type: apiKey, in: header, name: x-rapidapi-key, value: "${aws-sm:relay/football#apiKey}"}
                 tenants:
                   acme: {devices: {kitchen: {tokenHash: "%4$s"}}}
                   other:
@@ -103,7 +116,8 @@ class OpenApiTargetTest {
                       football: {type: apiKey, in: query, name: key, value: "${file:other.key}"}
                     devices: {hall: {tokenHash: "%5$s"}}
                 """.formatted(stateDir, FOOTBALL_SPEC, base, TokenHash.ofPlain(TestRelay.TOKEN),
-                TokenHash.ofPlain(TestRelay.LIMITED_TOKEN)), stateDir, Map.of("RAPIDAPI_KEY", API_KEY)));
+                TokenHash.ofPlain(TestRelay.LIMITED_TOKEN), secretsManager.endpoint()), stateDir,
+                Map.of("RAPIDAPI_KEY", API_KEY)));
     }
 
     @AfterAll
@@ -111,6 +125,9 @@ class OpenApiTargetTest {
         relay.close();
         apiVertx.close().await(10, TimeUnit.SECONDS);
         logs.close();
+        secretsManager.close();
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
     }
 
     /** Verifies that the seed's call reaches GET /standings?league=39&season=2025 with the key and host injected. */
@@ -164,6 +181,20 @@ class OpenApiTargetTest {
         assertThat(SEEN.get(0).headers().get("x-rapidapi-key")).isNull();
     }
 
+    /** Verifies that a key kept in AWS Secrets Manager is read through the SDK and injected. */
+    @Test
+    void injectsAKeyFromSecretsManager(Vertx vertx) throws Exception {
+        TestSocket device = connected(vertx, TestRelay.TOKEN);
+        SEEN.clear();
+
+        JsonNode reply = device.exchange(call(1, "stored___getStandings", "{\"league\":39,\"season\":2025}"));
+
+        assertThat(reply.at("/result/isError").asBoolean()).isFalse();
+        assertThat(SEEN.get(0).headers().get("x-rapidapi-key")).isEqualTo(SM_KEY);
+        assertThat(secretsManager.received()).extracting(FakeSecretsManager.Received::secretId)
+                .contains("relay/football");
+    }
+
     /**
      * Verifies that a missing secret fails only its target's calls, with an error naming the reference, and that a
      * loopback base URL is refused without allowPrivateNetwork.
@@ -187,19 +218,21 @@ class OpenApiTargetTest {
         TestSocket device = connected(vertx, TestRelay.TOKEN);
         String catalog = device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}").toString();
         String replies = device.exchange(call(1, "football___getStandings", "{\"league\":500,\"season\":2025}"))
-                .toString() + device.exchange(call(2, "football___getFixtures", "{\"season\":2025}")).toString();
+                .toString() + device.exchange(call(2, "football___getFixtures", "{\"season\":2025}")).toString()
+                + device.exchange(call(3, "stored___getStandings", "{\"league\":39,\"season\":2025}")).toString();
 
         assertThat(catalog).contains("football___getStandings").contains("Premier League 39")
                 .doesNotContain(API_KEY);
-        assertThat(replies).doesNotContain(API_KEY).doesNotContain(TENANT_KEY);
-        assertThat(logs.lines()).isNotEmpty().noneMatch(line -> line.contains(API_KEY) || line.contains(TENANT_KEY));
+        assertThat(replies).doesNotContain(API_KEY).doesNotContain(TENANT_KEY).doesNotContain(SM_KEY);
+        assertThat(logs.lines()).isNotEmpty().noneMatch(line -> line.contains(API_KEY) || line.contains(TENANT_KEY)
+                || line.contains(SM_KEY));
     }
 
     private static TestSocket connected(Vertx vertx, String token) throws Exception {
         TestSocket device = TestSocket.connect(vertx, relay.url(token));
         device.initialize("2025-06-18");
         Await.until(vertx, () -> device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}")
-                .at("/result/tools").size() == 6);
+                .at("/result/tools").size() == 8);
         return device;
     }
 }
