@@ -16,6 +16,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -66,6 +67,10 @@ class OpenApiTargetTest {
                 case "429" -> ctx.response().setStatusCode(429).end("{\"message\":\"Too many requests\"}");
                 case "500" -> ctx.response().setStatusCode(500).end("upstream exploded");
                 case "1" -> { } // never answers
+                case "301" -> redirect(ctx, 301, "/v3/standings?league=41&season=2025");
+                case "302" -> redirect(ctx, 302, "http://localhost:" + ctx.request().localAddress().port()
+                        + "/v3/standings?league=42&season=2025");
+                case "303" -> redirect(ctx, 303, "/v3/standings?league=303&season=2025");
                 default -> ctx.response().putHeader("Content-Type", "application/json")
                         .end("{\"results\":1,\"response\":[{\"league\":{\"id\":" + ctx.queryParams().get("league")
                                 + ",\"standings\":[[{\"rank\":1,\"team\":{\"name\":\"Arsenal\"}}]]}}]}");
@@ -168,6 +173,29 @@ class OpenApiTargetTest {
         assertThat(text(missing)).isEqualTo("missing required argument 'season'");
     }
 
+    /**
+     * Verifies that redirects are followed up to the limit, and that the key is not sent to another origin.
+     */
+    @Test
+    void followsRedirectsWithoutCarryingTheKeyElsewhere(Vertx vertx) throws Exception {
+        TestSocket device = connected(vertx, TestRelay.TOKEN);
+        SEEN.clear();
+
+        JsonNode sameOrigin = device.exchange(call(1, "football___getStandings", "{\"league\":301,\"season\":2025}"));
+        JsonNode otherOrigin = device.exchange(call(2, "football___getStandings",
+                "{\"league\":302,\"season\":2025}"));
+        JsonNode endless = device.exchange(call(3, "football___getStandings", "{\"league\":303,\"season\":2025}"));
+
+        assertThat(sameOrigin.at("/result/structuredContent/response/0/league/id").asInt()).isEqualTo(41);
+        assertThat(otherOrigin.at("/result/structuredContent/response/0/league/id").asInt()).isEqualTo(42);
+        assertThat(SEEN).filteredOn(seen -> seen.query().get("league").equals("41")).singleElement()
+                .satisfies(seen -> assertThat(seen.headers().get("x-rapidapi-key")).isEqualTo(API_KEY));
+        assertThat(SEEN).filteredOn(seen -> seen.query().get("league").equals("42")).singleElement()
+                .satisfies(seen -> assertThat(seen.headers().get("x-rapidapi-key")).isNull());
+        assertThat(text(endless)).startsWith("HTTP 303 See Other");
+        assertThat(SEEN).filteredOn(seen -> seen.query().get("league").equals("303")).hasSize(4);
+    }
+
     /** Verifies that a tenant's own key replaces the target's, here in the query string. */
     @Test
     void usesATenantsOwnKey(Vertx vertx) throws Exception {
@@ -226,6 +254,10 @@ class OpenApiTargetTest {
         assertThat(replies).doesNotContain(API_KEY).doesNotContain(TENANT_KEY).doesNotContain(SM_KEY);
         assertThat(logs.lines()).isNotEmpty().noneMatch(line -> line.contains(API_KEY) || line.contains(TENANT_KEY)
                 || line.contains(SM_KEY));
+    }
+
+    private static void redirect(RoutingContext ctx, int status, String location) {
+        ctx.response().setStatusCode(status).putHeader("Location", location).end();
     }
 
     private static TestSocket connected(Vertx vertx, String token) throws Exception {
