@@ -15,20 +15,21 @@ import java.util.Map;
  * @param server  the device port
  * @param admin   the admin port
  * @param pipes       the outbound pipes to the Xiaozhi cloud
+ * @param cluster     whether and how the node joins a cluster
  * @param secrets     where secret references are looked up
  * @param targets     the targets by name
  * @param tenants     the tenants by id
  * @param environment the environment the file's references were read with, which secret values resolve against
  */
 public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admin, PipesConfig pipes,
-        SecretsConfig secrets, Map<String, TargetConfig> targets, Map<String, TenantConfig> tenants,
-        Map<String, String> environment) {
+        ClusterConfig cluster, SecretsConfig secrets, Map<String, TargetConfig> targets,
+        Map<String, TenantConfig> tenants, Map<String, String> environment) {
 
     /** The entry of {@code targets} that includes {@code mcp_config.json} files instead of naming a target. */
     public static final String INCLUDE = "include";
 
     static RelayConfig from(ConfigNode root, Path baseDir) {
-        root.object("node", "server", "admin", "pipes", "secrets", "targets", "tenants");
+        root.object("node", "server", "admin", "pipes", "cluster", "secrets", "targets", "tenants");
         Map<String, TargetConfig> targets = new LinkedHashMap<>();
         root.entries("targets").forEach((name, target) -> {
             if (INCLUDE.equals(name)) {
@@ -43,8 +44,8 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         requireDistinctTokens(tenants, targets);
         return new RelayConfig(NodeConfig.from(root.child("node")), ServerConfig.from(root.child("server"), baseDir),
                 AdminConfig.from(root.child("admin")), PipesConfig.from(root.child("pipes")),
-                SecretsConfig.from(root.child("secrets")), Collections.unmodifiableMap(targets),
-                Collections.unmodifiableMap(tenants), root.environment());
+                ClusterConfig.from(root.child("cluster"), baseDir), SecretsConfig.from(root.child("secrets")),
+                Collections.unmodifiableMap(targets), Collections.unmodifiableMap(tenants), root.environment());
     }
 
     /** This configuration with the targets of an {@code mcp_config.json} added. */
@@ -55,8 +56,8 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
                 throw new ConfigException("include " + file + ": target '" + name + "' is already defined");
             }
         });
-        return new RelayConfig(node, server, admin, pipes, secrets, Collections.unmodifiableMap(merged), tenants,
-                environment);
+        return new RelayConfig(node, server, admin, pipes, cluster, secrets, Collections.unmodifiableMap(merged),
+                tenants, environment);
     }
 
     private static void addAll(Map<String, TargetConfig> targets, Map<String, TargetConfig> included,
@@ -70,13 +71,19 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
 
     /** This configuration with another device port. */
     public RelayConfig withServerPort(int port) {
-        return new RelayConfig(node, server.withPort(port), admin, pipes, secrets, targets, tenants, environment);
+        return new RelayConfig(node, server.withPort(port), admin, pipes, cluster, secrets, targets, tenants,
+                environment);
+    }
+
+    /** This configuration with clustering switched on. */
+    public RelayConfig withCluster() {
+        return new RelayConfig(node, server, admin, pipes, cluster.enable(), secrets, targets, tenants, environment);
     }
 
     /** This configuration with another admin port. */
     public RelayConfig withAdminPort(int port) {
-        return new RelayConfig(node, server, new AdminConfig(admin.host(), port), pipes, secrets, targets, tenants,
-                environment);
+        return new RelayConfig(node, server, new AdminConfig(admin.host(), port), pipes, cluster, secrets, targets,
+                tenants, environment);
     }
 
     private static void requireDistinctTokens(Map<String, TenantConfig> tenants, Map<String, TargetConfig> targets) {
