@@ -36,7 +36,8 @@ public record ClusterConfig(boolean enabled, Path hazelcastConfig, Optional<Stri
                 node.optionalString("host").filter(host -> !host.isBlank()),
                 node.integer("hazelcastPort", 1, 65535, DEFAULT_HAZELCAST_PORT),
                 node.integer("eventBusPort", 1, 65535, DEFAULT_EVENT_BUS_PORT),
-                node.stringList("members", List.of()).stream().flatMap(list -> List.of(list.split(",")).stream())
+                node.child("members").stringList(null, List.of()).stream()
+                        .flatMap(list -> List.of(list.split(",")).stream())
                         .map(String::trim).filter(member -> !member.isEmpty()).toList(),
                 node.optionalString("kubernetesService").filter(service -> !service.isBlank()));
     }

@@ -57,7 +57,8 @@ class ConfigLoaderTest {
     static Stream<Arguments> badConfigs() {
         return Stream.of(
                 arguments("colour: red",
-                        "colour: unknown key; known keys: node, server, admin, pipes, cluster, secrets, targets, tenants"),
+                        "colour: unknown key; known keys: node, server, admin, pipes, cluster, secrets, targets, "
+                                + "tenants"),
                 arguments("server: {colour: red}", "server.colour: unknown key; known keys: host, port, publicUrl, "
                         + "instances, tls, maxMessageBytes, maxResultBytes, writeQueueMaxBytes, pingInterval, "
                         + "idleTimeout, pageSize, shutdownGrace"),
