@@ -12,6 +12,7 @@ import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.RecordCodec;
+import dev.xiaozhi.relay.routing.TargetRouter;
 import dev.xiaozhi.relay.routing.ToolPolicy;
 import dev.xiaozhi.relay.target.TargetClients;
 import dev.xiaozhi.relay.target.TargetVerticle;
@@ -56,15 +57,15 @@ final class StdioBuiltinCommand implements Callable<Integer> {
         NodeCatalog catalog = new NodeCatalog(0);
         Promise<Void> listed = Promise.promise();
         catalog.addListener(current -> listed.tryComplete());
+        TargetRouter router = new TargetRouter(vertx.eventBus());
         TargetVerticle verticle = new TargetVerticle(target, TargetClients.builtin(vertx,
-                (BuiltinTargetSpec) target.spec()),
-                new RelayMetrics(new SimpleMeterRegistry()));
+                (BuiltinTargetSpec) target.spec()), new RelayMetrics(new SimpleMeterRegistry()), router);
         catalog.start(vertx)
                 .compose(v -> vertx.deployVerticle(verticle))
                 .compose(id -> listed.future())
                 .await(10, TimeUnit.SECONDS);
-        FrontContext front = new FrontContext(catalog, vertx.eventBus(), new ResultTruncator(MAX_RESULT_BYTES),
-                "stdio", RelayNode.version());
+        FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
+                new ResultTruncator(MAX_RESULT_BYTES), "stdio", RelayNode.version());
         McpSession session = new McpSession(new DeviceIdentity("local", "stdio", ToolPolicy.ALLOW_ALL),
                 new StdoutTransport(System.out), front, front.newProgressRouter());
         Context context = vertx.getOrCreateContext();

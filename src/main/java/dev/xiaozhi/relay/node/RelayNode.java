@@ -2,6 +2,13 @@ package dev.xiaozhi.relay.node;
 
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.GeneratedTokenStore;
+import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
+import dev.xiaozhi.relay.cluster.ClusterSetup;
+import dev.xiaozhi.relay.cluster.Membership;
+import dev.xiaozhi.relay.config.Placement;
+import dev.xiaozhi.relay.routing.TargetRouter;
+import io.vertx.core.VertxBuilder;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.xiaozhi.relay.config.AuthConfig;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TargetConfig;
@@ -48,6 +55,9 @@ public final class RelayNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayNode.class);
     private static final long TARGETS_LISTED_WAIT_MS = 10_000;
+    /** How long a draining node keeps its pipes after telling the others, so that they have dialled already. */
+    private static final long PIPE_HANDOVER_MS = 1_500;
+    private static final String PIPE_KEY_PREFIX = "pipe:";
 
     private final RelayConfig config;
     private final Vertx vertx;
@@ -60,45 +70,74 @@ public final class RelayNode {
     private final ConfiguredDevices devices;
     private final ProviderSlots providers = new ProviderSlots();
     private final SecretResolver secrets;
+    private final TargetRouter router;
+    private final Membership membership;
+    private SingleTargets singleTargets;
+    private List<PipeEndpoint> endpoints;
     private String frontDeployment;
     private String pipeDeployment;
     private PipeVerticle pipes;
     private AdminVerticle admin;
     private Promise<Void> stopped;
 
-    private RelayNode(RelayConfig config) {
+    private RelayNode(RelayConfig config, ConfiguredDevices devices, Vertx vertx, PrometheusMeterRegistry registry,
+            Membership membership) {
         this.config = config;
-        this.devices = ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir()));
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(registry))
-                .build();
+        this.devices = devices;
+        this.endpoints = devices.pipes();
+        this.vertx = vertx;
+        this.registry = registry;
+        this.membership = membership;
         this.metrics = new RelayMetrics(registry);
         this.readiness = new Readiness(vertx);
         this.catalog = new NodeCatalog(config.server().pageSize());
         this.secrets = new SecretResolver(vertx, config.environment(), config.secrets());
-        RecordCodec.registerAll(vertx.eventBus());
+        this.router = new TargetRouter(vertx.eventBus());
     }
 
     /**
-     * Starts a node. Blocking set-up (token files) happens on the calling thread, which must not be an event loop.
+     * Starts a node, joining its cluster first when clustering is on. Blocking set-up (token files, the cluster
+     * join) happens on the calling thread, which must not be an event loop.
      */
     public static Future<RelayNode> start(RelayConfig config) {
-        RelayNode node = new RelayNode(config);
-        Promise<RelayNode> started = Promise.promise();
-        node.deploy().onComplete(deployed -> {
-            if (deployed.succeeded()) {
-                started.complete(node);
-            } else {
-                node.vertx.close().onComplete(closed -> started.fail(deployed.cause()));
+        ConfiguredDevices devices = ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir()));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        if (config.cluster().enabled()) {
+            options.setEventBusOptions(ClusterSetup.eventBus(config.cluster()));
+        }
+        VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+        Vertx vertx;
+        Future<Membership> membership;
+        if (config.cluster().enabled()) {
+            HazelcastClusterManager manager = new HazelcastClusterManager(ClusterSetup.hazelcast(config.cluster()));
+            try {
+                vertx = builder.withClusterManager(manager).buildClustered().await();
+            } catch (Exception e) {
+                return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
             }
-        });
+            RecordCodec.registerAll(vertx.eventBus());
+            membership = Membership.clustered(vertx, manager);
+        } else {
+            vertx = builder.build();
+            RecordCodec.registerAll(vertx.eventBus());
+            membership = Future.succeededFuture(Membership.single(vertx, UUID.randomUUID().toString()));
+        }
+        Promise<RelayNode> started = Promise.promise();
+        membership.map(joined -> new RelayNode(config, devices, vertx, registry, joined))
+                .compose(node -> node.deploy().map(node))
+                .onComplete(deployed -> {
+                    if (deployed.succeeded()) {
+                        started.complete(deployed.result());
+                    } else {
+                        vertx.close().onComplete(closed -> started.fail(deployed.cause()));
+                    }
+                });
         return started.future();
     }
 
     private Future<Void> deploy() {
-        FrontContext front = new FrontContext(catalog, vertx.eventBus(),
+        FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
                 new ResultTruncator(config.server().maxResultBytes()), UUID.randomUUID().toString().substring(0, 8),
                 version());
         int instances = config.server().instances() > 0 ? config.server().instances()
@@ -121,21 +160,32 @@ public final class RelayNode {
                 })
                 .onSuccess(id -> {
                     readiness.markDeployed();
-                    LOG.info("relay ready [port: {}, admin port: {}, targets: {}, devices: {}, fronts: {}]",
-                            port(), adminPort(), targetDeployments.size(), devices.directory().size(), instances);
+                    LOG.info("relay ready [port: {}, admin port: {}, targets: {}, devices: {}, fronts: {}, "
+                            + "nodes: {}]", port(), adminPort(), targetDeployments.size(),
+                            devices.directory().size(), instances, membership.active().size());
                 })
                 .mapEmpty();
     }
 
-    /** Dials out for devices with an endpoint, once every target listed its tools (or after a short wait). */
+    /**
+     * Dials out for the device endpoints this node owns, once every target listed its tools (or after a short
+     * wait); follows membership, so that each endpoint has one owner among the live nodes.
+     */
     private Future<Void> deployPipes(FrontContext front) {
-        if (devices.pipes().isEmpty()) {
+        if (endpoints.isEmpty()) {
             return Future.succeededFuture();
         }
-        pipes = new PipeVerticle(devices.pipes(), config.pipes(), front);
+        pipes = new PipeVerticle(ownedEndpoints(), config.pipes(), front);
         metrics.registerPipes(pipes::statuses);
-        return targetsListed().compose(v -> vertx.deployVerticle(pipes)).onSuccess(id -> pipeDeployment = id)
-                .mapEmpty();
+        return targetsListed().compose(v -> vertx.deployVerticle(pipes)).onSuccess(id -> {
+            pipeDeployment = id;
+            membership.onChange(() -> pipes.update(ownedEndpoints()));
+        }).mapEmpty();
+    }
+
+    private List<PipeEndpoint> ownedEndpoints() {
+        return endpoints.stream().filter(endpoint -> membership.owns(PIPE_KEY_PREFIX + endpoint.identity().tenant()
+                + "/" + endpoint.identity().device())).toList();
     }
 
     private Future<Void> targetsListed() {
@@ -155,16 +205,24 @@ public final class RelayNode {
         return listed.future().onComplete(done -> catalog.removeListener(check));
     }
 
+    /** Deploys the targets that run on every node, and those placed on this one. */
     private Future<Void> deployTargets() {
         List<Future<String>> deployments = new ArrayList<>();
+        List<TargetConfig> single = new ArrayList<>();
         for (TargetConfig target : config.targets().values()) {
-            if (target.enabled()) {
-                TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target, providers,
-                        secrets, tenantCredentials(target.name())), metrics);
-                deployments.add(vertx.deployVerticle(verticle).onSuccess(targetDeployments::add));
+            if (target.enabled() && target.placement() == Placement.SINGLE) {
+                single.add(target);
+            } else if (target.enabled()) {
+                deployments.add(vertx.deployVerticle(targetVerticle(target)).onSuccess(targetDeployments::add));
             }
         }
-        return Future.all(deployments).mapEmpty();
+        singleTargets = new SingleTargets(vertx, membership, single, this::targetVerticle);
+        return Future.all(deployments).compose(v -> singleTargets.start());
+    }
+
+    private TargetVerticle targetVerticle(TargetConfig target) {
+        return new TargetVerticle(target, TargetClients.create(vertx, target, providers, secrets,
+                tenantCredentials(target.name())), metrics, router);
     }
 
     /** Tenants' own credentials for a target, by tenant id. */
@@ -191,16 +249,30 @@ public final class RelayNode {
         stopped = Promise.promise();
         readiness.markDraining();
         LOG.info("draining [sessions: {}]", metrics.openSessions());
-        Future<Void> pipesStopped = pipeDeployment == null ? Future.succeededFuture() : vertx.undeploy(pipeDeployment);
+        Future<Void> pipesStopped = pipeDeployment == null ? Future.succeededFuture() : handOverPipes()
+                .compose(v -> vertx.undeploy(pipeDeployment));
         Future<Void> frontsStopped = Future.join(pipesStopped, frontDeployment == null ? Future.succeededFuture()
                 : vertx.undeploy(frontDeployment)).mapEmpty();
         frontsStopped
                 .eventually(() -> Future.join(targetDeployments.stream().map(vertx::undeploy).toList()))
+                .eventually(() -> singleTargets == null ? Future.succeededFuture() : singleTargets.stop())
                 .onComplete(drained -> {
                     secrets.close();
                     vertx.close().onComplete(stopped);
                 });
         return stopped.future().onComplete(done -> LOG.info("stopped"));
+    }
+
+    /**
+     * In a cluster, tells the other nodes that this one drains, so that they dial its pipes now, and keeps them a
+     * moment longer so that the Xiaozhi side is never without a socket.
+     */
+    private Future<Void> handOverPipes() {
+        if (membership.active().size() < 2) {
+            return Future.succeededFuture();
+        }
+        membership.announceDraining(vertx);
+        return vertx.timer(PIPE_HANDOVER_MS).mapEmpty();
     }
 
     /**
@@ -211,7 +283,8 @@ public final class RelayNode {
         if (pipes == null) {
             return Future.failedFuture("this node started without outbound pipes; restart it to add some");
         }
-        return pipes.update(ConfiguredDevices.endpoints(next));
+        endpoints = ConfiguredDevices.endpoints(next);
+        return pipes.update(ownedEndpoints());
     }
 
     /** Tokens generated for configured devices in this start, each to be shown once. */
@@ -232,6 +305,11 @@ public final class RelayNode {
     /** The node's Vert.x instance. */
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** Which nodes share the work, and what this one owns. */
+    public Membership membership() {
+        return membership;
     }
 
     /** The node's metrics. */
