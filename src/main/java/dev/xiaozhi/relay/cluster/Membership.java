@@ -4,6 +4,7 @@ import dev.xiaozhi.relay.routing.EventBusAddresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeListener;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The nodes that share the work of the relay: every live member of the cluster except those that announced they are
  * draining (a single node alone when not clustered). Decides by {@link Rendezvous} hashing which node owns a key
  * (an outbound pipe, a single-placement target), the same on every node. Listeners run on the context that started
- * the membership whenever the set changes.
+ * the membership whenever the set changes; the futures they return tell when they have taken up their new work, which
+ * a draining node waits for before it lets go of its own.
  */
 public final class Membership {
 
@@ -28,7 +31,7 @@ public final class Membership {
     private final Context context;
     private final Set<String> members = new TreeSet<>();
     private final Set<String> leaving = new HashSet<>();
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Supplier<Future<?>>> listeners = new CopyOnWriteArrayList<>();
     private volatile List<String> active;
 
     private Membership(String self, Context context, List<String> members) {
@@ -60,8 +63,9 @@ public final class Membership {
                 membership.context.runOnContext(v -> membership.left(nodeId, now));
             }
         });
-        return vertx.eventBus().<String>consumer(EventBusAddresses.NODE_LEAVING,
-                message -> membership.context.runOnContext(v -> membership.draining(message.body())))
+        return vertx.eventBus().<String>consumer(EventBusAddresses.clusterNode(membership.self),
+                message -> membership.context.runOnContext(v -> membership.draining(message.body())
+                        .onComplete(done -> message.reply("taken over"))))
                 .completion().map(v -> {
                     List<String> now = manager.getNodes();
                     membership.context.runOnContext(resync -> membership.resync(now));
@@ -84,17 +88,24 @@ public final class Membership {
         return self.equals(Rendezvous.owner(key, active));
     }
 
-    /** Adds a listener for changes of the active set; it runs on the membership's context. */
-    public void onChange(Runnable listener) {
+    /**
+     * Adds a listener for changes of the active set; it runs on the membership's context and returns when it has
+     * taken up its new work.
+     */
+    public void onChange(Supplier<Future<?>> listener) {
         listeners.add(listener);
     }
 
     /**
-     * Tells the other nodes that this one is draining, so that they take over what it owns now. This node's own
-     * view does not change: it keeps its work until it stops.
+     * Tells the other nodes that this one is draining, so that they take over what it owns now; completes when all
+     * of them have (or after {@code timeoutMs}). This node's own view does not change: it keeps its work until it
+     * stops.
      */
-    public void announceDraining(Vertx vertx) {
-        vertx.eventBus().publish(EventBusAddresses.NODE_LEAVING, self);
+    public Future<Void> announceDraining(Vertx vertx, long timeoutMs) {
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+        return Future.join(active.stream().filter(node -> !node.equals(self))
+                .map(node -> vertx.eventBus().request(EventBusAddresses.clusterNode(node), self, options))
+                .toList()).otherwiseEmpty().mapEmpty();
     }
 
     private void added(String nodeId, List<String> now) {
@@ -116,19 +127,21 @@ public final class Membership {
         changed();
     }
 
-    private void draining(String nodeId) {
+    private Future<Void> draining(String nodeId) {
         if (!nodeId.equals(self) && members.contains(nodeId) && leaving.add(nodeId)) {
             LOG.info("node draining, taking over its work [node: {}]", nodeId);
-            changed();
+            return changed();
         }
+        return Future.succeededFuture();
     }
 
-    private void changed() {
+    private Future<Void> changed() {
         Set<String> next = new TreeSet<>(members);
         next.removeAll(leaving);
-        if (!next.equals(new TreeSet<>(active))) {
-            active = List.copyOf(next);
-            listeners.forEach(Runnable::run);
+        if (next.equals(new TreeSet<>(active))) {
+            return Future.succeededFuture();
         }
+        active = List.copyOf(next);
+        return Future.join(listeners.stream().<Future<?>>map(Supplier::get).toList()).mapEmpty();
     }
 }

@@ -55,8 +55,8 @@ public final class RelayNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayNode.class);
     private static final long TARGETS_LISTED_WAIT_MS = 10_000;
-    /** How long a draining node keeps its pipes after telling the others, so that they have dialled already. */
-    private static final long PIPE_HANDOVER_MS = 1_500;
+    /** How long a draining node waits at most for the others to have dialled its pipes. */
+    private static final long PIPE_HANDOVER_TIMEOUT_MS = 10_000;
     private static final String PIPE_KEY_PREFIX = "pipe:";
 
     private final RelayConfig config;
@@ -264,15 +264,11 @@ public final class RelayNode {
     }
 
     /**
-     * In a cluster, tells the other nodes that this one drains, so that they dial its pipes now, and keeps them a
-     * moment longer so that the Xiaozhi side is never without a socket.
+     * In a cluster, tells the other nodes that this one drains and keeps its pipes until they have dialled them, so
+     * that the Xiaozhi side is never without a socket.
      */
     private Future<Void> handOverPipes() {
-        if (membership.active().size() < 2) {
-            return Future.succeededFuture();
-        }
-        membership.announceDraining(vertx);
-        return vertx.timer(PIPE_HANDOVER_MS).mapEmpty();
+        return membership.announceDraining(vertx, PIPE_HANDOVER_TIMEOUT_MS);
     }
 
     /**

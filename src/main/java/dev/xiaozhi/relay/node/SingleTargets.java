@@ -44,7 +44,7 @@ final class SingleTargets {
 
     /** Starts the targets this node owns, and follows membership from now on (on the membership's context). */
     Future<Void> start() {
-        membership.onChange(this::rebalance);
+        membership.onChange(() -> Future.join(rebalance()));
         return Future.join(rebalance()).mapEmpty();
     }
 

@@ -12,11 +12,10 @@ public final class EventBusAddresses {
     /** Published (clustered) when a node asks single-placement targets to publish their tools again. */
     public static final String CATALOG_REFRESH = "relay.catalog.refresh";
 
-    /** Published (clustered) by a draining node, body: its node id; the others take over what it owned. */
-    public static final String NODE_LEAVING = "relay.cluster.leaving";
 
     private static final String TARGET_PREFIX = "relay.target.";
     private static final String CLUSTER_TARGET_PREFIX = "relay.cluster.target.";
+    private static final String CLUSTER_NODE_PREFIX = "relay.cluster.node.";
     private static final String NODE_PREFIX = "relay.node.";
 
     private EventBusAddresses() {
@@ -35,6 +34,14 @@ public final class EventBusAddresses {
      */
     public static String target(String targetName) {
         return TARGET_PREFIX + targetName;
+    }
+
+    /**
+     * Address of a node's membership (one clustered consumer per node): a draining node asks each other node there
+     * to take over its work, and gets the reply once they have. Body: the draining node's id.
+     */
+    public static String clusterNode(String nodeId) {
+        return CLUSTER_NODE_PREFIX + nodeId;
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.CallLoad;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
 import dev.xiaozhi.relay.support.RelayProcess;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Verifies three relay processes from the packaged jar, clustered over loopback with Hazelcast, as one relay: a
  * device on one node calls a target placed on another, the target moves when its node is killed, the outbound pipes
- * of a killed node reconnect from the survivors, and a draining node hands its pipes over.
+ * of a killed node reconnect from the survivors, a draining node hands its pipes over, and a rolling restart under
+ * load loses no call.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(240_000)
@@ -41,7 +44,10 @@ class ClusterIT {
     private static final long RECONNECT_BOUND_MS = 15_000;
 
     private final List<RelayProcess> nodes = new ArrayList<>();
+    private final List<Map<String, String>> environments = new ArrayList<>();
     private final int[] devicePorts = new int[NODES];
+    private final boolean[] up = new boolean[NODES];
+    private Path config;
 
     @AfterEach
     void stopNodes() throws Exception {
@@ -89,28 +95,29 @@ class ClusterIT {
     @Test
     void keepsEveryPipeOnOneLiveNode(Vertx vertx, @TempDir Path dir) throws Exception {
         try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx)) {
-            startCluster(dir, pipeDevices(cloud));
-            Await.until(vertx, () -> openPipes(cloud) == PIPES);
-            assertThat(tokens()).allMatch(token -> cloud.connections(token).stream()
+            startCluster(dir, pipeDevices(cloud, PIPES));
+            Await.until(vertx, () -> openPipes(cloud, PIPES) == PIPES);
+            assertThat(tokens(PIPES)).allMatch(token -> cloud.connections(token).stream()
                     .filter(connection -> connection.closedNanos() == 0).count() == 1);
-            int connectionsBefore = tokens().stream().mapToInt(token -> cloud.connections(token).size()).sum();
+            int connectionsBefore = tokens(PIPES).stream().mapToInt(token -> cloud.connections(token).size())
+                    .sum();
 
             nodes.get(2).process().destroyForcibly();
             long killed = System.nanoTime();
-            Await.until(vertx, () -> openPipes(cloud) < PIPES);
-            Await.until(vertx, () -> openPipes(cloud) == PIPES);
+            Await.until(vertx, () -> openPipes(cloud, PIPES) < PIPES);
+            Await.until(vertx, () -> openPipes(cloud, PIPES) == PIPES);
             long reconnectedMs = (System.nanoTime() - killed) / 1_000_000;
-            int moved = tokens().stream().mapToInt(token -> cloud.connections(token).size()).sum()
+            int moved = tokens(PIPES).stream().mapToInt(token -> cloud.connections(token).size()).sum()
                     - connectionsBefore;
 
             int drained = 1;
             long drainStarted = System.nanoTime();
             nodes.get(drained).terminate();
             assertThat(nodes.get(drained).awaitExit()).isZero();
-            Await.until(vertx, () -> openPipes(cloud) == PIPES);
+            Await.until(vertx, () -> openPipes(cloud, PIPES) == PIPES);
             long longestOverlapMs = 0;
             long longestGapMs = 0;
-            for (String token : tokens()) {
+            for (String token : tokens(PIPES)) {
                 List<Connection> connections = cloud.connections(token);
                 for (int i = 1; i < connections.size(); i++) {
                     Connection before = connections.get(i - 1);
@@ -134,6 +141,51 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Verifies a rolling restart of all three nodes under a steady call load: every call is answered or fails
+     * cleanly (both counted), none is lost, and every pipe is back on one node.
+     */
+    @Test
+    void survivesARollingRestartUnderLoad(Vertx vertx, @TempDir Path dir) throws Exception {
+        int pipes = 60;
+        try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx)) {
+            startCluster(dir, pipeDevices(cloud, pipes));
+            Await.until(vertx, () -> openPipes(cloud, pipes) == pipes);
+            CallLoad load = new CallLoad(vertx, 6, this::liveDevicePort, "/mcp?token=" + TestRelay.TOKEN, 10);
+            Await.until(vertx, () -> load.answered() > 100);
+
+            for (int i = 0; i < NODES; i++) {
+                up[i] = false;
+                nodes.get(i).terminate();
+                assertThat(nodes.get(i).awaitExit()).isZero();
+                nodes.set(i, RelayProcess.start(environments.get(i), "--config", config.toString()));
+                devicePorts[i] = nodes.get(i).awaitReady()[0];
+                up[i] = true;
+                int answeredBefore = load.answered();
+                Await.until(vertx, () -> load.answered() > answeredBefore + 50);
+            }
+            Await.until(vertx, () -> openPipes(cloud, pipes) == pipes);
+            load.stop();
+            Await.until(vertx, () -> load.inFlight() == 0);
+
+            assertThat(load.lost()).isZero();
+            assertThat(tokens(pipes)).allMatch(token -> cloud.connections(token).stream()
+                    .filter(connection -> connection.closedNanos() == 0).count() == 1);
+            System.out.printf("rolling restart under load: %d calls answered, %d failed cleanly, %d lost%n",
+                    load.answered(), load.failedCleanly(), load.lost());
+        }
+    }
+
+    private int liveDevicePort() {
+        List<Integer> live = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            if (up[i]) {
+                live.add(devicePorts[i]);
+            }
+        }
+        return live.get(ThreadLocalRandom.current().nextInt(live.size()));
+    }
+
     private void startCluster(Path dir, String extraDevices) throws Exception {
         int[] hazelcastPorts = freePorts(NODES);
         int[] eventBusPorts = freePorts(NODES);
@@ -141,7 +193,7 @@ class ClusterIT {
         for (int port : hazelcastPorts) {
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
         }
-        Path config = dir.resolve("relay.yaml");
+        config = dir.resolve("relay.yaml");
         Files.writeString(config, """
                 node: {stateDir: "${env:STATE_DIR}"}
                 server: {host: 127.0.0.1, port: 0, instances: 1, shutdownGrace: 3s}
@@ -164,12 +216,13 @@ class ClusterIT {
                 %s""".formatted(Path.of("cluster.xml").toAbsolutePath(), members,
                 TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
         for (int i = 0; i < NODES; i++) {
-            nodes.add(RelayProcess.start(Map.of("STATE_DIR", dir.resolve("node" + i).toString(),
-                    "HZ_PORT", Integer.toString(hazelcastPorts[i]), "EB_PORT", Integer.toString(eventBusPorts[i])),
-                    "--config", config.toString()));
+            environments.add(Map.of("STATE_DIR", dir.resolve("node" + i).toString(),
+                    "HZ_PORT", Integer.toString(hazelcastPorts[i]), "EB_PORT", Integer.toString(eventBusPorts[i])));
+            nodes.add(RelayProcess.start(environments.get(i), "--config", config.toString()));
         }
         for (int i = 0; i < NODES; i++) {
             devicePorts[i] = nodes.get(i).awaitReady()[0];
+            up[i] = true;
         }
     }
 
@@ -186,9 +239,9 @@ class ClusterIT {
         return owner[0];
     }
 
-    private static String pipeDevices(FakeXiaozhiCloud cloud) {
+    private static String pipeDevices(FakeXiaozhiCloud cloud, int count) {
         StringBuilder devices = new StringBuilder();
-        for (String token : tokens()) {
+        for (String token : tokens(count)) {
             devices.append("      ").append(token).append(": {tokenHash: \"")
                     .append(TokenHash.ofPlain("xzr_" + token)).append("\", endpoint: \"").append(cloud.endpoint(token))
                     .append("\"}\n");
@@ -196,17 +249,17 @@ class ClusterIT {
         return devices.toString();
     }
 
-    private static List<String> tokens() {
+    private static List<String> tokens(int count) {
         List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < PIPES; i++) {
+        for (int i = 0; i < count; i++) {
             tokens.add("agent-" + i);
         }
         return tokens;
     }
 
-    private static int openPipes(FakeXiaozhiCloud cloud) {
+    private static int openPipes(FakeXiaozhiCloud cloud, int count) {
         int open = 0;
-        for (String token : tokens()) {
+        for (String token : tokens(count)) {
             if (cloud.connections(token).stream().anyMatch(connection -> connection.closedNanos() == 0)) {
                 open++;
             }
