@@ -11,8 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code java -jar xiaozhi-relay.jar [--config PATH] [--port N] [--admin-port N]}: runs a relay node until SIGTERM
- * or SIGINT, then drains and exits 0. Subcommands check a config, probe a relay, or serve the calculator over stdio.
+ * {@code java -jar xiaozhi-relay.jar [--config PATH] [--port N] [--admin-port N] [--cluster]}: runs a relay node
+ * until SIGTERM or SIGINT, then drains and exits 0. Subcommands check a config, probe a relay, or serve the
+ * calculator over stdio.
  */
 @Command(name = "xiaozhi-relay", mixinStandardHelpOptions = true, versionProvider = RelayCommand.Version.class,
         description = "Multi-tenant MCP relay for Xiaozhi voice assistants and any MCP client.",
@@ -37,6 +38,10 @@ public final class RelayCommand implements Callable<Integer> {
             description = "Admin port: health and metrics (env RELAY_ADMIN_PORT; default from config, 8081).")
     Integer adminPort;
 
+    @Option(names = "--cluster",
+            description = "Join a cluster (cluster settings in the config; env RELAY_CLUSTER=true does the same).")
+    boolean cluster;
+
     /** The command line with its error handling set up. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new RelayCommand());
@@ -60,6 +65,9 @@ public final class RelayCommand implements Callable<Integer> {
         }
         if (chosenAdminPort != null) {
             config = config.withAdminPort(chosenAdminPort);
+        }
+        if (cluster) {
+            config = config.withCluster();
         }
         RelayNode node = RelayNode.start(config).await();
         new TokenBanner(System.out).print(node.generatedTokens(), config.server(), node.port());

@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.cli;
 
 import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.config.BuiltinTargetSpec;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.front.FrontContext;
@@ -11,9 +12,9 @@ import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.RecordCodec;
+import dev.xiaozhi.relay.routing.TargetRouter;
 import dev.xiaozhi.relay.target.TargetClients;
 import dev.xiaozhi.relay.target.TargetVerticle;
-import dev.xiaozhi.relay.target.provider.ProviderSlots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -55,14 +56,15 @@ final class StdioBuiltinCommand implements Callable<Integer> {
         NodeCatalog catalog = new NodeCatalog(0);
         Promise<Void> listed = Promise.promise();
         catalog.addListener(current -> listed.tryComplete());
-        TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target, new ProviderSlots()),
-                new RelayMetrics(new SimpleMeterRegistry()));
+        TargetRouter router = new TargetRouter(vertx.eventBus());
+        TargetVerticle verticle = new TargetVerticle(target, TargetClients.builtin(vertx,
+                (BuiltinTargetSpec) target.spec()), new RelayMetrics(new SimpleMeterRegistry()), router);
         catalog.start(vertx)
                 .compose(v -> vertx.deployVerticle(verticle))
                 .compose(id -> listed.future())
                 .await(10, TimeUnit.SECONDS);
-        FrontContext front = new FrontContext(catalog, vertx.eventBus(), new ResultTruncator(MAX_RESULT_BYTES),
-                "stdio", RelayNode.version());
+        FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
+                new ResultTruncator(MAX_RESULT_BYTES), "stdio", RelayNode.version());
         McpSession session = new McpSession(DeviceIdentity.unrestricted("local", "stdio"),
                 new StdoutTransport(System.out), front, front.newProgressRouter());
         Context context = vertx.getOrCreateContext();

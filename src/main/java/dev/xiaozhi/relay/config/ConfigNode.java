@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.secret.SecretValue;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -230,6 +231,21 @@ final class ConfigNode {
         entries(key).forEach((name, value) -> values.put(name, value.secret(null).orElseThrow(
                 () -> value.error("expected a value"))));
         return Collections.unmodifiableMap(values);
+    }
+
+    /** An http:// or https:// URL below {@code key}. */
+    Optional<URI> httpUrl(String key) {
+        return optionalString(key).map(text -> {
+            try {
+                URI url = URI.create(text);
+                if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null) {
+                    return url;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            throw child(key).error("expected an http:// or https:// URL");
+        });
     }
 
     /** A mapping of names to string values below {@code key}, in file order. */

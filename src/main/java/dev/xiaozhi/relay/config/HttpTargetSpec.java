@@ -46,15 +46,7 @@ public record HttpTargetSpec(URI url, Transport transport, Map<String, String> h
     }
 
     static HttpTargetSpec from(ConfigNode node, Path baseDir) {
-        URI url;
-        try {
-            url = URI.create(node.requiredString("url"));
-        } catch (IllegalArgumentException e) {
-            throw node.child("url").error("expected an http:// or https:// URL");
-        }
-        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
-            throw node.child("url").error("expected an http:// or https:// URL");
-        }
+        URI url = node.httpUrl("url").orElseThrow(() -> node.child("url").error("required"));
         Map<String, Transport> transports = new LinkedHashMap<>();
         transports.put("streamable", Transport.STREAMABLE);
         transports.put("sse", Transport.SSE);

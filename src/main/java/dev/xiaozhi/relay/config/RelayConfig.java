@@ -14,19 +14,23 @@ import java.util.Map;
  * @param node    the node itself
  * @param server  the device port
  * @param admin   the admin port
- * @param pipes   the outbound pipes to the Xiaozhi cloud
- * @param targets the targets by name
- * @param tenants the tenants by id
- * @param registry where the registry of tenants and devices is kept
+ * @param pipes       the outbound pipes to the Xiaozhi cloud
+ * @param cluster     whether and how the node joins a cluster
+ * @param secrets     where secret references are looked up
+ * @param targets     the targets by name
+ * @param tenants     the tenants by id
+ * @param environment the environment the file's references were read with, which secret values resolve against
+ * @param registry    where the registry of tenants and devices is kept
  */
 public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admin, PipesConfig pipes,
-        Map<String, TargetConfig> targets, Map<String, TenantConfig> tenants, RegistryConfig registry) {
+        ClusterConfig cluster, SecretsConfig secrets, Map<String, TargetConfig> targets,
+        Map<String, TenantConfig> tenants, Map<String, String> environment, RegistryConfig registry) {
 
     /** The entry of {@code targets} that includes {@code mcp_config.json} files instead of naming a target. */
     public static final String INCLUDE = "include";
 
     static RelayConfig from(ConfigNode root, Path baseDir) {
-        root.object("node", "server", "admin", "pipes", "targets", "tenants", "registry");
+        root.object("node", "server", "admin", "pipes", "cluster", "secrets", "targets", "tenants", "registry");
         Map<String, TargetConfig> targets = new LinkedHashMap<>();
         root.entries("targets").forEach((name, target) -> {
             if (INCLUDE.equals(name)) {
@@ -42,8 +46,9 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         NodeConfig node = NodeConfig.from(root.child("node"));
         return new RelayConfig(node, ServerConfig.from(root.child("server"), baseDir),
                 AdminConfig.from(root.child("admin")), PipesConfig.from(root.child("pipes")),
-                Collections.unmodifiableMap(targets),
-                Collections.unmodifiableMap(tenants), RegistryConfig.from(root.child("registry"), node.stateDir()));
+                ClusterConfig.from(root.child("cluster"), baseDir), SecretsConfig.from(root.child("secrets")),
+                Collections.unmodifiableMap(targets), Collections.unmodifiableMap(tenants), root.environment(),
+                RegistryConfig.from(root.child("registry"), node.stateDir()));
     }
 
     /** This configuration with the targets of an {@code mcp_config.json} added. */
@@ -54,8 +59,8 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
                 throw new ConfigException("include " + file + ": target '" + name + "' is already defined");
             }
         });
-        return new RelayConfig(node, server, admin, pipes, Collections.unmodifiableMap(merged), tenants,
-                registry);
+        return new RelayConfig(node, server, admin, pipes, cluster, secrets, Collections.unmodifiableMap(merged),
+                tenants, environment, registry);
     }
 
     private static void addAll(Map<String, TargetConfig> targets, Map<String, TargetConfig> included,
@@ -69,12 +74,20 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
 
     /** This configuration with another device port. */
     public RelayConfig withServerPort(int port) {
-        return new RelayConfig(node, server.withPort(port), admin, pipes, targets, tenants, registry);
+        return new RelayConfig(node, server.withPort(port), admin, pipes, cluster, secrets, targets, tenants,
+                environment, registry);
+    }
+
+    /** This configuration with clustering switched on. */
+    public RelayConfig withCluster() {
+        return new RelayConfig(node, server, admin, pipes, cluster.enable(), secrets, targets, tenants, environment,
+                registry);
     }
 
     /** This configuration with another admin port. */
     public RelayConfig withAdminPort(int port) {
-        return new RelayConfig(node, server, admin.withPort(port), pipes, targets, tenants, registry);
+        return new RelayConfig(node, server, admin.withPort(port), pipes, cluster, secrets, targets, tenants,
+                environment, registry);
     }
 
     private static void requireDistinctTokens(Map<String, TenantConfig> tenants, Map<String, TargetConfig> targets) {

@@ -19,12 +19,12 @@ import java.util.stream.Stream;
  * @param maxConcurrent calls in flight at most; more wait in a queue
  * @param maxQueued     calls waiting at most; more are refused as busy
  * @param enabled       whether the target is deployed
+ * @param placement     on every node of a cluster, or on one
  * @param breaker       its circuit breaker
  * @param spec          what kind of target it is
  */
 public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int maxConcurrent, int maxQueued,
-        boolean enabled,
-        BreakerConfig breaker, TargetSpec spec) {
+        boolean enabled, Placement placement, BreakerConfig breaker, TargetSpec spec) {
 
     /** What a target name looks like. */
     public static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$");
@@ -39,14 +39,17 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
             "builtin", (node, baseDir) -> BuiltinTargetSpec.from(node),
             "stdio", StdioTargetSpec::from,
             "http", HttpTargetSpec::from,
+            "openapi", OpenApiTargetSpec::from,
             "provider", (node, baseDir) -> ProviderTargetSpec.from(node));
     private static final List<String> COMMON_KEYS = List.of("type", "prefix", "timeout", "maxConcurrent", "maxQueued",
-            "enabled", "breaker");
+            "enabled", "placement", "breaker");
     private static final Map<String, List<String>> TYPE_KEYS = Map.of("builtin", List.of("builtin"),
             "stdio", List.of("command", "args", "env", "cwd"),
             "http", HttpTargetSpec.keys(),
+            "openapi", OpenApiTargetSpec.keys(),
             "provider", ProviderTargetSpec.keys());
-    private static final Map<String, PrefixMode> PREFIXES = prefixes();
+    private static final Map<String, PrefixMode> PREFIXES = lowerCaseNames(PrefixMode.values());
+    private static final Map<String, Placement> PLACEMENTS = lowerCaseNames(Placement.values());
 
     static TargetConfig from(String name, ConfigNode node, Path baseDir) {
         if (!NAME.matcher(name).matches()) {
@@ -62,6 +65,7 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
                 node.integer("maxConcurrent", 1, 100_000, DEFAULT_MAX_CONCURRENT),
                 node.integer("maxQueued", 0, 1_000_000, DEFAULT_MAX_QUEUED),
                 node.bool("enabled", true),
+                node.oneOf("placement", PLACEMENTS, Placement.EVERYWHERE),
                 BreakerConfig.from(node.child("breaker")),
                 TYPES.get(type).apply(node, baseDir));
     }
@@ -71,11 +75,11 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
                 .toArray(String[]::new);
     }
 
-    private static Map<String, PrefixMode> prefixes() {
-        Map<String, PrefixMode> prefixes = new LinkedHashMap<>();
-        for (PrefixMode mode : PrefixMode.values()) {
-            prefixes.put(mode.name().toLowerCase(Locale.ROOT), mode);
+    private static <E extends Enum<E>> Map<String, E> lowerCaseNames(E[] values) {
+        Map<String, E> names = new LinkedHashMap<>();
+        for (E value : values) {
+            names.put(value.name().toLowerCase(Locale.ROOT), value);
         }
-        return prefixes;
+        return names;
     }
 }

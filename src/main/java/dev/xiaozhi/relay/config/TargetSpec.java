@@ -2,5 +2,5 @@ package dev.xiaozhi.relay.config;
 
 /** What kind of target a {@link TargetConfig} describes, with the settings of that kind. */
 public sealed interface TargetSpec permits BuiltinTargetSpec, StdioTargetSpec, HttpTargetSpec,
-        ProviderTargetSpec {
+        OpenApiTargetSpec, ProviderTargetSpec {
 }

@@ -10,22 +10,26 @@ import java.util.Map;
 /**
  * A tenant of the configuration file, imported into the registry on start.
  *
- * @param id      tenant id
- * @param name    display name
- * @param policy  the targets and tools its devices may use ({@code targets}, {@code denyTargets}, {@code tools},
- *                {@code denyTools}: glob patterns)
- * @param limits  its limits (0: unlimited)
- * @param devices its devices by id
+ * @param id          tenant id
+ * @param name        display name
+ * @param policy      the targets and tools its devices may use ({@code targets}, {@code denyTargets},
+ *                    {@code tools}, {@code denyTools}: glob patterns)
+ * @param limits      its limits (0: unlimited)
+ * @param devices     its devices by id
+ * @param credentials its own credentials for targets, by target name, in place of the targets' defaults
  */
 public record TenantConfig(String id, String name, ToolRule policy, TenantLimits limits,
-        Map<String, DeviceConfig> devices) {
+        Map<String, DeviceConfig> devices, Map<String, AuthConfig> credentials) {
 
     static TenantConfig from(String id, ConfigNode node) {
         DeviceConfig.requireId(id, node);
-        node.object("name", "targets", "denyTargets", "tools", "denyTools", "limits", "devices");
+        node.object("name", "targets", "denyTargets", "tools", "denyTools", "limits", "devices", "credentials");
         Map<String, DeviceConfig> devices = new LinkedHashMap<>();
         node.entries("devices").forEach((deviceId, device) -> devices.put(deviceId, DeviceConfig.from(deviceId,
                 device)));
+        Map<String, AuthConfig> credentials = new LinkedHashMap<>();
+        node.entries("credentials").forEach((target, auth) -> credentials.put(target, AuthConfig.from(auth)
+                .orElseThrow(() -> auth.error("expected an auth block"))));
         ToolRule policy = new ToolRule(node.stringList("targets", List.of("*")),
                 node.stringList("denyTargets", List.of()), node.stringList("tools", List.of("*")),
                 node.stringList("denyTools", List.of()));
@@ -36,6 +40,6 @@ public record TenantConfig(String id, String name, ToolRule policy, TenantLimits
                 limits.integer("maxSessions", 0, Integer.MAX_VALUE, 0),
                 limits.integer("callsPerMinute", 0, Integer.MAX_VALUE, 0),
                 limits.integer("deviceCallsPerMinute", 0, Integer.MAX_VALUE, 0)),
-                Collections.unmodifiableMap(devices));
+                Collections.unmodifiableMap(devices), Collections.unmodifiableMap(credentials));
     }
 }

@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.front;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.NodeCatalog;
+import dev.xiaozhi.relay.routing.TargetRouter;
 import io.vertx.core.eventbus.EventBus;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +19,7 @@ public final class FrontContext {
 
     private final NodeCatalog catalog;
     private final EventBus eventBus;
+    private final TargetRouter targets;
     private final ResultTruncator truncator;
     private final String nodeId;
     private final String serverVersion;
@@ -27,10 +29,11 @@ public final class FrontContext {
     private final LiveSessions sessions = new LiveSessions();
 
     /** Creates the context of a node. */
-    public FrontContext(NodeCatalog catalog, EventBus eventBus, ResultTruncator truncator, String nodeId,
-            String serverVersion) {
+    public FrontContext(NodeCatalog catalog, EventBus eventBus, TargetRouter targets, ResultTruncator truncator,
+            String nodeId, String serverVersion) {
         this.catalog = catalog;
         this.eventBus = eventBus;
+        this.targets = targets;
         this.truncator = truncator;
         this.nodeId = nodeId;
         this.serverVersion = serverVersion;
@@ -49,6 +52,11 @@ public final class FrontContext {
     /** The event bus. */
     public EventBus eventBus() {
         return eventBus;
+    }
+
+    /** Routes tool calls to an instance of their target. */
+    public TargetRouter targets() {
+        return targets;
     }
 
     /** Fits results into the front's cap. */

@@ -10,12 +10,9 @@ import dev.xiaozhi.relay.protocol.McpVersions;
 import dev.xiaozhi.relay.protocol.ToolResults;
 import dev.xiaozhi.relay.routing.CatalogTool;
 import dev.xiaozhi.relay.routing.CatalogView;
-import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.ToolCall;
-import dev.xiaozhi.relay.routing.ToolCancel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -283,14 +280,11 @@ public final class McpSession {
             progress.listen(callId, params -> forwardProgress(params, progressToken));
             pendingCall.response.future().onComplete(done -> progress.forget(callId));
         }
-        DeliveryOptions options = new DeliveryOptions()
-                .setSendTimeout(tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS);
-        front.eventBus().<String>request(EventBusAddresses.target(tool.target()), call, options).onComplete(reply -> {
+        front.targets().call(call, tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(reply -> {
             if (!pending.remove(rawId, pendingCall)) {
                 return;
             }
-            String result = reply.succeeded() ? reply.result().body()
-                    : ToolResults.error(describe(reply.cause(), tool));
+            String result = reply.succeeded() ? reply.result() : ToolResults.error(describe(reply.cause(), tool));
             pendingCall.response.tryComplete(JsonRpc.response(rawId, front.truncator().fit(rawId, result)));
         });
         return pendingCall.response.future();
@@ -348,7 +342,7 @@ public final class McpSession {
         }
 
         void cancel(String reason) {
-            front.eventBus().send(EventBusAddresses.target(call.target()), new ToolCancel(call.callId(), reason));
+            front.targets().cancel(call, reason);
         }
     }
 }

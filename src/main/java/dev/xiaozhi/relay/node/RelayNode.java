@@ -2,15 +2,18 @@ package dev.xiaozhi.relay.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.admin.AdminApi;
-import dev.xiaozhi.relay.admin.AdminTokens;
 import dev.xiaozhi.relay.admin.DeviceRoutes;
 import dev.xiaozhi.relay.admin.NodeRoutes;
 import dev.xiaozhi.relay.admin.ProviderRoutes;
 import dev.xiaozhi.relay.admin.TenantRoutes;
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
+import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
 import dev.xiaozhi.relay.auth.GeneratedTokenStore;
-import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
+import dev.xiaozhi.relay.cluster.ClusterSetup;
+import dev.xiaozhi.relay.cluster.Membership;
+import dev.xiaozhi.relay.config.AuthConfig;
+import dev.xiaozhi.relay.config.Placement;
 import dev.xiaozhi.relay.config.RegistryConfig;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TargetConfig;
@@ -22,17 +25,14 @@ import dev.xiaozhi.relay.ops.AdminVerticle;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
-import dev.xiaozhi.relay.registry.ConfigImport;
 import dev.xiaozhi.relay.registry.EmbeddedHazelcast;
-import dev.xiaozhi.relay.registry.EndpointCipher;
-import dev.xiaozhi.relay.registry.ProviderTokens;
-import dev.xiaozhi.relay.registry.Registry;
-import dev.xiaozhi.relay.registry.store.RegistryStore;
-import dev.xiaozhi.relay.registry.store.RegistryStores;
+import dev.xiaozhi.relay.registry.RegistryServices;
 import dev.xiaozhi.relay.routing.Catalog;
 import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.RecordCodec;
+import dev.xiaozhi.relay.routing.TargetRouter;
+import dev.xiaozhi.relay.secret.SecretResolver;
 import dev.xiaozhi.relay.target.TargetClients;
 import dev.xiaozhi.relay.target.TargetVerticle;
 import dev.xiaozhi.relay.target.provider.ProviderSlots;
@@ -42,13 +42,17 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,8 +61,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of one relay node: creates Vert.x and the registry's Hazelcast member, opens the durable
- * store, loads the registry and imports the configured tenants and devices, wires every part by hand and deploys
+ * The composition root of one relay node: creates Vert.x (clustered or not) and finds the registry's Hazelcast
+ * member (the cluster manager's, or an embedded one), starts the registry, wires every part by hand and deploys
  * targets first, then the fronts and the outbound pipes, then the admin port. Ready once all of it is deployed;
  * {@link #stop()} drains.
  */
@@ -66,6 +70,9 @@ public final class RelayNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayNode.class);
     private static final long TARGETS_LISTED_WAIT_MS = 10_000;
+    /** How long a draining node waits at most for the others to have dialled its pipes. */
+    private static final long PIPE_HANDOVER_TIMEOUT_MS = 10_000;
+    private static final String PIPE_KEY_PREFIX = "pipe:";
 
     private final RelayConfig config;
     private final Vertx vertx;
@@ -75,82 +82,106 @@ public final class RelayNode {
     private final NodeCatalog catalog;
     private final List<WebSocketFrontVerticle> fronts = new CopyOnWriteArrayList<>();
     private final List<String> targetDeployments = new ArrayList<>();
-    private final ConfiguredDevices devices;
+    private final LocalState local;
     private final HazelcastInstance hazelcast;
-    private final EndpointCipher cipher;
+    private final boolean embeddedHazelcast;
     private final AuthThrottle throttle;
-    private final List<AdminToken> adminTokens;
     private final ProviderSlots providers = new ProviderSlots();
-    private RegistryStore store;
-    private Registry directory;
-    private ProviderTokens providerTokens;
+    private final SecretResolver secrets;
+    private final TargetRouter router;
+    private final Membership membership;
+    private SingleTargets singleTargets;
+    private RegistryServices registryServices;
+    private List<PipeEndpoint> endpoints = List.of();
     private String frontDeployment;
     private String pipeDeployment;
     private PipeVerticle pipes;
     private AdminVerticle admin;
     private Promise<Void> stopped;
 
-    private RelayNode(RelayConfig config) {
+    private RelayNode(RelayConfig config, LocalState local, Vertx vertx, PrometheusMeterRegistry registry,
+            Membership membership, HazelcastInstance hazelcast, boolean embeddedHazelcast) {
         this.config = config;
-        this.devices = ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir()));
-        this.cipher = config.registry().store() == RegistryConfig.StoreKind.MEMORY
-                ? new EndpointCipher(EndpointCipher.newKey())
-                : EndpointCipher.of(config.registry().encryptionKey(),
-                        config.node().stateDir().resolve("registry").resolve("endpoint.key"));
+        this.local = local;
+        this.hazelcast = hazelcast;
+        this.embeddedHazelcast = embeddedHazelcast;
         this.throttle = new AuthThrottle(config.server().authFailures());
-        this.adminTokens = AdminTokens.resolve(config.admin(), config.node().stateDir());
-        this.hazelcast = EmbeddedHazelcast.startAlone();
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(registry))
-                .build();
+        this.vertx = vertx;
+        this.registry = registry;
+        this.membership = membership;
         this.metrics = new RelayMetrics(registry);
         this.readiness = new Readiness(vertx);
         this.catalog = new NodeCatalog(config.server().pageSize());
-        RecordCodec.registerAll(vertx.eventBus());
+        this.secrets = new SecretResolver(vertx, config.environment(), config.secrets());
+        this.router = new TargetRouter(vertx.eventBus());
     }
 
     /**
-     * Starts a node. Blocking set-up (token files) happens on the calling thread, which must not be an event loop.
+     * Starts a node, joining its cluster first when clustering is on. Blocking set-up (token and key files, the
+     * cluster join, the embedded registry member) happens on the calling thread, which must not be an event loop.
      */
     public static Future<RelayNode> start(RelayConfig config) {
-        RelayNode node = new RelayNode(config);
-        Promise<RelayNode> started = Promise.promise();
-        node.deploy().onComplete(deployed -> {
-            if (deployed.succeeded()) {
-                started.complete(node);
-            } else {
-                node.closeAll().onComplete(closed -> started.fail(deployed.cause()));
+        LocalState local = LocalState.load(config);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        if (config.cluster().enabled()) {
+            options.setEventBusOptions(ClusterSetup.eventBus(config.cluster()));
+        }
+        VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+        Vertx vertx;
+        Future<Membership> membership;
+        HazelcastInstance hazelcast;
+        if (config.cluster().enabled()) {
+            HazelcastClusterManager manager = new HazelcastClusterManager(ClusterSetup.hazelcast(config.cluster()));
+            try {
+                vertx = builder.withClusterManager(manager).buildClustered().await();
+            } catch (Exception e) {
+                return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
             }
-        });
+            RecordCodec.registerAll(vertx.eventBus());
+            membership = Membership.clustered(vertx, manager);
+            hazelcast = manager.getHazelcastInstance();
+            if (config.registry().store() == RegistryConfig.StoreKind.FILE) {
+                LOG.warn("the registry's file store keeps each node's writes on that node only; give a cluster "
+                        + "the postgres store");
+            }
+        } else {
+            vertx = builder.build();
+            RecordCodec.registerAll(vertx.eventBus());
+            membership = Future.succeededFuture(Membership.single(vertx, UUID.randomUUID().toString()));
+            hazelcast = EmbeddedHazelcast.startAlone();
+        }
+        boolean embedded = !config.cluster().enabled();
+        Promise<RelayNode> started = Promise.promise();
+        membership.map(joined -> new RelayNode(config, local, vertx, registry, joined, hazelcast, embedded))
+                .compose(node -> node.deploy().map(node).recover(e -> node.closeAll().transform(
+                        closed -> Future.<RelayNode>failedFuture(e))))
+                .onComplete(deployed -> {
+                    if (deployed.succeeded()) {
+                        started.complete(deployed.result());
+                    } else {
+                        started.fail(deployed.cause());
+                    }
+                });
         return started.future();
     }
 
     private Future<Void> deploy() {
-        FrontContext front = new FrontContext(catalog, vertx.eventBus(),
+        FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
                 new ResultTruncator(config.server().maxResultBytes()), UUID.randomUUID().toString().substring(0, 8),
                 version());
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        return RegistryStores.open(vertx, config.registry())
-                .compose(opened -> {
-                    store = opened;
-                    return Registry.start(vertx, hazelcast, store, cipher);
-                })
+        return RegistryServices.start(vertx, hazelcast, config, local.cipher(), local.devices())
                 .compose(started -> {
-                    directory = started;
-                    return ProviderTokens.start(vertx, hazelcast, store);
+                    registryServices = started;
+                    return catalog.start(vertx);
                 })
-                .compose(started -> {
-                    providerTokens = started;
-                    return ConfigImport.run(directory, providerTokens, config, devices);
-                })
-                .compose(v -> catalog.start(vertx))
                 .compose(v -> deployTargets())
                 .compose(v -> vertx.deployVerticle(() -> {
                     WebSocketFrontVerticle verticle = new WebSocketFrontVerticle(config.server(), front,
-                            directory, throttle, providerTokens, providers, readiness, metrics);
+                            registryServices.devices(), throttle, registryServices.providers(), providers, readiness,
+                            metrics);
                     fronts.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances)))
@@ -164,41 +195,51 @@ public final class RelayNode {
                 })
                 .onSuccess(id -> {
                     readiness.markDeployed();
-                    LOG.info("relay ready [port: {}, admin port: {}, targets: {}, fronts: {}, registry: {}]",
-                            port(), adminPort(), targetDeployments.size(), instances,
-                            config.registry().store().name().toLowerCase(Locale.ROOT));
+                    LOG.info("relay ready [port: {}, admin port: {}, targets: {}, fronts: {}, nodes: {}, "
+                            + "registry: {}]", port(), adminPort(), targetDeployments.size(), instances,
+                            membership.active().size(), config.registry().store().name().toLowerCase(Locale.ROOT));
                 })
                 .mapEmpty();
     }
 
     /**
-     * Dials out for the registry's devices with an endpoint, once every target listed its tools (or after a short
-     * wait), and follows the registry's changes.
+     * Dials out for the registry's device endpoints this node owns, once every target listed its tools (or after a
+     * short wait); follows the registry's changes and membership, so that each endpoint has one owner among the
+     * live nodes.
      */
     private Future<Void> deployPipes(FrontContext front) {
-        return directory.pipeEndpoints().compose(endpoints -> {
-            pipes = new PipeVerticle(endpoints, config.pipes(), front);
+        return registryServices.devices().pipeEndpoints().compose(found -> {
+            endpoints = found;
+            pipes = new PipeVerticle(ownedEndpoints(), config.pipes(), front);
             metrics.registerPipes(pipes::statuses);
             return (endpoints.isEmpty() ? Future.<Void>succeededFuture() : targetsListed())
                     .compose(v -> vertx.deployVerticle(pipes));
         }).compose(id -> {
             pipeDeployment = id;
-            return vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED,
-                    message -> syncPipes()).completion();
+            membership.onChange(() -> pipes.update(ownedEndpoints()));
+            return vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED, message -> syncPipes())
+                    .completion();
         });
     }
 
+    private Future<Void> syncPipes() {
+        return registryServices.devices().pipeEndpoints().compose(found -> {
+            endpoints = found;
+            return pipes.update(ownedEndpoints());
+        }).onFailure(e -> LOG.warn("pipes not updated from the registry: {}", e.getMessage()));
+    }
+
     private AdminApi adminApi(FrontContext front) {
-        return new AdminApi(adminTokens, new TenantRoutes(directory),
-                new DeviceRoutes(directory, config.registry().rotationGrace(),
+        return new AdminApi(local.adminTokens(), new TenantRoutes(registryServices.devices()),
+                new DeviceRoutes(registryServices.devices(), config.registry().rotationGrace(),
                         token -> DeviceUrls.withToken(config.server(), port(), token)),
-                new ProviderRoutes(providerTokens, config.registry().rotationGrace()),
+                new ProviderRoutes(registryServices.providers(), config.registry().rotationGrace()),
                 new NodeRoutes(front.sessions(), metrics));
     }
 
-    private Future<Void> syncPipes() {
-        return directory.pipeEndpoints().compose(pipes::update)
-                .onFailure(e -> LOG.warn("pipes not updated from the registry: {}", e.getMessage()));
+    private List<PipeEndpoint> ownedEndpoints() {
+        return endpoints.stream().filter(endpoint -> membership.owns(PIPE_KEY_PREFIX + endpoint.identity().tenant()
+                + "/" + endpoint.identity().device())).toList();
     }
 
     private Future<Void> targetsListed() {
@@ -218,16 +259,36 @@ public final class RelayNode {
         return listed.future().onComplete(done -> catalog.removeListener(check));
     }
 
+    /** Deploys the targets that run on every node, and those placed on this one. */
     private Future<Void> deployTargets() {
         List<Future<String>> deployments = new ArrayList<>();
+        List<TargetConfig> single = new ArrayList<>();
         for (TargetConfig target : config.targets().values()) {
-            if (target.enabled()) {
-                TargetVerticle verticle = new TargetVerticle(target, TargetClients.create(vertx, target, providers),
-                        metrics);
-                deployments.add(vertx.deployVerticle(verticle).onSuccess(targetDeployments::add));
+            if (target.enabled() && target.placement() == Placement.SINGLE) {
+                single.add(target);
+            } else if (target.enabled()) {
+                deployments.add(vertx.deployVerticle(targetVerticle(target)).onSuccess(targetDeployments::add));
             }
         }
-        return Future.all(deployments).mapEmpty();
+        singleTargets = new SingleTargets(vertx, membership, single, this::targetVerticle);
+        return Future.all(deployments).compose(v -> singleTargets.start());
+    }
+
+    private TargetVerticle targetVerticle(TargetConfig target) {
+        return new TargetVerticle(target, TargetClients.create(vertx, target, providers, secrets,
+                tenantCredentials(target.name())), metrics, router);
+    }
+
+    /** Tenants' own credentials for a target, by tenant id. */
+    private Map<String, AuthConfig> tenantCredentials(String target) {
+        Map<String, AuthConfig> byTenant = new LinkedHashMap<>();
+        config.tenants().values().forEach(tenant -> {
+            AuthConfig auth = tenant.credentials().get(target);
+            if (auth != null) {
+                byTenant.put(tenant.id(), auth);
+            }
+        });
+        return byTenant;
     }
 
     /**
@@ -242,13 +303,23 @@ public final class RelayNode {
         stopped = Promise.promise();
         readiness.markDraining();
         LOG.info("draining [sessions: {}]", metrics.openSessions());
-        Future<Void> pipesStopped = pipeDeployment == null ? Future.succeededFuture() : vertx.undeploy(pipeDeployment);
+        Future<Void> pipesStopped = pipeDeployment == null ? Future.succeededFuture() : handOverPipes()
+                .compose(v -> vertx.undeploy(pipeDeployment));
         Future<Void> frontsStopped = Future.join(pipesStopped, frontDeployment == null ? Future.succeededFuture()
                 : vertx.undeploy(frontDeployment)).mapEmpty();
         frontsStopped
                 .eventually(() -> Future.join(targetDeployments.stream().map(vertx::undeploy).toList()))
+                .eventually(() -> singleTargets == null ? Future.succeededFuture() : singleTargets.stop())
                 .onComplete(drained -> closeAll().onComplete(stopped));
         return stopped.future().onComplete(done -> LOG.info("stopped"));
+    }
+
+    /**
+     * In a cluster, tells the other nodes that this one drains and keeps its pipes until they have dialled them, so
+     * that the Xiaozhi side is never without a socket.
+     */
+    private Future<Void> handOverPipes() {
+        return membership.announceDraining(vertx, PIPE_HANDOVER_TIMEOUT_MS);
     }
 
     /**
@@ -258,26 +329,29 @@ public final class RelayNode {
      */
     public Future<Void> reload(RelayConfig next) {
         ConfiguredDevices reloaded = ConfiguredDevices.load(next, new GeneratedTokenStore(next.node().stateDir()));
-        return ConfigImport.run(directory, providerTokens, next, reloaded).compose(v -> syncPipes());
+        return registryServices.importConfig(next, reloaded).compose(v -> syncPipes());
     }
 
     /**
-     * Closes the store and the Hazelcast member, then Vert.x. The returned future is bound to no context (Vert.x
-     * is gone when it completes) and never fails.
+     * Releases secrets, the registry's store and its embedded Hazelcast member, then closes Vert.x. The returned
+     * future is bound to no context (Vert.x is gone when it completes) and never fails.
      */
     private Future<Void> closeAll() {
+        secrets.close();
         Promise<Void> closed = Promise.promise();
-        Future<Void> storeClosed = store == null ? Future.succeededFuture() : store.close();
-        storeClosed.transform(v -> vertx.executeBlocking(() -> {
-            hazelcast.shutdown();
-            return null;
-        })).onComplete(released -> vertx.close().onComplete(done -> closed.complete()));
+        Future<Void> storeClosed = registryServices == null ? Future.succeededFuture()
+                : registryServices.store().close();
+        storeClosed.transform(v -> !embeddedHazelcast ? Future.<Void>succeededFuture() : vertx.<Void>executeBlocking(
+                () -> {
+                    hazelcast.shutdown();
+                    return null;
+                })).onComplete(released -> vertx.close().onComplete(done -> closed.complete()));
         return closed.future();
     }
 
     /** Tokens generated for configured devices in this start, each to be shown once. */
     public List<ConfiguredDevices.GeneratedToken> generatedTokens() {
-        return devices.generated();
+        return local.devices().generated();
     }
 
     /** The device port actually bound. */
@@ -293,6 +367,11 @@ public final class RelayNode {
     /** The node's Vert.x instance. */
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** Which nodes share the work, and what this one owns. */
+    public Membership membership() {
+        return membership;
     }
 
     /** The node's metrics. */

@@ -25,6 +25,7 @@ public final class RelayMetrics {
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<String, TargetState> targets = new ConcurrentHashMap<>();
+    private final Map<String, List<Gauge>> targetGauges = new ConcurrentHashMap<>();
     private volatile Supplier<List<PipeStatus>> pipes = List::of;
 
     /**
@@ -72,10 +73,20 @@ public final class RelayMetrics {
     /** Exports a target's circuit state and tool count as gauges and for the admin port. */
     public void registerTarget(String target, TargetState state) {
         targets.put(target, state);
-        Gauge.builder("relay.target.circuit.open", state, s -> "open".equals(s.circuit().get()) ? 1 : 0)
-                .description("1 while the target's circuit breaker is open").tag("target", target).register(registry);
-        Gauge.builder("relay.target.tools", state, s -> s.tools().getAsInt())
-                .description("Tools the target has in the catalog").tag("target", target).register(registry);
+        targetGauges.put(target, List.of(
+                Gauge.builder("relay.target.circuit.open", state, s -> "open".equals(s.circuit().get()) ? 1 : 0)
+                        .description("1 while the target's circuit breaker is open").tag("target", target)
+                        .register(registry),
+                Gauge.builder("relay.target.tools", state, s -> s.tools().getAsInt())
+                        .description("Tools the target has in the catalog").tag("target", target)
+                        .register(registry)));
+    }
+
+    /** A target stopped on this node (it moved to another one, or the node stops). */
+    public void unregisterTarget(String target) {
+        targets.remove(target);
+        targetGauges.getOrDefault(target, List.of()).forEach(registry::remove);
+        targetGauges.remove(target);
     }
 
     /** Exports the number of outbound pipes in each state. */

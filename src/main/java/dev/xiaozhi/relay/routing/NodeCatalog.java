@@ -30,10 +30,14 @@ public final class NodeCatalog {
         this.current = Catalog.build(List.of(), pageSize);
     }
 
-    /** Starts listening for catalog updates, for the life of the Vert.x instance. */
+    /**
+     * Starts listening for catalog updates, for the life of the Vert.x instance, and asks the targets that run on
+     * one node of a cluster to publish their tools for this node.
+     */
     public Future<Void> start(Vertx vertx) {
         return vertx.eventBus().<CatalogUpdate>consumer(EventBusAddresses.CATALOG_CHANGED,
-                message -> apply(message.body())).completion();
+                message -> apply(message.body())).completion()
+                .onSuccess(v -> vertx.eventBus().publish(EventBusAddresses.CATALOG_REFRESH, "catalog"));
     }
 
     /** The current snapshot. */

@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.target;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.config.Placement;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.Json;
@@ -8,14 +9,17 @@ import dev.xiaozhi.relay.routing.CallFailure;
 import dev.xiaozhi.relay.routing.CatalogUpdate;
 import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.ProgressUpdate;
+import dev.xiaozhi.relay.routing.TargetRouter;
 import dev.xiaozhi.relay.routing.ToolCall;
 import dev.xiaozhi.relay.routing.ToolCancel;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
@@ -28,9 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one target on {@link EventBusAddresses#target(String)}: runs each {@link ToolCall} through the target's
+ * Serves one target on {@link EventBusAddresses#target(String)} for its own node and, while its circuit is not open,
+ * on {@link EventBusAddresses#clusterTarget(String)} for the others: runs each {@link ToolCall} through the target's
  * circuit breaker and {@link ToolClient}, at most {@code maxConcurrent} at once and {@code maxQueued} waiting (more
- * are refused as busy at once), and publishes the target's tools.
+ * are refused as busy at once), and publishes the target's tools: to its own node, or to the whole cluster for a
+ * target placed on one node only.
  */
 public final class TargetVerticle extends VerticleBase {
 
@@ -39,18 +45,22 @@ public final class TargetVerticle extends VerticleBase {
     private final TargetConfig config;
     private final ToolClient client;
     private final RelayMetrics metrics;
+    private final TargetRouter router;
     private CircuitBreaker breaker;
     private MessageConsumer<Object> consumer;
+    private MessageConsumer<Object> clusterConsumer;
+    private MessageConsumer<Object> refreshConsumer;
     private final Map<String, String> progressReplyTo = new HashMap<>();
     private final Deque<Queued> queue = new ArrayDeque<>();
     private int inFlight;
     private volatile int publishedTools;
 
     /** Creates the verticle; every collaborator is required. */
-    public TargetVerticle(TargetConfig config, ToolClient client, RelayMetrics metrics) {
+    public TargetVerticle(TargetConfig config, ToolClient client, RelayMetrics metrics, TargetRouter router) {
         this.config = Objects.requireNonNull(config);
         this.client = Objects.requireNonNull(client);
         this.metrics = Objects.requireNonNull(metrics);
+        this.router = Objects.requireNonNull(router);
     }
 
     @Override
@@ -60,9 +70,15 @@ public final class TargetVerticle extends VerticleBase {
                 .setMaxFailures(config.breaker().maxFailures())
                 .setResetTimeout(config.breaker().resetTimeout().toMillis())
                 .setFailuresRollingWindow(config.breaker().failureWindow().toMillis()))
-                .openHandler(v -> LOG.warn("circuit opened [target: {}]", config.name()))
+                .openHandler(v -> {
+                    LOG.warn("circuit opened [target: {}]", config.name());
+                    context.runOnContext(off -> leaveCluster());
+                })
                 .halfOpenHandler(v -> LOG.info("circuit half-open [target: {}]", config.name()))
-                .closeHandler(v -> LOG.info("circuit closed [target: {}]", config.name()));
+                .closeHandler(v -> {
+                    LOG.info("circuit closed [target: {}]", config.name());
+                    context.runOnContext(on -> joinCluster());
+                });
         metrics.registerTarget(config.name(), new RelayMetrics.TargetState(
                 () -> breaker.state().name().toLowerCase(Locale.ROOT), () -> publishedTools));
         client.toolsChangedHandler(this::publishTools);
@@ -72,30 +88,69 @@ public final class TargetVerticle extends VerticleBase {
                 vertx.eventBus().send(replyTo, new ProgressUpdate(callId, params));
             }
         });
-        consumer = vertx.eventBus().consumer(EventBusAddresses.target(config.name()), this::onMessage);
-        return Future.all(client.start(), consumer.completion())
+        consumer = vertx.eventBus().localConsumer(EventBusAddresses.target(config.name()), this::onMessage);
+        if (single()) {
+            refreshConsumer = vertx.eventBus().consumer(EventBusAddresses.CATALOG_REFRESH, request -> publishTools());
+        }
+        return Future.all(client.start(), consumer.completion(), joinCluster())
                 .compose(started -> publishTools())
-                .onSuccess(v -> LOG.info("target started [target: {}]", config.name()));
+                .onSuccess(v -> {
+                    router.addLocal(config.name(), () -> breaker.state() != CircuitBreakerState.OPEN);
+                    LOG.info("target started [target: {}, placement: {}]", config.name(),
+                            config.placement().name().toLowerCase(Locale.ROOT));
+                });
+    }
+
+    /** Serves the other nodes (again). */
+    private Future<Void> joinCluster() {
+        if (clusterConsumer != null) {
+            return Future.succeededFuture();
+        }
+        clusterConsumer = vertx.eventBus().consumer(EventBusAddresses.clusterTarget(config.name()),
+                this::onMessage);
+        return clusterConsumer.completion();
+    }
+
+    /** Stops serving the other nodes while the circuit is open, so that they call a healthy instance. */
+    private Future<Void> leaveCluster() {
+        MessageConsumer<Object> leaving = clusterConsumer;
+        clusterConsumer = null;
+        return leaving == null ? Future.succeededFuture() : leaving.unregister();
+    }
+
+    private boolean single() {
+        return config.placement() == Placement.SINGLE;
     }
 
     @Override
     public Future<?> stop() {
         client.toolsChangedHandler(() -> { });
-        vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update(Json.MAPPER.createArrayNode()));
-        return consumer.unregister().eventually(client::stop).eventually(() -> {
-            breaker.close();
-            return Future.succeededFuture();
-        });
+        router.removeLocal(config.name());
+        metrics.unregisterTarget(config.name());
+        publish(update(Json.MAPPER.createArrayNode()));
+        Future<Void> refreshStopped = refreshConsumer == null ? Future.succeededFuture()
+                : refreshConsumer.unregister();
+        return Future.join(consumer.unregister(), leaveCluster(), refreshStopped).eventually(client::stop)
+                .eventually(() -> {
+                    breaker.close();
+                    return Future.succeededFuture();
+                });
     }
 
     private Future<Void> publishTools() {
         return client.listTools()
                 .onSuccess(tools -> {
                     publishedTools = tools.size();
-                    vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update(tools));
+                    publish(update(tools));
                 })
                 .onFailure(e -> LOG.warn("listing tools failed [target: {}]: {}", config.name(), e.getMessage()))
                 .mapEmpty();
+    }
+
+    /** To this node's catalog, or to every node's for a target placed on one node. */
+    private void publish(CatalogUpdate update) {
+        vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update,
+                new DeliveryOptions().setLocalOnly(!single()));
     }
 
     private CatalogUpdate update(JsonNode tools) {

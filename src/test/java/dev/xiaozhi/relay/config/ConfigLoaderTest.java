@@ -57,7 +57,8 @@ class ConfigLoaderTest {
     static Stream<Arguments> badConfigs() {
         return Stream.of(
                 arguments("colour: red",
-                        "colour: unknown key; known keys: node, server, admin, pipes, targets, tenants, registry"),
+                        "colour: unknown key; known keys: node, server, admin, pipes, cluster, secrets, targets, "
+                                + "tenants, registry"),
                 arguments("server: {colour: red}", "server.colour: unknown key; known keys: host, port, publicUrl, "
                         + "instances, tls, maxMessageBytes, maxResultBytes, writeQueueMaxBytes, pingInterval, "
                         + "idleTimeout, pageSize, shutdownGrace, authFailures"),
@@ -85,7 +86,7 @@ class ConfigLoaderTest {
                         "targets.calc.prefix: expected one of always, conditional, never"),
                 arguments("targets: {calc: {type: builtin, builtin: calculator, speed: 3}}",
                         "targets.calc.speed: unknown key; known keys: type, prefix, timeout, maxConcurrent, maxQueued, "
-                                + "enabled, breaker, builtin"),
+                                + "enabled, placement, breaker, builtin"),
                 arguments("targets: {calc: {type: builtin, builtin: calculator, breaker: {maxFailures: 0}}}",
                         "targets.calc.breaker.maxFailures: expected an integer between 1 and 1000000, got \"0\""),
                 arguments("targets: {\"bad name\": {type: builtin, builtin: calculator}}",

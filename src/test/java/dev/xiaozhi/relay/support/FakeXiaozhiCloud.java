@@ -75,11 +75,16 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
         private final ServerWebSocket socket;
         private final Inbox inbox = new Inbox();
         private final Promise<Void> closed = Promise.promise();
+        private final long openedNanos = System.nanoTime();
+        private volatile long closedNanos;
 
         Connection(ServerWebSocket socket) {
             this.socket = socket;
             socket.textMessageHandler(this::onText);
-            socket.closeHandler(v -> closed.tryComplete());
+            socket.closeHandler(v -> {
+                closedNanos = System.nanoTime();
+                closed.tryComplete();
+            });
             socket.writeTextMessage(INITIALIZE);
         }
 
@@ -96,6 +101,16 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
         /** Closes from the cloud's side. */
         public void close(short code, String reason) throws Exception {
             socket.close(code, reason).await(10, TimeUnit.SECONDS);
+        }
+
+        /** When the connection was accepted ({@link System#nanoTime()}). */
+        public long openedNanos() {
+            return openedNanos;
+        }
+
+        /** When the connection closed ({@link System#nanoTime()}), or 0 while it is open. */
+        public long closedNanos() {
+            return closedNanos;
         }
 
         /** Completes when the connection is gone. */

@@ -7,6 +7,8 @@ import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.ProgressRouter;
 import dev.xiaozhi.relay.front.SessionTransport;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -38,6 +40,7 @@ final class OutboundPipe implements SessionTransport {
     private final ConnectLimiter limiter;
     private WebSocket socket;
     private McpSession session;
+    private final Promise<Void> firstAttempt = Promise.promise();
     private String state = "connecting";
     private long connectedSince;
     private long lastPongNanos;
@@ -69,9 +72,10 @@ final class OutboundPipe implements SessionTransport {
         return status;
     }
 
-    /** Starts dialling. */
-    void start() {
+    /** Starts dialling; the future completes when the first attempt has connected or failed. */
+    Future<Void> start() {
         connect();
+        return firstAttempt.future();
     }
 
     /** Whether the pipe dials this URL. */
@@ -97,6 +101,7 @@ final class OutboundPipe implements SessionTransport {
     /** Closes the pipe for good. */
     void stop() {
         stopped = true;
+        firstAttempt.tryComplete();
         vertx.cancelTimer(retryTimer);
         if (socket != null) {
             socket.close(CLOSE_GOING_AWAY, "relay shutting down");
@@ -170,10 +175,12 @@ final class OutboundPipe implements SessionTransport {
         connected.pongHandler(pong -> lastPongNanos = System.nanoTime());
         connected.closeHandler(v -> onClosed(connected));
         publishStatus();
+        firstAttempt.tryComplete();
         LOG.info("pipe connected [tenant: {}, device: {}, attempts: {}]", tenant(), device(), attempts);
     }
 
     private void onConnectFailed(Throwable failure) {
+        firstAttempt.tryComplete();
         if (failure instanceof UpgradeRejectedException rejected
                 && (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
             state = "unauthorized";

@@ -78,7 +78,8 @@ public final class PipeVerticle extends VerticleBase {
 
     /**
      * Brings the pipes in line with a new list of endpoints, from any thread: a changed URL is dialled at once, new
-     * devices get a pipe, removed ones are closed.
+     * devices get a pipe, removed ones are closed. Completes once every new pipe's first attempt has connected or
+     * failed.
      */
     public Future<Void> update(List<PipeEndpoint> next) {
         Promise<Void> applied = Promise.promise();
@@ -94,8 +95,7 @@ public final class PipeVerticle extends VerticleBase {
                     entry.getValue().replaceEndpoint(replacement);
                 }
             }
-            wanted.values().forEach(this::open);
-            applied.complete();
+            Future.join(wanted.values().stream().map(this::open).toList()).<Void>mapEmpty().onComplete(applied);
         });
         return applied.future();
     }
@@ -107,10 +107,10 @@ public final class PipeVerticle extends VerticleBase {
         return statuses;
     }
 
-    private void open(PipeEndpoint endpoint) {
+    private Future<Void> open(PipeEndpoint endpoint) {
         OutboundPipe pipe = new OutboundPipe(vertx, endpoint, config, front, progress, client, limiter);
         pipes.put(key(endpoint), pipe);
-        pipe.start();
+        return pipe.start();
     }
 
     private static String key(PipeEndpoint endpoint) {

@@ -230,7 +230,7 @@ public final class HttpToolClient extends McpServerClient {
         }
         if (status >= 300) {
             response.body().onComplete(body -> failRequest(requestId, new IllegalStateException("HTTP " + status
-                    + (body.succeeded() ? ": " + excerpt(body.result()) : ""))));
+                    + (body.succeeded() ? ": " + BoundedBody.excerpt(body.result(), EXCERPT_CHARS) : ""))));
             return;
         }
         String type = String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE));
@@ -276,35 +276,6 @@ public final class HttpToolClient extends McpServerClient {
             connection().fail(requestId, cause);
         } else {
             LOG.debug("message to server failed [target: {}]: {}", config.name(), cause.getMessage());
-        }
-    }
-
-    private static String excerpt(Buffer body) {
-        String text = body.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
-        return text.length() <= EXCERPT_CHARS ? text : text.substring(0, EXCERPT_CHARS) + "…";
-    }
-
-    /** Counts a response's bytes against the bound. */
-    private static final class BoundedBody {
-
-        private final int limit;
-        private long received;
-
-        BoundedBody(int limit) {
-            this.limit = limit;
-        }
-
-        boolean add(Buffer chunk) {
-            received += chunk.length();
-            return received <= limit;
-        }
-
-        boolean exceeded() {
-            return received > limit;
-        }
-
-        IllegalStateException tooLarge() {
-            return new IllegalStateException("response larger than " + limit + " bytes");
         }
     }
 }

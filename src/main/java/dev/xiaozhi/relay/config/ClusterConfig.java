@@ -1,0 +1,50 @@
+package dev.xiaozhi.relay.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Clustering: several nodes behave as one relay. Vert.x runs clustered with the Hazelcast cluster manager, configured
+ * from a Hazelcast XML file ({@code cluster.xml}), with this node's addresses and the way members find each other
+ * set here so that one file serves a laptop, a test and a pod.
+ *
+ * @param enabled           whether the node joins a cluster (also {@code --cluster})
+ * @param hazelcastConfig   the Hazelcast XML file
+ * @param host              this node's address for Hazelcast and the event bus (a pod's IP, never a Service name);
+ *                          Hazelcast picks one when empty
+ * @param hazelcastPort     Hazelcast member port
+ * @param eventBusPort      clustered event-bus port
+ * @param members           TCP/IP join: addresses of members ({@code host} or {@code host:port}), for local runs
+ * @param kubernetesService Kubernetes DNS discovery: the headless Service's DNS name; replaces {@code members}
+ */
+public record ClusterConfig(boolean enabled, Path hazelcastConfig, Optional<String> host, int hazelcastPort,
+        int eventBusPort, List<String> members, Optional<String> kubernetesService) {
+
+    /** Default Hazelcast member port. */
+    public static final int DEFAULT_HAZELCAST_PORT = 5701;
+    /** Default clustered event-bus port. */
+    public static final int DEFAULT_EVENT_BUS_PORT = 5710;
+    /** Default Hazelcast XML file, relative to the configuration file. */
+    public static final String DEFAULT_HAZELCAST_CONFIG = "cluster.xml";
+
+    static ClusterConfig from(ConfigNode node, Path baseDir) {
+        node.object("enabled", "hazelcastConfig", "host", "hazelcastPort", "eventBusPort", "members",
+                "kubernetesService");
+        return new ClusterConfig(node.bool("enabled", false),
+                baseDir.resolve(node.string("hazelcastConfig", DEFAULT_HAZELCAST_CONFIG)).normalize(),
+                node.optionalString("host").filter(host -> !host.isBlank()),
+                node.integer("hazelcastPort", 1, 65535, DEFAULT_HAZELCAST_PORT),
+                node.integer("eventBusPort", 1, 65535, DEFAULT_EVENT_BUS_PORT),
+                node.child("members").stringList(null, List.of()).stream()
+                        .flatMap(list -> List.of(list.split(",")).stream())
+                        .map(String::trim).filter(member -> !member.isEmpty()).toList(),
+                node.optionalString("kubernetesService").filter(service -> !service.isBlank()));
+    }
+
+    /** This configuration, switched on. */
+    public ClusterConfig enable() {
+        return new ClusterConfig(true, hazelcastConfig, host, hazelcastPort, eventBusPort, members,
+                kubernetesService);
+    }
+}

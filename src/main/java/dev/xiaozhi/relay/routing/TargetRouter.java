@@ -1,0 +1,68 @@
+package dev.xiaozhi.relay.routing;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Where a node sends a tool call: to its own instance of the target while that one is healthy (no network hop),
+ * else over the clustered event bus to a healthy instance on another node; when no other node has one, back to its
+ * own, which answers with its breaker's verdict. On a single node the cluster-wide address is served locally too.
+ */
+public final class TargetRouter {
+
+    private final EventBus eventBus;
+    private final Map<String, BooleanSupplier> local = new ConcurrentHashMap<>();
+
+    /** A router on a node's event bus. */
+    public TargetRouter(EventBus eventBus) {
+        this.eventBus = eventBus;
+    }
+
+    /** A target instance started on this node; {@code healthy} says whether its circuit is not open. */
+    public void addLocal(String target, BooleanSupplier healthy) {
+        local.put(target, healthy);
+    }
+
+    /** A target instance stopped on this node. */
+    public void removeLocal(String target) {
+        local.remove(target);
+    }
+
+    /** Sends a call; the future holds the target's MCP result text, or the event bus's failure. */
+    public Future<String> call(ToolCall call, long sendTimeoutMs) {
+        BooleanSupplier instance = local.get(call.target());
+        DeliveryOptions localOnly = new DeliveryOptions().setSendTimeout(sendTimeoutMs).setLocalOnly(true);
+        if (instance != null && instance.getAsBoolean()) {
+            return request(EventBusAddresses.target(call.target()), call, localOnly);
+        }
+        return request(EventBusAddresses.clusterTarget(call.target()), call,
+                new DeliveryOptions().setSendTimeout(sendTimeoutMs))
+                .recover(failure -> instance != null && noHandlers(failure)
+                        ? request(EventBusAddresses.target(call.target()), call, localOnly)
+                        : Future.failedFuture(failure));
+    }
+
+    /** Tells whichever instance runs a call that its caller stopped waiting. */
+    public void cancel(ToolCall call, String reason) {
+        ToolCancel cancel = new ToolCancel(call.callId(), reason);
+        if (local.containsKey(call.target())) {
+            eventBus.send(EventBusAddresses.target(call.target()), cancel, new DeliveryOptions().setLocalOnly(true));
+        }
+        eventBus.publish(EventBusAddresses.clusterTarget(call.target()), cancel);
+    }
+
+    private Future<String> request(String address, ToolCall call, DeliveryOptions options) {
+        return eventBus.<String>request(address, call, options).map(Message::body);
+    }
+
+    private static boolean noHandlers(Throwable failure) {
+        return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+    }
+}

@@ -1,0 +1,286 @@
+package dev.xiaozhi.relay.cluster;
+
+import static dev.xiaozhi.relay.support.Requests.call;
+import static dev.xiaozhi.relay.support.Requests.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.CallLoad;
+import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
+import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
+import dev.xiaozhi.relay.support.RelayProcess;
+import dev.xiaozhi.relay.support.TestRelay;
+import dev.xiaozhi.relay.support.TestSocket;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Verifies three relay processes from the packaged jar, clustered over loopback with Hazelcast, as one relay: a
+ * device on one node calls a target placed on another, the target moves when its node is killed, the outbound pipes
+ * of a killed node reconnect from the survivors, a draining node hands its pipes over, and a rolling restart under
+ * load loses no call.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(240_000)
+class ClusterIT {
+
+    private static final int NODES = 3;
+    private static final int PIPES = 300;
+    private static final long RECONNECT_BOUND_MS = 15_000;
+
+    private final List<RelayProcess> nodes = new ArrayList<>();
+    private final List<Map<String, String>> environments = new ArrayList<>();
+    private final int[] devicePorts = new int[NODES];
+    private final boolean[] up = new boolean[NODES];
+    private Path config;
+
+    @AfterEach
+    void stopNodes() throws Exception {
+        for (RelayProcess node : nodes) {
+            node.close();
+        }
+    }
+
+    /**
+     * Verifies that a single-placement target runs on one node, serves devices of every node, and comes up on a
+     * survivor when its node is killed.
+     */
+    @Test
+    void routesCallsToASingleTargetAndMovesItWhenItsNodeDies(Vertx vertx, @TempDir Path dir) throws Exception {
+        startCluster(dir, "");
+        int owner = ownerOf(vertx, "diagnostics");
+        int caller = (owner + 1) % NODES;
+        TestSocket device = TestSocket.connect(vertx, "ws://127.0.0.1:" + devicePorts[caller] + "/mcp?token="
+                + TestRelay.TOKEN);
+        device.initialize("2024-11-05");
+        Await.until(vertx, () -> device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}")
+                .at("/result/tools").toString().contains("diagnostics___echo"));
+
+        JsonNode remote = device.exchange(call(1, "diagnostics___echo", "{\"text\":\"over the bus\"}"));
+        nodes.get(owner).process().destroyForcibly();
+        long killed = System.nanoTime();
+        JsonNode[] moved = new JsonNode[1];
+        Await.until(vertx, () -> {
+            moved[0] = device.exchange(call(2, "diagnostics___echo", "{\"text\":\"after the move\"}"));
+            return !moved[0].at("/result/isError").asBoolean();
+        });
+        long recoveredMs = (System.nanoTime() - killed) / 1_000_000;
+
+        assertThat(text(remote)).isEqualTo("over the bus");
+        assertThat(text(moved[0])).isEqualTo("after the move");
+        assertThat(device.exchange(call(3, "calculator___evaluate", "{\"expression\":\"6*7\"}")).toString())
+                .contains("42");
+        System.out.printf("single target recovered %d ms after its node was killed%n", recoveredMs);
+    }
+
+    /**
+     * Verifies one socket per endpoint across the cluster, reconnection from the survivors within the bound when a
+     * node is killed, and the handover of a draining node's pipes (measuring the longest overlap and gap).
+     */
+    @Test
+    void keepsEveryPipeOnOneLiveNode(Vertx vertx, @TempDir Path dir) throws Exception {
+        try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx)) {
+            startCluster(dir, pipeDevices(cloud, PIPES));
+            Await.until(vertx, () -> openPipes(cloud, PIPES) == PIPES);
+            assertThat(tokens(PIPES)).allMatch(token -> cloud.connections(token).stream()
+                    .filter(connection -> connection.closedNanos() == 0).count() == 1);
+            int connectionsBefore = tokens(PIPES).stream().mapToInt(token -> cloud.connections(token).size())
+                    .sum();
+
+            nodes.get(2).process().destroyForcibly();
+            long killed = System.nanoTime();
+            Await.until(vertx, () -> openPipes(cloud, PIPES) < PIPES);
+            Await.until(vertx, () -> openPipes(cloud, PIPES) == PIPES);
+            long reconnectedMs = (System.nanoTime() - killed) / 1_000_000;
+            int moved = tokens(PIPES).stream().mapToInt(token -> cloud.connections(token).size()).sum()
+                    - connectionsBefore;
+
+            int drained = 1;
+            long drainStarted = System.nanoTime();
+            nodes.get(drained).terminate();
+            assertThat(nodes.get(drained).awaitExit()).isZero();
+            Await.until(vertx, () -> openPipes(cloud, PIPES) == PIPES);
+            long longestOverlapMs = 0;
+            long longestGapMs = 0;
+            for (String token : tokens(PIPES)) {
+                List<Connection> connections = cloud.connections(token);
+                for (int i = 1; i < connections.size(); i++) {
+                    Connection before = connections.get(i - 1);
+                    Connection after = connections.get(i);
+                    if (before.closedNanos() > drainStarted) {
+                        longestOverlapMs = Math.max(longestOverlapMs,
+                                (before.closedNanos() - after.openedNanos()) / 1_000_000);
+                        longestGapMs = Math.max(longestGapMs,
+                                (after.openedNanos() - before.closedNanos()) / 1_000_000);
+                    }
+                }
+            }
+
+            assertThat(reconnectedMs).isLessThan(RECONNECT_BOUND_MS);
+            assertThat(moved).isGreaterThan(0);
+            assertThat(longestGapMs).isLessThanOrEqualTo(0);
+            assertThat(longestOverlapMs).isLessThan(5_000);
+            System.out.printf("pipes of a killed node reconnected within %d ms (%d moved); drain handover: longest "
+                    + "overlap %d ms, longest gap %d ms%n", reconnectedMs, moved, longestOverlapMs,
+                    Math.max(0, longestGapMs));
+        }
+    }
+
+    /**
+     * Verifies a rolling restart of all three nodes under a steady call load: every call is answered or fails
+     * cleanly (both counted), none is lost, and every pipe is back on one node.
+     */
+    @Test
+    void survivesARollingRestartUnderLoad(Vertx vertx, @TempDir Path dir) throws Exception {
+        int pipes = 60;
+        try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx)) {
+            startCluster(dir, pipeDevices(cloud, pipes));
+            Await.until(vertx, () -> openPipes(cloud, pipes) == pipes);
+            CallLoad load = new CallLoad(vertx, 6, this::liveDevicePort, "/mcp?token=" + TestRelay.TOKEN, 10);
+            Await.until(vertx, () -> load.answered() > 100);
+
+            for (int i = 0; i < NODES; i++) {
+                up[i] = false;
+                nodes.get(i).terminate();
+                assertThat(nodes.get(i).awaitExit()).isZero();
+                nodes.set(i, RelayProcess.start(environments.get(i), "--config", config.toString()));
+                devicePorts[i] = nodes.get(i).awaitReady()[0];
+                up[i] = true;
+                int answeredBefore = load.answered();
+                Await.until(vertx, () -> load.answered() > answeredBefore + 50);
+            }
+            Await.until(vertx, () -> openPipes(cloud, pipes) == pipes);
+            load.stop();
+            Await.until(vertx, () -> load.inFlight() == 0);
+
+            assertThat(load.lost()).isZero();
+            assertThat(tokens(pipes)).allMatch(token -> cloud.connections(token).stream()
+                    .filter(connection -> connection.closedNanos() == 0).count() == 1);
+            System.out.printf("rolling restart under load: %d calls answered, %d failed cleanly, %d lost%n",
+                    load.answered(), load.failedCleanly(), load.lost());
+        }
+    }
+
+    private int liveDevicePort() {
+        List<Integer> live = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            if (up[i]) {
+                live.add(devicePorts[i]);
+            }
+        }
+        return live.get(ThreadLocalRandom.current().nextInt(live.size()));
+    }
+
+    private void startCluster(Path dir, String extraDevices) throws Exception {
+        int[] hazelcastPorts = freePorts(NODES);
+        int[] eventBusPorts = freePorts(NODES);
+        StringBuilder members = new StringBuilder();
+        for (int port : hazelcastPorts) {
+            members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
+        }
+        config = dir.resolve("relay.yaml");
+        Files.writeString(config, """
+                node: {stateDir: "${env:STATE_DIR}"}
+                server: {host: 127.0.0.1, port: 0, instances: 1, shutdownGrace: 3s}
+                admin: {port: 0}
+                pipes: {connectRate: 1000, backoffBase: 200ms, backoffCap: 2s, healthyAfter: 1m}
+                cluster:
+                  enabled: true
+                  hazelcastConfig: %s
+                  host: 127.0.0.1
+                  hazelcastPort: ${env:HZ_PORT}
+                  eventBusPort: ${env:EB_PORT}
+                  members: "%s"
+                targets:
+                  calculator: {type: builtin, builtin: calculator}
+                  diagnostics: {type: builtin, builtin: diagnostics, placement: single, timeout: 3s}
+                tenants:
+                  acme:
+                    devices:
+                      kitchen: {tokenHash: "%s"}
+                %s""".formatted(Path.of("cluster.xml").toAbsolutePath(), members,
+                TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
+        for (int i = 0; i < NODES; i++) {
+            environments.add(Map.of("STATE_DIR", dir.resolve("node" + i).toString(),
+                    "HZ_PORT", Integer.toString(hazelcastPorts[i]), "EB_PORT", Integer.toString(eventBusPorts[i])));
+            nodes.add(RelayProcess.start(environments.get(i), "--config", config.toString()));
+        }
+        for (int i = 0; i < NODES; i++) {
+            devicePorts[i] = nodes.get(i).awaitReady()[0];
+            up[i] = true;
+        }
+    }
+
+    private int ownerOf(Vertx vertx, String target) throws Exception {
+        int[] owner = {-1};
+        Await.until(vertx, () -> {
+            for (int i = 0; i < NODES; i++) {
+                if (nodes.get(i).stderr().contains("single target placed here [target: " + target + "]")) {
+                    owner[0] = i;
+                }
+            }
+            return owner[0] >= 0;
+        });
+        return owner[0];
+    }
+
+    private static String pipeDevices(FakeXiaozhiCloud cloud, int count) {
+        StringBuilder devices = new StringBuilder();
+        for (String token : tokens(count)) {
+            devices.append("      ").append(token).append(": {tokenHash: \"")
+                    .append(TokenHash.ofPlain("xzr_" + token)).append("\", endpoint: \"").append(cloud.endpoint(token))
+                    .append("\"}\n");
+        }
+        return devices.toString();
+    }
+
+    private static List<String> tokens(int count) {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tokens.add("agent-" + i);
+        }
+        return tokens;
+    }
+
+    private static int openPipes(FakeXiaozhiCloud cloud, int count) {
+        int open = 0;
+        for (String token : tokens(count)) {
+            if (cloud.connections(token).stream().anyMatch(connection -> connection.closedNanos() == 0)) {
+                open++;
+            }
+        }
+        return open;
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        int[] ports = new int[count];
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+        return ports;
+    }
+}
