@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,8 @@ public final class RelayNode {
     /** How long a draining node waits at most for the others to have dialled its pipes. */
     private static final long PIPE_HANDOVER_TIMEOUT_MS = 10_000;
     private static final String PIPE_KEY_PREFIX = "pipe:";
+    /** How long a pipe sync waits for more registry changes to come with the first. */
+    private static final long PIPE_SYNC_DELAY_MS = 100;
 
     private final RelayConfig config;
     private final Vertx vertx;
@@ -93,6 +96,7 @@ public final class RelayNode {
     private SingleTargets singleTargets;
     private RegistryServices registryServices;
     private List<PipeEndpoint> endpoints = List.of();
+    private final AtomicBoolean pipeSyncPending = new AtomicBoolean();
     private String frontDeployment;
     private String pipeDeployment;
     private PipeVerticle pipes;
@@ -217,9 +221,19 @@ public final class RelayNode {
         }).compose(id -> {
             pipeDeployment = id;
             membership.onChange(() -> pipes.update(ownedEndpoints()));
-            return vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED, message -> syncPipes())
-                    .completion();
+            return vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED,
+                    message -> syncPipesSoon()).completion();
         });
+    }
+
+    /** Follows a burst of registry changes with one pipe sync, shortly after its first change. */
+    private void syncPipesSoon() {
+        if (pipeSyncPending.compareAndSet(false, true)) {
+            vertx.setTimer(PIPE_SYNC_DELAY_MS, id -> {
+                pipeSyncPending.set(false);
+                syncPipes();
+            });
+        }
     }
 
     private Future<Void> syncPipes() {

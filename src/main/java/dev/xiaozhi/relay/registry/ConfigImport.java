@@ -58,7 +58,7 @@ public final class ConfigImport {
                             config.policy(), System.currentTimeMillis(), fingerprint));
             LOG.info("tenant imported from the configuration [tenant: {}, {}]", config.id(),
                     existing.isPresent() ? "updated" : "created");
-            return registry.put(tenant);
+            return registry.put(tenant, existing.isPresent());
         });
     }
 
@@ -79,7 +79,7 @@ public final class ConfigImport {
                     fingerprint);
             LOG.info("device imported from the configuration [tenant: {}, device: {}, {}]", tenantId, id,
                     existing.isPresent() ? "updated" : "created");
-            return registry.put(device);
+            return registry.put(device, existing.isPresent());
         });
     }
 

@@ -219,18 +219,25 @@ public final class Registry implements DeviceDirectory {
         return endpoint == null ? null : cipher.encrypt(endpoint);
     }
 
-    /** Stores a device (creating or replacing it) and indexes its tokens, as one serial write; its sessions refresh. */
-    Future<Device> put(Device device) {
+    /**
+     * Stores a device and indexes its tokens, as one serial write; when it {@code replaces} one, its sessions
+     * refresh.
+     */
+    Future<Device> put(Device device, boolean replaces) {
         return serially(() -> saveDevice(device).map(v -> {
-            publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(), device.id()));
+            if (replaces) {
+                publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(), device.id()));
+            }
             return device;
         }));
     }
 
-    /** Stores a tenant (creating or replacing it), as one serial write; its sessions refresh. */
-    Future<Tenant> put(Tenant tenant) {
+    /** Stores a tenant, as one serial write; when it {@code replaces} one, its sessions refresh. */
+    Future<Tenant> put(Tenant tenant, boolean replaces) {
         return serially(() -> tenants.put(tenant.id(), tenant).map(v -> {
-            publish(new RegistryChange(tenant.status() == Status.DISABLED, tenant.id(), null));
+            if (replaces) {
+                publish(new RegistryChange(tenant.status() == Status.DISABLED, tenant.id(), null));
+            }
             return tenant;
         }));
     }

@@ -6,6 +6,8 @@ import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * write completes, so every acknowledged write survives {@code kill -9}. On open the journal is replayed: a damaged
  * last line (a write torn by a crash, never acknowledged) is cut off with a warning; a damaged line anywhere else
  * means the file is corrupt and it is refused, never emptied. Once the journal holds many more lines than records it
- * is compacted: the live records are written to a new file, forced, and moved over the journal atomically. All file
- * work runs on one worker thread of its own.
+ * is compacted: the live records are written to a new file, forced, and moved over the journal atomically. The
+ * journal is locked: a second process on the same file is refused. All file work runs on one worker thread of its
+ * own.
  */
 public final class FileRegistryStore implements RegistryStore {
 
@@ -146,6 +149,7 @@ public final class FileRegistryStore implements RegistryStore {
             }
         }
         channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        lock();
         if (goodLength < content.length) {
             channel.truncate(goodLength);
             channel.force(true);
@@ -183,8 +187,25 @@ public final class FileRegistryStore implements RegistryStore {
         Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory();
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        lock();
         LOG.info("registry journal compacted [file: {}, lines before: {}, lines now: {}]", file, lines, written);
         lines = written;
+    }
+
+    /** Takes the journal for this process; another relay process on the same file is refused. */
+    private void lock() throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            channel = null;
+            throw new IllegalStateException("the registry journal " + file + " is in use by another relay; give "
+                    + "each node its own node.stateDir");
+        }
     }
 
     private void forceDirectory() throws IOException {

@@ -91,6 +91,18 @@ class FileRegistryStoreTest {
         assertThat(Files.readString(file)).isEqualTo(damaged);
     }
 
+    /** Verifies that a journal another relay has open is refused, and free again once it is closed. */
+    @Test
+    void refusesAJournalInUse(Vertx vertx) throws Exception {
+        Path file = dir.resolve("registry.journal");
+        FileRegistryStore first = await(FileRegistryStore.open(vertx, file));
+
+        assertThatThrownBy(() -> await(FileRegistryStore.open(vertx, file)))
+                .hasMessageContaining("is in use by another relay");
+        await(first.close());
+        await(await(FileRegistryStore.open(vertx, file)).close());
+    }
+
     /** Verifies that a journal of many more lines than records is compacted and keeps every record. */
     @Test
     void compactsTheJournal(Vertx vertx) throws Exception {
