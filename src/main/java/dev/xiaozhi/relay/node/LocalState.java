@@ -19,6 +19,11 @@ import java.util.List;
  */
 record LocalState(ConfiguredDevices devices, EndpointCipher cipher, List<AdminToken> adminTokens) {
 
+    /** This state with another endpoint cipher (the one a cluster shares). */
+    LocalState withCipher(EndpointCipher shared) {
+        return new LocalState(devices, shared, adminTokens);
+    }
+
     /** Reads it; blocking file I/O, never on an event loop. */
     static LocalState load(RelayConfig config) {
         EndpointCipher cipher = config.registry().store() == RegistryConfig.StoreKind.MEMORY

@@ -145,6 +145,9 @@ public final class RelayNode {
             RecordCodec.registerAll(vertx.eventBus());
             membership = Membership.clustered(vertx, manager);
             hazelcast = manager.getHazelcastInstance();
+            if (config.registry().encryptionKey().isEmpty()) {
+                local = local.withCipher(local.cipher().sharedIn(hazelcast));
+            }
             if (config.registry().store() == RegistryConfig.StoreKind.FILE) {
                 LOG.warn("the registry's file store keeps each node's writes on that node only; give a cluster "
                         + "the postgres store");
@@ -157,16 +160,17 @@ public final class RelayNode {
         }
         boolean embedded = !config.cluster().enabled();
         Promise<RelayNode> started = Promise.promise();
-        membership.map(joined -> new RelayNode(config, local, vertx, registry, joined, hazelcast, embedded))
-                .compose(node -> node.deploy().map(node).recover(e -> node.closeAll().transform(
-                        closed -> Future.<RelayNode>failedFuture(e))))
-                .onComplete(deployed -> {
-                    if (deployed.succeeded()) {
-                        started.complete(deployed.result());
-                    } else {
-                        started.fail(deployed.cause());
-                    }
-                });
+        LocalState state = local;
+        membership.onFailure(e -> vertx.close().onComplete(closed -> started.fail(e))).onSuccess(joined -> {
+            RelayNode node = new RelayNode(config, state, vertx, registry, joined, hazelcast, embedded);
+            node.deploy().onComplete(deployed -> {
+                if (deployed.succeeded()) {
+                    started.complete(node);
+                } else {
+                    node.closeAll().onComplete(closed -> started.fail(deployed.cause()));
+                }
+            });
+        });
         return started.future();
     }
 

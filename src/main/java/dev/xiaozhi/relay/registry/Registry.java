@@ -202,10 +202,20 @@ public final class Registry implements DeviceDirectory {
     public Future<List<PipeEndpoint>> pipeEndpoints() {
         return devices.values().compose(all -> {
             List<Future<Optional<PipeEndpoint>>> pipes = all.stream().filter(d -> d.encryptedEndpoint() != null
-                    && d.status() == Status.ACTIVE).map(d -> identity(d).map(identity -> identity.map(
-                            i -> new PipeEndpoint(i, cipher.decrypt(d.encryptedEndpoint()))))).toList();
+                    && d.status() == Status.ACTIVE).map(d -> identity(d).map(identity -> identity.flatMap(
+                            i -> decrypted(d).map(url -> new PipeEndpoint(i, url))))).toList();
             return Future.all(pipes).map(done -> pipes.stream().flatMap(f -> f.result().stream()).toList());
         });
+    }
+
+    /** A device's endpoint, or empty (with a warning) when this node's key cannot decrypt it. */
+    private Optional<String> decrypted(Device device) {
+        try {
+            return endpoint(device);
+        } catch (IllegalStateException e) {
+            LOG.warn("endpoint skipped [tenant: {}, device: {}]: {}", device.tenant(), device.id(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** When a device last connected since the registry's members started, if it did. */
