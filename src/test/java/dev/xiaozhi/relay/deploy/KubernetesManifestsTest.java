@@ -69,7 +69,7 @@ class KubernetesManifestsTest {
     private static Container container;
     private static ConfigMap configMap;
     private static String configDir;
-    private static RecordingEnvironment podEnv;
+    private static Map<String, String> podEnv;
     private static RelayConfig podConfig;
 
     @BeforeAll
@@ -83,8 +83,7 @@ class KubernetesManifestsTest {
         configDir = container.getVolumeMounts().stream()
                 .filter(mount -> mount.getName().equals(configVolume.getName()))
                 .map(VolumeMount::getMountPath).findFirst().orElseThrow();
-        podEnv = new RecordingEnvironment(Manifests.environment(container, relay.getMetadata().getNamespace(),
-                secretExample()));
+        podEnv = Manifests.environment(container, relay.getMetadata().getNamespace(), secretExample());
         podConfig = ConfigLoader.parse(configMap.getData().get(CONFIG_FILE), Path.of(configDir), podEnv);
     }
 
@@ -129,14 +128,17 @@ class KubernetesManifestsTest {
         assertThat(hazelcast.getMultiMapConfigs()).containsKey("__vertx.subs");
     }
 
-    /** Verifies that relay.yaml loads with the pods' env, clustered by DNS discovery through the headless Service. */
+    /**
+     * Verifies that relay.yaml loads with the pods' env, clustered by DNS discovery through the headless Service, and
+     * names every RELAY_ variable the pods set.
+     */
     @Test
     void podConfigurationLoadsWithThePodEnvironment() {
-        Set<String> relayVariables = container.getEnv().stream().map(variable -> variable.getName())
-                .filter(name -> name.startsWith("RELAY_")).collect(Collectors.toSet());
+        String relayYaml = configMap.getData().get(CONFIG_FILE);
 
         assertThat(container.getArgs()).containsExactly("--config", configDir + "/" + CONFIG_FILE);
-        assertThat(podEnv.read()).as("RELAY_ variables the loader reads").containsAll(relayVariables);
+        assertThat(podEnv.keySet()).filteredOn(name -> name.startsWith("RELAY_"))
+                .allSatisfy(name -> assertThat(relayYaml).contains("${env:" + name + "}"));
         assertThat(podConfig.cluster().enabled()).isTrue();
         assertThat(podConfig.cluster().host()).contains(Manifests.FIELD_SAMPLES.get("status.podIP"));
         assertThat(podConfig.cluster().kubernetesService())
@@ -264,6 +266,21 @@ class KubernetesManifestsTest {
         assertThat(autoscaler.getSpec().getMinReplicas()).isEqualTo(relay.getSpec().getReplicas());
         assertThat(autoscaler.getSpec().getMetrics()).singleElement()
                 .satisfies(metric -> assertThat(metric.getResource().getName()).isEqualTo("cpu"));
+    }
+
+    /** Verifies that the relay's PostgreSQL URL names the PostgreSQL Service, its port and database. */
+    @Test
+    void registryStoreUrlNamesThePostgresService() {
+        Service postgres = manifests.get(Service.class, "relay-postgres");
+        Container database = containerSelectedBy(postgres.getSpec().getSelector());
+        Map<String, String> databaseEnv = Manifests.environment(database, postgres.getMetadata().getNamespace(),
+                secretExample());
+
+        assertThat(podEnv.get("RELAY_PG_URL")).isEqualTo("postgresql://" + postgres.getMetadata().getName() + "."
+                + postgres.getMetadata().getNamespace() + ".svc.cluster.local:"
+                + postgres.getSpec().getPorts().get(0).getPort() + "/" + databaseEnv.get("POSTGRES_DB"));
+        assertThat(podEnv.get("RELAY_PG_USER")).isEqualTo(databaseEnv.get("POSTGRES_USER"));
+        assertThat(podEnv.get("RELAY_PG_PASSWORD")).isEqualTo(databaseEnv.get("POSTGRES_PASSWORD"));
     }
 
     /** Verifies that every Secret key a pod reads is in the example, whose values are placeholders. */
