@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,6 +72,7 @@ class KubernetesManifestsTest {
     private static String configDir;
     private static Map<String, String> podEnv;
     private static RelayConfig podConfig;
+    private static Set<String> podConfigReads;
 
     @BeforeAll
     static void readManifests() {
@@ -84,7 +86,9 @@ class KubernetesManifestsTest {
                 .filter(mount -> mount.getName().equals(configVolume.getName()))
                 .map(VolumeMount::getMountPath).findFirst().orElseThrow();
         podEnv = Manifests.environment(container, relay.getMetadata().getNamespace(), secretExample());
-        podConfig = ConfigLoader.parse(configMap.getData().get(CONFIG_FILE), Path.of(configDir), podEnv);
+        RecordingEnvironment recording = new RecordingEnvironment(podEnv);
+        podConfig = ConfigLoader.parse(configMap.getData().get(CONFIG_FILE), Path.of(configDir), recording);
+        podConfigReads = Set.copyOf(recording.read());
     }
 
     /** Verifies that every manifest is a known kind whose every field the model knows, all in one namespace. */
@@ -207,6 +211,24 @@ class KubernetesManifestsTest {
         assertThat(container.getResources().getLimits()).containsKey("memory");
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+
+    /**
+     * Verifies that the pods get no Service link variables where a Service's would shadow one the relay reads (the
+     * Service relay-admin sets RELAY_ADMIN_PORT=tcp://…).
+     */
+    @Test
+    void serviceLinksShadowNoRelayVariable() {
+        Set<String> linkVariables = manifests.all(Service.class).stream()
+                .map(service -> service.getMetadata().getName().toUpperCase(Locale.ROOT).replace('-', '_'))
+                .flatMap(prefix -> Stream.of(prefix + "_PORT", prefix + "_SERVICE_HOST", prefix + "_SERVICE_PORT"))
+                .collect(Collectors.toSet());
+        linkVariables.retainAll(podConfigReads);
+
+        if (!linkVariables.isEmpty()) {
+            assertThat(relay.getSpec().getTemplate().getSpec().getEnableServiceLinks()).as(linkVariables.toString())
+                    .isFalse();
+        }
     }
 
     /** Verifies that every Service selects the pods of one StatefulSet and targets named ports they declare. */
