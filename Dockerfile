@@ -19,7 +19,7 @@ COPY --from=build /src/target/xiaozhi-relay.jar /app/xiaozhi-relay.jar
 COPY conf/ /etc/relay/
 COPY cluster.xml /etc/cluster.xml
 ENV RELAY_STATE_DIR=/var/lib/relay \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=65 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 WORKDIR /var/lib/relay
 # devices, admin (health, metrics), Hazelcast, clustered event bus
