@@ -298,7 +298,7 @@ class KubernetesManifestsTest {
         Map<String, String> databaseEnv = Manifests.environment(database, postgres.getMetadata().getNamespace(),
                 secretExample());
 
-        assertThat(podEnv.get("RELAY_PG_URL")).isEqualTo("postgresql://" + postgres.getMetadata().getName() + "."
+        assertThat(podEnv.get("RELAY_PG_URI")).isEqualTo("postgresql://" + postgres.getMetadata().getName() + "."
                 + postgres.getMetadata().getNamespace() + ".svc.cluster.local:"
                 + postgres.getSpec().getPorts().get(0).getPort() + "/" + databaseEnv.get("POSTGRES_DB"));
         assertThat(podEnv.get("RELAY_PG_USER")).isEqualTo(databaseEnv.get("POSTGRES_USER"));
