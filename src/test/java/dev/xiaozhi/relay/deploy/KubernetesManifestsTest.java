@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -38,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -64,6 +66,13 @@ class KubernetesManifestsTest {
     private static final String HEADLESS = "relay-hz";
     private static final String CONFIG_FILE = "relay.yaml";
     private static final YAMLMapper YAML = new YAMLMapper();
+    /** What the tests put in the Secret: values of the formats the relay expects (the example holds placeholders). */
+    private static final Map<String, String> SECRET_SAMPLES = Map.of(
+            "demo-token", "xzr_sample-demo-token",
+            "admin-token", "sample-admin-token",
+            "registry-key", Base64.getEncoder().encodeToString(new byte[32]),
+            "postgres-user", "relay",
+            "postgres-password", "sample-password");
 
     private static Manifests manifests;
     private static StatefulSet relay;
@@ -85,7 +94,7 @@ class KubernetesManifestsTest {
         configDir = container.getVolumeMounts().stream()
                 .filter(mount -> mount.getName().equals(configVolume.getName()))
                 .map(VolumeMount::getMountPath).findFirst().orElseThrow();
-        podEnv = Manifests.environment(container, relay.getMetadata().getNamespace(), secretExample());
+        podEnv = Manifests.environment(container, relay.getMetadata().getNamespace(), sampleSecret());
         RecordingEnvironment recording = new RecordingEnvironment(podEnv);
         podConfig = ConfigLoader.parse(configMap.getData().get(CONFIG_FILE), Path.of(configDir), recording);
         podConfigReads = Set.copyOf(recording.read());
@@ -296,7 +305,7 @@ class KubernetesManifestsTest {
         Service postgres = manifests.get(Service.class, "relay-postgres");
         Container database = containerSelectedBy(postgres.getSpec().getSelector());
         Map<String, String> databaseEnv = Manifests.environment(database, postgres.getMetadata().getNamespace(),
-                secretExample());
+                sampleSecret());
 
         assertThat(podEnv.get("RELAY_PG_URI")).isEqualTo("postgresql://" + postgres.getMetadata().getName() + "."
                 + postgres.getMetadata().getNamespace() + ".svc.cluster.local:"
@@ -305,12 +314,16 @@ class KubernetesManifestsTest {
         assertThat(podEnv.get("RELAY_PG_PASSWORD")).isEqualTo(databaseEnv.get("POSTGRES_PASSWORD"));
     }
 
-    /** Verifies that every Secret key a pod reads is in the example, whose values are placeholders. */
+    /** Verifies that the pods read exactly the keys of the Secret example, whose values are placeholders. */
     @Test
     void secretKeysAreThoseOfTheExample() {
+        Set<String> read = new TreeSet<>();
         manifests.all(StatefulSet.class).forEach(set -> set.getSpec().getTemplate().getSpec().getContainers()
-                .forEach(each -> Manifests.environment(each, set.getMetadata().getNamespace(), secretExample())));
+                .forEach(each -> each.getEnv().stream().filter(variable -> variable.getValueFrom() != null
+                        && variable.getValueFrom().getSecretKeyRef() != null)
+                        .forEach(variable -> read.add(variable.getValueFrom().getSecretKeyRef().getKey()))));
 
+        assertThat(read).isEqualTo(secretExample().getStringData().keySet()).isEqualTo(SECRET_SAMPLES.keySet());
         assertThat(secretExample().getStringData()).allSatisfy((key, value) ->
                 assertThat(value).as(key).matches("replace-with-.+|relay"));
     }
@@ -383,6 +396,10 @@ class KubernetesManifestsTest {
 
     private static Secret secretExample() {
         return (Secret) manifests.byFile().get(SECRET_EXAMPLE);
+    }
+
+    private static Secret sampleSecret() {
+        return new SecretBuilder(secretExample()).withStringData(SECRET_SAMPLES).build();
     }
 
     private static Map<String, Integer> namedPorts(Container each) {

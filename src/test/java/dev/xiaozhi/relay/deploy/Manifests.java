@@ -71,18 +71,18 @@ final class Manifests {
 
     /**
      * The environment a container starts with: plain values, downward-API fields replaced by samples (the namespace
-     * by the resource's own), secret keys by the values of the example Secret, and {@code $(VAR)} references
-     * expanded the way the kubelet does.
+     * by the resource's own), secret keys by the values of the given Secret, and {@code $(VAR)} references expanded
+     * the way the kubelet does.
      */
-    static Map<String, String> environment(Container container, String namespace, Secret secretExample) {
+    static Map<String, String> environment(Container container, String namespace, Secret secret) {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar variable : container.getEnv()) {
-            env.put(variable.getName(), value(variable, namespace, secretExample, env));
+            env.put(variable.getName(), value(variable, namespace, secret, env));
         }
         return env;
     }
 
-    private static String value(EnvVar variable, String namespace, Secret secretExample, Map<String, String> before) {
+    private static String value(EnvVar variable, String namespace, Secret secret, Map<String, String> before) {
         if (variable.getValueFrom() == null) {
             Matcher matcher = DEPENDENT_VARIABLE.matcher(variable.getValue());
             return matcher.replaceAll(match -> Matcher.quoteReplacement(
@@ -98,11 +98,11 @@ final class Manifests {
         }
         if (variable.getValueFrom().getSecretKeyRef() != null) {
             String key = variable.getValueFrom().getSecretKeyRef().getKey();
-            if (!variable.getValueFrom().getSecretKeyRef().getName().equals(secretExample.getMetadata().getName())
-                    || !secretExample.getStringData().containsKey(key)) {
-                throw new AssertionError(variable.getName() + ": not a key of the example Secret: " + key);
+            if (!variable.getValueFrom().getSecretKeyRef().getName().equals(secret.getMetadata().getName())
+                    || !secret.getStringData().containsKey(key)) {
+                throw new AssertionError(variable.getName() + ": not a key of the Secret: " + key);
             }
-            return secretExample.getStringData().get(key);
+            return secret.getStringData().get(key);
         }
         throw new AssertionError(variable.getName() + ": unexpected source " + variable.getValueFrom());
     }
