@@ -64,7 +64,7 @@ final class StdioBuiltinCommand implements Callable<Integer> {
                 .compose(id -> listed.future())
                 .await(10, TimeUnit.SECONDS);
         FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
-                new ResultTruncator(MAX_RESULT_BYTES), "stdio", RelayNode.version());
+                new ResultTruncator(MAX_RESULT_BYTES), "stdio", RelayNode.version(), () -> 1);
         McpSession session = new McpSession(DeviceIdentity.unrestricted("local", "stdio"),
                 new StdoutTransport(System.out), front, front.newProgressRouter());
         Context context = vertx.getOrCreateContext();

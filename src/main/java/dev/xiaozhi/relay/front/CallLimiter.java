@@ -3,10 +3,15 @@ package dev.xiaozhi.relay.front;
 import dev.xiaozhi.relay.auth.DeviceIdentity;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * Token buckets for tool calls on this node: one per tenant ({@code callsPerMinute} across its devices) and one per
  * device ({@code deviceCallsPerMinute}), each holding up to a minute's worth and refilled continuously. Thread-safe.
+ * In a cluster each node grants a tenant its share, {@code callsPerMinute} divided by the number of live nodes, so
+ * the limit holds cluster-wide without a network round trip per call: exactly when a tenant's calls spread evenly
+ * over the nodes, more strictly when they crowd on fewer (a tenant using one node of three gets a third). A device
+ * has one session at a time, so its bucket is local.
  */
 public final class CallLimiter {
 
@@ -14,6 +19,12 @@ public final class CallLimiter {
     private static final long MILLI_NANOS = 1_000_000L;
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final IntSupplier nodes;
+
+    /** @param nodes how many nodes share the tenants' limits now (1 when alone) */
+    public CallLimiter(IntSupplier nodes) {
+        this.nodes = nodes;
+    }
 
     /**
      * Takes one call from the device's and its tenant's buckets.
@@ -22,7 +33,7 @@ public final class CallLimiter {
      */
     public long tryAcquire(DeviceIdentity identity) {
         long now = System.nanoTime();
-        int tenantRate = identity.limits().callsPerMinute();
+        int tenantRate = share(identity.limits().callsPerMinute());
         int deviceRate = identity.limits().deviceCallsPerMinute();
         Bucket device = deviceRate > 0 ? bucket(identity.tenant() + "/" + identity.device(), deviceRate) : null;
         Bucket tenant = tenantRate > 0 ? bucket(identity.tenant(), tenantRate) : null;
@@ -38,6 +49,12 @@ public final class CallLimiter {
             return 1;
         }
         return 0;
+    }
+
+    /** This node's part of a cluster-wide rate, at least 1 when the rate is set. */
+    private int share(int perMinute) {
+        int sharing = Math.max(1, nodes.getAsInt());
+        return perMinute <= 0 ? perMinute : Math.max(1, (perMinute + sharing - 1) / sharing);
     }
 
     private Bucket bucket(String key, int perMinute) {

@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.routing.TargetRouter;
 import io.vertx.core.eventbus.EventBus;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * What every session of a node shares: the catalog, the event bus to the targets, the result cap, the source of
@@ -25,12 +26,17 @@ public final class FrontContext {
     private final String serverVersion;
     private final AtomicLong callCounter = new AtomicLong();
     private final AtomicInteger frontCounter = new AtomicInteger();
-    private final CallLimiter callLimiter = new CallLimiter();
+    private final CallLimiter callLimiter;
     private final LiveSessions sessions = new LiveSessions();
 
-    /** Creates the context of a node. */
+    /**
+     * Creates the context of a node.
+     *
+     * @param nodes how many nodes share the tenants' call limits now (1 when alone)
+     */
     public FrontContext(NodeCatalog catalog, EventBus eventBus, TargetRouter targets, ResultTruncator truncator,
-            String nodeId, String serverVersion) {
+            String nodeId, String serverVersion, IntSupplier nodes) {
+        this.callLimiter = new CallLimiter(nodes);
         this.catalog = catalog;
         this.eventBus = eventBus;
         this.targets = targets;

@@ -177,7 +177,7 @@ public final class RelayNode {
     private Future<Void> deploy() {
         FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
                 new ResultTruncator(config.server().maxResultBytes()), UUID.randomUUID().toString().substring(0, 8),
-                version());
+                version(), () -> membership.active().size());
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         return RegistryServices.start(vertx, hazelcast, config, local.cipher(), local.devices())

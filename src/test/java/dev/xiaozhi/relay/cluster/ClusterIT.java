@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.CallLoad;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
@@ -14,6 +15,9 @@ import dev.xiaozhi.relay.support.RelayProcess;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -46,6 +50,7 @@ class ClusterIT {
     private final List<RelayProcess> nodes = new ArrayList<>();
     private final List<Map<String, String>> environments = new ArrayList<>();
     private final int[] devicePorts = new int[NODES];
+    private final int[] adminPorts = new int[NODES];
     private final boolean[] up = new boolean[NODES];
     private Path config;
 
@@ -54,6 +59,33 @@ class ClusterIT {
         for (RelayProcess node : nodes) {
             node.close();
         }
+    }
+
+    /**
+     * Verifies that the registry is one for the cluster: a device created on one node connects on another at once,
+     * and revoking it on a third closes its session on the first within a second.
+     */
+    @Test
+    void sharesTheRegistryAndItsRevocations(Vertx vertx, @TempDir Path dir) throws Exception {
+        startCluster(dir, "");
+        AdminClient onA = new AdminClient(vertx, adminPorts[0], TestRelay.ADMIN_TOKEN);
+        AdminClient onB = new AdminClient(vertx, adminPorts[1], TestRelay.ADMIN_TOKEN);
+
+        HttpResponse<Buffer> created = onA.post("/tenants/acme/devices", new JsonObject().put("id", "attic"));
+        String token = created.bodyAsJsonObject().getString("token");
+        TestSocket onC = TestSocket.connect(vertx, "ws://127.0.0.1:" + devicePorts[2] + "/mcp?token=" + token);
+        String versionOnC = onC.initialize("2024-11-05").at("/result/protocolVersion").asText();
+        TestSocket sessionOnA = TestSocket.connect(vertx, "ws://127.0.0.1:" + devicePorts[0] + "/mcp?token=" + token);
+        sessionOnA.initialize("2024-11-05");
+        long revoking = System.nanoTime();
+        assertThat(onB.post("/tenants/acme/devices/attic/revoke", null).statusCode()).isEqualTo(200);
+        sessionOnA.awaitClose();
+        long closedMs = (System.nanoTime() - revoking) / 1_000_000;
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(versionOnC).isEqualTo("2024-11-05");
+        assertThat(closedMs).isLessThan(1_000);
+        System.out.printf("a revocation on one node closed a session on another within %d ms%n", closedMs);
     }
 
     /**
@@ -159,7 +191,9 @@ class ClusterIT {
                 nodes.get(i).terminate();
                 assertThat(nodes.get(i).awaitExit()).isZero();
                 nodes.set(i, RelayProcess.start(environments.get(i), "--config", config.toString()));
-                devicePorts[i] = nodes.get(i).awaitReady()[0];
+                int[] ports = nodes.get(i).awaitReady();
+                devicePorts[i] = ports[0];
+                adminPorts[i] = ports[1];
                 up[i] = true;
                 int answeredBefore = load.answered();
                 Await.until(vertx, () -> load.answered() > answeredBefore + 50);
@@ -197,7 +231,7 @@ class ClusterIT {
         Files.writeString(config, """
                 node: {stateDir: "${env:STATE_DIR}"}
                 server: {host: 127.0.0.1, port: 0, instances: 1, shutdownGrace: 3s}
-                admin: {port: 0}
+                admin: {port: 0, tokens: {ops: {tokenHash: "%s"}}}
                 pipes: {connectRate: 1000, backoffBase: 200ms, backoffCap: 2s, healthyAfter: 1m}
                 cluster:
                   enabled: true
@@ -207,13 +241,14 @@ class ClusterIT {
                   eventBusPort: ${env:EB_PORT}
                   members: "%s"
                 targets:
-                  calculator: {type: builtin, builtin: calculator}
+                  calculator: {type: builtin, builtin: calculator, timeout: 5s}
                   diagnostics: {type: builtin, builtin: diagnostics, placement: single, timeout: 3s}
                 tenants:
                   acme:
                     devices:
                       kitchen: {tokenHash: "%s"}
-                %s""".formatted(Path.of("cluster.xml").toAbsolutePath(), members,
+                %s""".formatted(TokenHash.ofPlain(TestRelay.ADMIN_TOKEN), Path.of("cluster.xml").toAbsolutePath(),
+                members,
                 TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
         for (int i = 0; i < NODES; i++) {
             environments.add(Map.of("STATE_DIR", dir.resolve("node" + i).toString(),
@@ -221,7 +256,9 @@ class ClusterIT {
             nodes.add(RelayProcess.start(environments.get(i), "--config", config.toString()));
         }
         for (int i = 0; i < NODES; i++) {
-            devicePorts[i] = nodes.get(i).awaitReady()[0];
+            int[] ports = nodes.get(i).awaitReady();
+            devicePorts[i] = ports[0];
+            adminPorts[i] = ports[1];
             up[i] = true;
         }
     }
