@@ -183,7 +183,7 @@ class ClusterIT {
         try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx)) {
             startCluster(dir, pipeDevices(cloud, pipes));
             Await.until(vertx, () -> openPipes(cloud, pipes) == pipes);
-            CallLoad load = new CallLoad(vertx, 6, this::liveDevicePort, "/mcp?token=" + TestRelay.TOKEN, 10);
+            CallLoad load = new CallLoad(vertx, 4, this::liveDevicePort, "/mcp?token=" + TestRelay.TOKEN, 20);
             Await.until(vertx, () -> load.answered() > 100);
 
             for (int i = 0; i < NODES; i++) {
@@ -202,12 +202,26 @@ class ClusterIT {
             load.stop();
             Await.until(vertx, () -> load.inFlight() == 0);
 
-            assertThat(load.lost()).isZero();
+            assertThat(load.lost()).as(() -> load.lostCalls() + "\n" + problems()).isZero();
             assertThat(tokens(pipes)).allMatch(token -> cloud.connections(token).stream()
                     .filter(connection -> connection.closedNanos() == 0).count() == 1);
             System.out.printf("rolling restart under load: %d calls answered, %d failed cleanly, %d lost%n",
                     load.answered(), load.failedCleanly(), load.lost());
         }
+    }
+
+    private String problems() {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String line : nodes.get(i).stderr().split("\n")) {
+                if (line.contains("WARN") || line.contains("ERROR") || line.contains("relay ready")
+                        || line.contains("draining") || line.contains("stopped")) {
+                    lines.append("node ").append(i).append(" (").append(devicePorts[i]).append("): ").append(line)
+                            .append('\n');
+                }
+            }
+        }
+        return lines.toString();
     }
 
     private int liveDevicePort() {

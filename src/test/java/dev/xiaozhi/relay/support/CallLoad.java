@@ -7,6 +7,9 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -14,11 +17,11 @@ import java.util.function.IntSupplier;
 /**
  * A steady load of calculator calls from devices that reconnect to another node when theirs goes away: each call
  * is counted as answered (the right result), failed cleanly (an error reply, or its session closed by the relay
- * while it was in flight), or lost (neither within the deadline).
+ * while it was in flight), or lost (neither within 30 s, far beyond any deadline of the relay's).
  */
 public final class CallLoad {
 
-    private static final long DEADLINE_MS = 15_000;
+    private static final long DEADLINE_MS = 30_000;
     private static final long RECONNECT_DELAY_MS = 100;
 
     private final Vertx vertx;
@@ -31,6 +34,7 @@ public final class CallLoad {
     private final AtomicInteger failedCleanly = new AtomicInteger();
     private final AtomicInteger lost = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<String> lostCalls = new CopyOnWriteArrayList<>();
 
     /**
      * Starts {@code devices} callers.
@@ -70,6 +74,11 @@ public final class CallLoad {
         running.set(false);
     }
 
+    /** Where and when the lost calls were sent. */
+    public List<String> lostCalls() {
+        return lostCalls;
+    }
+
     /** Calls in flight now. */
     public int inFlight() {
         return inFlight.get();
@@ -79,7 +88,8 @@ public final class CallLoad {
         if (!running.get()) {
             return;
         }
-        client.connect(port.getAsInt(), "127.0.0.1", path).onSuccess(socket -> new Caller(socket).start())
+        int chosen = port.getAsInt();
+        client.connect(chosen, "127.0.0.1", path).onSuccess(socket -> new Caller(socket, chosen).start())
                 .onFailure(e -> vertx.setTimer(RECONNECT_DELAY_MS, id -> connect()));
     }
 
@@ -87,13 +97,15 @@ public final class CallLoad {
     private final class Caller {
 
         private final WebSocket socket;
+        private final int port;
         private int next;
         private int expected;
         private boolean waiting;
         private long deadline;
 
-        Caller(WebSocket socket) {
+        Caller(WebSocket socket, int port) {
             this.socket = socket;
+            this.port = port;
         }
 
         void start() {
@@ -139,6 +151,7 @@ public final class CallLoad {
                 if (waiting && next == call) {
                     end();
                     lost.incrementAndGet();
+                    lostCalls.add("call " + call + " on port " + port + " at " + Instant.now());
                     socket.close();
                 }
             });
