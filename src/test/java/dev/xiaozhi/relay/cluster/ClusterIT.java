@@ -10,6 +10,7 @@ import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.CallLoad;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
+import dev.xiaozhi.relay.support.FreePorts;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
 import dev.xiaozhi.relay.support.RelayProcess;
 import dev.xiaozhi.relay.support.TestRelay;
@@ -20,8 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -235,8 +234,8 @@ class ClusterIT {
     }
 
     private void startCluster(Path dir, String extraDevices) throws Exception {
-        int[] hazelcastPorts = freePorts(NODES);
-        int[] eventBusPorts = freePorts(NODES);
+        int[] hazelcastPorts = FreePorts.take(NODES);
+        int[] eventBusPorts = FreePorts.take(NODES);
         StringBuilder members = new StringBuilder();
         for (int port : hazelcastPorts) {
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
@@ -316,22 +315,5 @@ class ClusterIT {
             }
         }
         return open;
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-        return ports;
     }
 }
