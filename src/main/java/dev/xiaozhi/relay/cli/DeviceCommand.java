@@ -95,11 +95,8 @@ final class DeviceCommand implements Runnable {
         @Mixin
         AdminOptions admin;
 
-        @Option(names = "--tenant", required = true, description = "Its tenant.")
-        String tenant;
-
-        @Option(names = {"--id", "--name"}, required = true, description = "The device id.")
-        String id;
+        @Mixin
+        DeviceRef device;
 
         @Option(names = "--grace-seconds", paramLabel = "N",
                 description = "How long the old token keeps working (default: the relay's registry.rotationGrace).")
@@ -111,8 +108,7 @@ final class DeviceCommand implements Runnable {
             if (graceSeconds != null) {
                 body.put("graceSeconds", graceSeconds);
             }
-            printIssued(System.out, admin.client().post("/tenants/" + tenant + "/devices/" + id + "/rotate", body),
-                    "rotated");
+            printIssued(System.out, admin.client().post(device.path() + "/rotate", body), "rotated");
             return 0;
         }
     }
@@ -125,17 +121,34 @@ final class DeviceCommand implements Runnable {
         @Mixin
         AdminOptions admin;
 
+        @Mixin
+        DeviceRef device;
+
+        @Override
+        public Integer call() {
+            admin.client().post(device.path() + "/revoke", null);
+            System.out.println("Device " + device + " revoked; its sessions are closed.");
+            return 0;
+        }
+    }
+
+    /** The device a command acts on: {@code --tenant} and {@code --id}. */
+    static final class DeviceRef {
+
         @Option(names = "--tenant", required = true, description = "Its tenant.")
         String tenant;
 
         @Option(names = {"--id", "--name"}, required = true, description = "The device id.")
         String id;
 
+        /** Its path in the admin API. */
+        String path() {
+            return "/tenants/" + tenant + "/devices/" + id;
+        }
+
         @Override
-        public Integer call() {
-            admin.client().post("/tenants/" + tenant + "/devices/" + id + "/revoke", null);
-            System.out.println("Device " + tenant + "/" + id + " revoked; its sessions are closed.");
-            return 0;
+        public String toString() {
+            return tenant + "/" + id;
         }
     }
 

@@ -22,10 +22,15 @@ public final class Await {
 
     /** Returns once {@code condition} holds; fails after 15 s. */
     public static void until(Vertx vertx, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIMIT_MS);
+        until(vertx, LIMIT_MS, condition);
+    }
+
+    /** Returns once {@code condition} holds; fails after {@code limitMs}. */
+    public static void until(Vertx vertx, long limitMs, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMs);
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + LIMIT_MS + " ms");
+                throw new AssertionError("condition not met within " + limitMs + " ms");
             }
             vertx.timer(POLL_MS, TimeUnit.MILLISECONDS).await();
         }

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.function.IntSupplier;
 
 /**
  * A steady load of calculator calls from devices that reconnect to another node when theirs goes away: each call
  * is counted as answered (the right result), failed cleanly (an error reply, or its session closed by the relay
- * while it was in flight), or lost (neither within 30 s, far beyond any deadline of the relay's).
+ * while it was in flight), lost (neither within 30 s, far beyond any deadline of the relay's, while the node that had
+ * it still runs), or dropped (neither, and that node has exited without the client seeing its socket close).
  */
 public final class CallLoad {
 
@@ -33,6 +35,8 @@ public final class CallLoad {
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger failedCleanly = new AtomicInteger();
     private final AtomicInteger lost = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final IntPredicate nodeRunning;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<String> lostCalls = new CopyOnWriteArrayList<>();
 
@@ -41,14 +45,17 @@ public final class CallLoad {
      *
      * @param port    the device port of a live node, asked at each (re)connection
      * @param path    the device URL's path and query, e.g. {@code /mcp?token=…}
-     * @param pauseMs pause between a reply and the next call of a device
+     * @param pauseMs     pause between a reply and the next call of a device
+     * @param nodeRunning whether the node on a device port still runs
      */
-    public CallLoad(Vertx vertx, int devices, IntSupplier port, String path, long pauseMs) {
+    public CallLoad(Vertx vertx, int devices, IntSupplier port, String path, long pauseMs,
+            IntPredicate nodeRunning) {
         this.vertx = vertx;
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
         this.port = port;
         this.path = path;
         this.pauseMs = pauseMs;
+        this.nodeRunning = nodeRunning;
         for (int i = 0; i < devices; i++) {
             connect();
         }
@@ -74,7 +81,12 @@ public final class CallLoad {
         running.set(false);
     }
 
-    /** Where and when the lost calls were sent. */
+    /** Calls that got nothing while their node exited. */
+    public int dropped() {
+        return dropped.get();
+    }
+
+    /** Where and when the lost and dropped calls were sent. */
     public List<String> lostCalls() {
         return lostCalls;
     }
@@ -150,8 +162,10 @@ public final class CallLoad {
             deadline = vertx.setTimer(DEADLINE_MS, id -> {
                 if (waiting && next == call) {
                     end();
-                    lost.incrementAndGet();
-                    lostCalls.add("call " + call + " on port " + port + " at " + Instant.now());
+                    boolean running = nodeRunning.test(port);
+                    (running ? lost : dropped).incrementAndGet();
+                    lostCalls.add((running ? "lost" : "dropped") + ": call " + call + " on port " + port + " at "
+                            + Instant.now());
                     socket.close();
                 }
             });
