@@ -12,14 +12,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntPredicate;
 import java.util.function.IntSupplier;
 
 /**
  * A steady load of calculator calls from devices that reconnect to another node when theirs goes away: each call
  * is counted as answered (the right result), failed cleanly (an error reply, or its session closed by the relay
- * while it was in flight), lost (neither within 30 s, far beyond any deadline of the relay's, while the node that had
- * it still runs), or dropped (neither, and that node has exited without the client seeing its socket close).
+ * while it was in flight), or lost (neither within 30 s, far beyond any deadline of the relay's).
  */
 public final class CallLoad {
 
@@ -35,8 +33,6 @@ public final class CallLoad {
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger failedCleanly = new AtomicInteger();
     private final AtomicInteger lost = new AtomicInteger();
-    private final AtomicInteger dropped = new AtomicInteger();
-    private final IntPredicate nodeRunning;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<String> lostCalls = new CopyOnWriteArrayList<>();
 
@@ -45,17 +41,14 @@ public final class CallLoad {
      *
      * @param port    the device port of a live node, asked at each (re)connection
      * @param path    the device URL's path and query, e.g. {@code /mcp?token=…}
-     * @param pauseMs     pause between a reply and the next call of a device
-     * @param nodeRunning whether the node on a device port still runs
+     * @param pauseMs pause between a reply and the next call of a device
      */
-    public CallLoad(Vertx vertx, int devices, IntSupplier port, String path, long pauseMs,
-            IntPredicate nodeRunning) {
+    public CallLoad(Vertx vertx, int devices, IntSupplier port, String path, long pauseMs) {
         this.vertx = vertx;
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
         this.port = port;
         this.path = path;
         this.pauseMs = pauseMs;
-        this.nodeRunning = nodeRunning;
         for (int i = 0; i < devices; i++) {
             connect();
         }
@@ -81,12 +74,7 @@ public final class CallLoad {
         running.set(false);
     }
 
-    /** Calls that got nothing while their node exited. */
-    public int dropped() {
-        return dropped.get();
-    }
-
-    /** Where and when the lost and dropped calls were sent. */
+    /** Where and when the lost calls were sent. */
     public List<String> lostCalls() {
         return lostCalls;
     }
@@ -110,6 +98,7 @@ public final class CallLoad {
 
         private final WebSocket socket;
         private final int port;
+        private boolean closed;
         private int next;
         private int expected;
         private boolean waiting;
@@ -150,6 +139,9 @@ public final class CallLoad {
         }
 
         private void callNext() {
+            if (closed) {
+                return;
+            }
             if (!running.get()) {
                 socket.close();
                 return;
@@ -162,10 +154,8 @@ public final class CallLoad {
             deadline = vertx.setTimer(DEADLINE_MS, id -> {
                 if (waiting && next == call) {
                     end();
-                    boolean running = nodeRunning.test(port);
-                    (running ? lost : dropped).incrementAndGet();
-                    lostCalls.add((running ? "lost" : "dropped") + ": call " + call + " on port " + port + " at "
-                            + Instant.now());
+                    lost.incrementAndGet();
+                    lostCalls.add("call " + call + " on port " + port + " at " + Instant.now());
                     socket.close();
                 }
             });
@@ -174,6 +164,7 @@ public final class CallLoad {
         }
 
         private void onClosed() {
+            closed = true;
             if (waiting) {
                 end();
                 failedCleanly.incrementAndGet();
