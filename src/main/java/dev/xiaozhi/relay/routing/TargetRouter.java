@@ -12,8 +12,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Where a node sends a tool call: to its own instance of the target while that one is healthy (no network hop),
- * else over the clustered event bus to a healthy instance on another node; when no other node has one, back to its
- * own, which answers with its breaker's verdict. On a single node the cluster-wide address is served locally too.
+ * else over the clustered event bus to a healthy instance on another node; when no other node has one or answers,
+ * back to its own, which answers with its breaker's verdict. On a single node the cluster-wide address is served
+ * locally too.
  */
 public final class TargetRouter {
 
@@ -44,7 +45,7 @@ public final class TargetRouter {
         }
         return request(EventBusAddresses.clusterTarget(call.target()), call,
                 new DeliveryOptions().setSendTimeout(sendTimeoutMs))
-                .recover(failure -> instance != null && noHandlers(failure)
+                .recover(failure -> instance != null && notHandled(failure)
                         ? request(EventBusAddresses.target(call.target()), call, localOnly)
                         : Future.failedFuture(failure));
     }
@@ -62,7 +63,12 @@ public final class TargetRouter {
         return eventBus.<String>request(address, call, options).map(Message::body);
     }
 
-    private static boolean noHandlers(Throwable failure) {
-        return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+    /**
+     * Whether no instance elsewhere handled the call: none is registered, or the message was dropped or went
+     * unanswered (as when the local instance withdraws from the cluster just as its circuit opens). A target's own
+     * verdict (busy, unavailable, failed) is a recipient failure and stands.
+     */
+    private static boolean notHandled(Throwable failure) {
+        return failure instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE;
     }
 }
