@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.admin;
 
-import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
+import dev.xiaozhi.relay.model.TokenHash;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;

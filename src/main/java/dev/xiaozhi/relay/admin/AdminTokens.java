@@ -1,9 +1,9 @@
 package dev.xiaozhi.relay.admin;
 
-import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.auth.Tokens;
-import dev.xiaozhi.relay.config.AdminConfig;
 import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
+import dev.xiaozhi.relay.config.AdminConfig;
+import dev.xiaozhi.relay.model.TokenHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package dev.xiaozhi.relay.admin;
 
+import dev.xiaozhi.relay.model.ToolRule;
 import dev.xiaozhi.relay.registry.Device;
 import dev.xiaozhi.relay.registry.IssuedToken;
 import dev.xiaozhi.relay.registry.Page;
 import dev.xiaozhi.relay.registry.Registry;
 import dev.xiaozhi.relay.registry.Status;
-import dev.xiaozhi.relay.routing.ToolRule;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

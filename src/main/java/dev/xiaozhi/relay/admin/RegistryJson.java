@@ -1,11 +1,11 @@
 package dev.xiaozhi.relay.admin;
 
-import dev.xiaozhi.relay.auth.TenantLimits;
 import dev.xiaozhi.relay.config.DeviceConfig;
+import dev.xiaozhi.relay.model.TenantLimits;
+import dev.xiaozhi.relay.model.ToolRule;
 import dev.xiaozhi.relay.registry.Device;
 import dev.xiaozhi.relay.registry.Status;
 import dev.xiaozhi.relay.registry.Tenant;
-import dev.xiaozhi.relay.routing.ToolRule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

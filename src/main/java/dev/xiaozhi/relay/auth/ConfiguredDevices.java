@@ -3,6 +3,8 @@ package dev.xiaozhi.relay.auth;
 import dev.xiaozhi.relay.config.DeviceConfig;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TenantConfig;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.TokenHash;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.auth;
 
+import dev.xiaozhi.relay.model.DeviceIdentity;
 import io.vertx.core.Future;
 import java.util.Optional;
 

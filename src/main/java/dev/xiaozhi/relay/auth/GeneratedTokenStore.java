@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.auth;
 
+import dev.xiaozhi.relay.model.TokenHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

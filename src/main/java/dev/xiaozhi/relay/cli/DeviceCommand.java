@@ -6,12 +6,12 @@ import dev.xiaozhi.relay.protocol.Json;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code device add|list|rotate|revoke}: onboards and manages devices through a running relay's admin API. */
 @Command(name = "device", mixinStandardHelpOptions = true, description = "Add, list, rotate or revoke devices.",

@@ -1,10 +1,10 @@
 package dev.xiaozhi.relay.cli;
 
-import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.auth.Tokens;
 import dev.xiaozhi.relay.config.ConfigException;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.RelayConfig;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.node.RelayNode;
 import java.io.IOException;
 import java.nio.file.Files;

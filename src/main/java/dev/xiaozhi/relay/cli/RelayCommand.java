@@ -3,12 +3,13 @@ package dev.xiaozhi.relay.cli;
 import dev.xiaozhi.relay.config.ConfigException;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.node.RelayNode;
+import dev.xiaozhi.relay.protocol.RelayInfo;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar xiaozhi-relay.jar [--config PATH] [--port N] [--admin-port N] [--cluster]}: runs a relay node
@@ -95,7 +96,7 @@ public final class RelayCommand implements Callable<Integer> {
 
         @Override
         public String[] getVersion() {
-            return new String[] {"xiaozhi-relay " + RelayNode.version()};
+            return new String[] {"xiaozhi-relay " + RelayInfo.version()};
         }
     }
 }

@@ -1,20 +1,20 @@
 package dev.xiaozhi.relay.cli;
 
-import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.bus.RecordCodec;
 import dev.xiaozhi.relay.config.BuiltinTargetSpec;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.SessionTransport;
-import dev.xiaozhi.relay.node.RelayNode;
+import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.NodeCatalog;
-import dev.xiaozhi.relay.routing.RecordCodec;
 import dev.xiaozhi.relay.routing.TargetRouter;
-import dev.xiaozhi.relay.target.TargetClients;
-import dev.xiaozhi.relay.target.TargetVerticle;
+import dev.xiaozhi.relay.upstream.TargetClients;
+import dev.xiaozhi.relay.upstream.TargetVerticle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -64,7 +64,7 @@ final class StdioBuiltinCommand implements Callable<Integer> {
                 .compose(id -> listed.future())
                 .await(10, TimeUnit.SECONDS);
         FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
-                new ResultTruncator(MAX_RESULT_BYTES), "stdio", RelayNode.version(), () -> 1);
+                new ResultTruncator(MAX_RESULT_BYTES), "stdio", RelayInfo.version(), () -> 1);
         McpSession session = new McpSession(DeviceIdentity.unrestricted("local", "stdio"),
                 new StdoutTransport(System.out), front, front.newProgressRouter());
         Context context = vertx.getOrCreateContext();

@@ -1,6 +1,6 @@
 package dev.xiaozhi.relay.cluster;
 
-import dev.xiaozhi.relay.routing.EventBusAddresses;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xiaozhi.relay.secret.SecretValue;
+import dev.xiaozhi.relay.model.SecretValue;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

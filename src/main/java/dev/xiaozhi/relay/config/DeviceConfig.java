@@ -1,6 +1,6 @@
 package dev.xiaozhi.relay.config;
 
-import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.model.TokenHash;
 import java.util.Optional;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,6 @@
 package dev.xiaozhi.relay.config;
 
-import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.model.TokenHash;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

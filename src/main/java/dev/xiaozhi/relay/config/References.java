@@ -1,6 +1,6 @@
 package dev.xiaozhi.relay.config;
 
-import dev.xiaozhi.relay.secret.SecretValue;
+import dev.xiaozhi.relay.model.SecretValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.xiaozhi.relay.config;
 
-import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.model.TokenHash;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;

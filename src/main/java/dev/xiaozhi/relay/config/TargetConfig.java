@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.config;
 
+import dev.xiaozhi.relay.model.PrefixMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.config;
 
-import dev.xiaozhi.relay.auth.TenantLimits;
-import dev.xiaozhi.relay.routing.ToolRule;
+import dev.xiaozhi.relay.model.TenantLimits;
+import dev.xiaozhi.relay.model.ToolRule;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.front;
 
+import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
-import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.TargetRouter;
 import io.vertx.core.eventbus.EventBus;

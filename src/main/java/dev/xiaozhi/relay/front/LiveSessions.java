@@ -1,6 +1,6 @@
 package dev.xiaozhi.relay.front;
 
-import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.model.DeviceIdentity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

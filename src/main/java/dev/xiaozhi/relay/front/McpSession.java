@@ -3,14 +3,15 @@ package dev.xiaozhi.relay.front;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.bus.ToolCall;
+import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.McpVersions;
+import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.protocol.ToolResults;
 import dev.xiaozhi.relay.routing.CatalogTool;
 import dev.xiaozhi.relay.routing.CatalogView;
-import dev.xiaozhi.relay.routing.ToolCall;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class McpSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpSession.class);
-    private static final String SERVER_NAME = "xiaozhi-relay";
     private static final int MAX_ECHOED_NAME = 80;
 
     private DeviceIdentity identity;
@@ -216,7 +216,7 @@ public final class McpSession {
         LOG.info("session initialized [tenant: {}, device: {}, protocol: {}, client: {}]", identity.tenant(),
                 identity.device(), version, echo(params.path("clientInfo").path("name").asText("?")));
         return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version
-                + "\",\"capabilities\":{\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":\"" + SERVER_NAME
+                + "\",\"capabilities\":{\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":\"" + RelayInfo.NAME
                 + "\",\"version\":" + Json.quote(front.serverVersion()) + "}}");
     }
 

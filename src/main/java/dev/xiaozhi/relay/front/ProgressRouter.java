@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.front;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xiaozhi.relay.routing.ProgressUpdate;
+import dev.xiaozhi.relay.bus.ProgressUpdate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;

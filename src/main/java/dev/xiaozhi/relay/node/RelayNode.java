@@ -2,14 +2,17 @@ package dev.xiaozhi.relay.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.admin.AdminApi;
+import dev.xiaozhi.relay.admin.AdminVerticle;
 import dev.xiaozhi.relay.admin.DeviceRoutes;
 import dev.xiaozhi.relay.admin.NodeRoutes;
 import dev.xiaozhi.relay.admin.ProviderRoutes;
 import dev.xiaozhi.relay.admin.TenantRoutes;
 import dev.xiaozhi.relay.auth.AuthThrottle;
-import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
+import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.GeneratedTokenStore;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.RecordCodec;
 import dev.xiaozhi.relay.cluster.ClusterSetup;
 import dev.xiaozhi.relay.cluster.Membership;
 import dev.xiaozhi.relay.config.AuthConfig;
@@ -21,21 +24,19 @@ import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.pipe.PipeVerticle;
 import dev.xiaozhi.relay.front.websocket.DeviceUrls;
 import dev.xiaozhi.relay.front.websocket.WebSocketFrontVerticle;
-import dev.xiaozhi.relay.ops.AdminVerticle;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.registry.EmbeddedHazelcast;
 import dev.xiaozhi.relay.registry.RegistryServices;
 import dev.xiaozhi.relay.routing.Catalog;
-import dev.xiaozhi.relay.routing.EventBusAddresses;
 import dev.xiaozhi.relay.routing.NodeCatalog;
-import dev.xiaozhi.relay.routing.RecordCodec;
 import dev.xiaozhi.relay.routing.TargetRouter;
 import dev.xiaozhi.relay.secret.SecretResolver;
-import dev.xiaozhi.relay.target.TargetClients;
-import dev.xiaozhi.relay.target.TargetVerticle;
-import dev.xiaozhi.relay.target.provider.ProviderSlots;
+import dev.xiaozhi.relay.upstream.TargetClients;
+import dev.xiaozhi.relay.upstream.TargetVerticle;
+import dev.xiaozhi.relay.upstream.provider.ProviderSlots;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -177,7 +178,7 @@ public final class RelayNode {
     private Future<Void> deploy() {
         FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
                 new ResultTruncator(config.server().maxResultBytes()), UUID.randomUUID().toString().substring(0, 8),
-                version(), () -> membership.active().size());
+                RelayInfo.version(), () -> membership.active().size());
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         return RegistryServices.start(vertx, hazelcast, config, local.cipher(), local.devices())
@@ -395,11 +396,5 @@ public final class RelayNode {
     /** The node's metrics. */
     public RelayMetrics metrics() {
         return metrics;
-    }
-
-    /** The relay's version from the jar manifest. */
-    public static String version() {
-        String version = RelayNode.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
     }
 }

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.xiaozhi.relay.front.pipe.PipeStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

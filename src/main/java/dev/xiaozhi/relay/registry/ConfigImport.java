@@ -1,11 +1,11 @@
 package dev.xiaozhi.relay.registry;
 
-import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.ConfiguredDevices.ConfiguredDevice;
-import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.config.ProviderTargetSpec;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TenantConfig;
+import dev.xiaozhi.relay.model.TokenHash;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

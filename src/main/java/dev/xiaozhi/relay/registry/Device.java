@@ -1,6 +1,6 @@
 package dev.xiaozhi.relay.registry;
 
-import dev.xiaozhi.relay.routing.ToolRule;
+import dev.xiaozhi.relay.model.ToolRule;
 
 /**
  * A device of the registry. Only hashes of its tokens are kept; its outbound endpoint (which holds the Xiaozhi

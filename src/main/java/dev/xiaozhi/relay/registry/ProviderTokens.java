@@ -1,8 +1,8 @@
 package dev.xiaozhi.relay.registry;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.auth.Tokens;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

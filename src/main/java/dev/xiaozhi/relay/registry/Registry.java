@@ -4,13 +4,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
-import dev.xiaozhi.relay.auth.DeviceIdentity;
-import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.auth.Tokens;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.TokenHash;
+import dev.xiaozhi.relay.model.ToolPolicy;
+import dev.xiaozhi.relay.model.ToolRule;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
-import dev.xiaozhi.relay.routing.EventBusAddresses;
-import dev.xiaozhi.relay.routing.ToolPolicy;
-import dev.xiaozhi.relay.routing.ToolRule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -313,6 +314,6 @@ public final class Registry implements DeviceDirectory {
     }
 
     private void publish(RegistryChange change) {
-        vertx.eventBus().publish(EventBusAddresses.REGISTRY_CHANGED, change.encode());
+        vertx.eventBus().publish(EventBusAddresses.REGISTRY_CHANGED, change);
     }
 }

@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.registry;
 
-import dev.xiaozhi.relay.auth.TenantLimits;
-import dev.xiaozhi.relay.routing.ToolRule;
+import dev.xiaozhi.relay.model.TenantLimits;
+import dev.xiaozhi.relay.model.ToolRule;
 
 /**
  * A tenant of the registry: a fence around devices, their tools and their credentials.

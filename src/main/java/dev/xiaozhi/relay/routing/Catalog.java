@@ -2,7 +2,9 @@ package dev.xiaozhi.relay.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xiaozhi.relay.config.PrefixMode;
+import dev.xiaozhi.relay.bus.CatalogUpdate;
+import dev.xiaozhi.relay.model.PrefixMode;
+import dev.xiaozhi.relay.model.ToolPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

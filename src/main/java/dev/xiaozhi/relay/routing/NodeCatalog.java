@@ -1,5 +1,7 @@
 package dev.xiaozhi.relay.routing;
 
+import dev.xiaozhi.relay.bus.CatalogUpdate;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;

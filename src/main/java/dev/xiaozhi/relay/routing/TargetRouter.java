@@ -1,5 +1,8 @@
 package dev.xiaozhi.relay.routing;
 
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.ToolCall;
+import dev.xiaozhi.relay.bus.ToolCancel;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;

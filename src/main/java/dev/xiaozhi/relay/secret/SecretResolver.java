@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.secret;
 
 import dev.xiaozhi.relay.config.SecretsConfig;
+import dev.xiaozhi.relay.model.SecretValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.xiaozhi.relay.model.TokenHash;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.xiaozhi.relay.bench;
 
-import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.RelayProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

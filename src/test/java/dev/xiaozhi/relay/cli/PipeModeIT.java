@@ -4,8 +4,8 @@ import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xiaozhi.relay.support.Await;
-import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
+import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.RelayProcess;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;

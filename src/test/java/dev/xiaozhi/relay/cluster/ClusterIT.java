@@ -5,13 +5,13 @@ import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.CallLoad;
+import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.FreePorts;
-import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
 import dev.xiaozhi.relay.support.RelayProcess;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.xiaozhi.relay.auth.TokenHash;
+import dev.xiaozhi.relay.model.TokenHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

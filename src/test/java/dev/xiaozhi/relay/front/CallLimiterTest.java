@@ -2,9 +2,9 @@ package dev.xiaozhi.relay.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xiaozhi.relay.auth.DeviceIdentity;
-import dev.xiaozhi.relay.auth.TenantLimits;
-import dev.xiaozhi.relay.routing.ToolPolicy;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.TenantLimits;
+import dev.xiaozhi.relay.model.ToolPolicy;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 

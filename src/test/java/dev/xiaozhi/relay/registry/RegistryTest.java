@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.xiaozhi.relay.auth.DeviceIdentity;
-import dev.xiaozhi.relay.auth.TenantLimits;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.RecordCodec;
+import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.TenantLimits;
+import dev.xiaozhi.relay.model.ToolRule;
 import dev.xiaozhi.relay.registry.store.FileRegistryStore;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
-import dev.xiaozhi.relay.routing.EventBusAddresses;
-import dev.xiaozhi.relay.routing.ToolRule;
 import dev.xiaozhi.relay.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,6 +48,7 @@ class RegistryTest {
 
     @BeforeEach
     void start(Vertx vertx) throws Exception {
+        RecordCodec.registerAll(vertx.eventBus());
         open(vertx);
     }
 
@@ -86,8 +89,8 @@ class RegistryTest {
      */
     @Test
     void publishesRevocations(Vertx vertx) throws Exception {
-        List<String> published = new CopyOnWriteArrayList<>();
-        vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED, m -> published.add(m.body()))
+        List<RegistryChange> published = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<RegistryChange>consumer(EventBusAddresses.REGISTRY_CHANGED, m -> published.add(m.body()))
                 .completion().await(5, TimeUnit.SECONDS);
         IssuedToken kitchen = createKitchen();
         IssuedToken hall = await(registry.createDevice("acme", "hall", "Hall", null, null));
@@ -98,9 +101,10 @@ class RegistryTest {
         await(registry.updateTenant("acme", t -> t.with(t.name(), Status.DISABLED, t.limits(), t.policy())));
 
         assertThat(await(registry.authenticate(hall.token()))).isEmpty();
-        Await.until(vertx, () -> published.contains("revoked acme"));
-        assertThat(published).containsSubsequence("changed acme/kitchen", "changed acme/hall",
-                "revoked acme/kitchen", "revoked acme");
+        Await.until(vertx, () -> published.contains(new RegistryChange(true, "acme", null)));
+        assertThat(published).containsSubsequence(new RegistryChange(false, "acme", "kitchen"),
+                new RegistryChange(false, "acme", "hall"), new RegistryChange(true, "acme", "kitchen"),
+                new RegistryChange(true, "acme", null));
     }
 
     /** Verifies conflicts, unknown records and the device limit, and that deletes are idempotent. */

@@ -3,7 +3,10 @@ package dev.xiaozhi.relay.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xiaozhi.relay.config.PrefixMode;
+import dev.xiaozhi.relay.bus.CatalogUpdate;
+import dev.xiaozhi.relay.model.PrefixMode;
+import dev.xiaozhi.relay.model.ToolPolicy;
+import dev.xiaozhi.relay.model.ToolRule;
 import dev.xiaozhi.relay.protocol.Json;
 import java.util.HashSet;
 import java.util.List;

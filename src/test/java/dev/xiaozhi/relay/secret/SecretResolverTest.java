@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xiaozhi.relay.config.SecretsConfig;
+import dev.xiaozhi.relay.model.SecretValue;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.FakeSecretsManager;
 import io.vertx.core.Context;

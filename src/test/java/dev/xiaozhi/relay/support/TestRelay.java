@@ -1,8 +1,8 @@
 package dev.xiaozhi.relay.support;
 
-import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.RelayConfig;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.node.RelayNode;
 import java.nio.file.Path;
 import java.util.Map;

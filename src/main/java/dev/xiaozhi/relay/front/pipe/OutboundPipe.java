@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.ProgressRouter;
 import dev.xiaozhi.relay.front.SessionTransport;
+import dev.xiaozhi.relay.ops.PipeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

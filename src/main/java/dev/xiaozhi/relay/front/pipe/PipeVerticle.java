@@ -4,6 +4,7 @@ import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
 import dev.xiaozhi.relay.config.PipesConfig;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.ProgressRouter;
+import dev.xiaozhi.relay.ops.PipeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

@@ -2,20 +2,20 @@ package dev.xiaozhi.relay.front.websocket;
 
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
-import dev.xiaozhi.relay.auth.DeviceIdentity;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.RegistryChange;
 import dev.xiaozhi.relay.config.ServerConfig;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.ProgressRouter;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.ToolPolicy;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.registry.ProviderTokens;
-import dev.xiaozhi.relay.registry.RegistryChange;
 import dev.xiaozhi.relay.routing.Catalog;
-import dev.xiaozhi.relay.routing.EventBusAddresses;
-import dev.xiaozhi.relay.routing.ToolPolicy;
-import dev.xiaozhi.relay.target.provider.ProviderSlots;
-import dev.xiaozhi.relay.target.provider.ProviderToolClient;
+import dev.xiaozhi.relay.upstream.provider.ProviderSlots;
+import dev.xiaozhi.relay.upstream.provider.ProviderToolClient;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -93,8 +93,8 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         long pingMillis = config.pingInterval().toMillis();
         keepAliveTimer = vertx.setPeriodic(pingMillis, pingMillis, id -> keepAlive());
         progress = front.newProgressRouter();
-        Future<Void> registryChanges = vertx.eventBus().<String>consumer(EventBusAddresses.REGISTRY_CHANGED,
-                message -> onRegistryChanged(RegistryChange.decode(message.body()))).completion();
+        Future<Void> registryChanges = vertx.eventBus().<RegistryChange>consumer(EventBusAddresses.REGISTRY_CHANGED,
+                message -> onRegistryChanged(message.body())).completion();
         return Future.all(progress.start(vertx), registryChanges).compose(v -> vertx.createHttpServer(serverOptions())
                 .requestHandler(router)
                 .webSocketHandshakeHandler(this::onHandshake)

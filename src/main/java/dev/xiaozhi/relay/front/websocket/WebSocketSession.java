@@ -1,10 +1,10 @@
 package dev.xiaozhi.relay.front.websocket;
 
-import dev.xiaozhi.relay.auth.DeviceIdentity;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.ProgressRouter;
 import dev.xiaozhi.relay.front.SessionTransport;
+import dev.xiaozhi.relay.model.DeviceIdentity;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

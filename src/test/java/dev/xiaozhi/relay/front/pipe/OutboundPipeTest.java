@@ -4,12 +4,12 @@ import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
-import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
+import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.TestRelay;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -2,8 +2,8 @@ package dev.xiaozhi.relay.front.pipe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xiaozhi.relay.auth.TokenHash;
 import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.TestRelay;
 import io.vertx.core.Vertx;

@@ -1,0 +1,54 @@
+package dev.xiaozhi.relay.bus;
+
+/** Every event-bus address the relay uses. */
+public final class EventBusAddresses {
+
+    /** Published when a target's tools changed; body: {@link CatalogUpdate}. */
+    public static final String CATALOG_CHANGED = "relay.catalog.changed";
+
+    /** Published when a device or tenant was revoked or changed; live sessions close or refresh. */
+    public static final String REGISTRY_CHANGED = "relay.registry.changed";
+
+    /** Published (clustered) when a node asks single-placement targets to publish their tools again. */
+    public static final String CATALOG_REFRESH = "relay.catalog.refresh";
+
+
+    private static final String TARGET_PREFIX = "relay.target.";
+    private static final String CLUSTER_TARGET_PREFIX = "relay.cluster.target.";
+    private static final String CLUSTER_NODE_PREFIX = "relay.cluster.node.";
+    private static final String NODE_PREFIX = "relay.node.";
+
+    private EventBusAddresses() {
+    }
+
+    /**
+     * Address of one front verticle of a node, for messages to its sessions; body: {@link ProgressUpdate}. One per
+     * event loop, never one per session.
+     */
+    public static String front(String nodeId, int front) {
+        return NODE_PREFIX + nodeId + ".front." + front;
+    }
+
+    /**
+     * Node-local address of a target's verticle; bodies: {@link ToolCall} (request/reply) and {@link ToolCancel}.
+     */
+    public static String target(String targetName) {
+        return TARGET_PREFIX + targetName;
+    }
+
+    /**
+     * Address of a node's membership (one clustered consumer per node): a draining node asks each other node there
+     * to take over its work, and gets the reply once they have. Body: the draining node's id.
+     */
+    public static String clusterNode(String nodeId) {
+        return CLUSTER_NODE_PREFIX + nodeId;
+    }
+
+    /**
+     * Cluster-wide address of a target: every node's healthy instance listens on it (one registration per target
+     * and node), for calls from nodes whose own instance is missing or down.
+     */
+    public static String clusterTarget(String targetName) {
+        return CLUSTER_TARGET_PREFIX + targetName;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.xiaozhi.relay.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.bus.CallFailure;
+import dev.xiaozhi.relay.bus.CatalogUpdate;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.ProgressUpdate;
+import dev.xiaozhi.relay.bus.ToolCall;
+import dev.xiaozhi.relay.bus.ToolCancel;
+import dev.xiaozhi.relay.bus.ToolReply;
+import dev.xiaozhi.relay.config.Placement;
+import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.routing.TargetRouter;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.circuitbreaker.TimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one target on {@link EventBusAddresses#target(String)} for its own node and, while its circuit is not open,
+ * on {@link EventBusAddresses#clusterTarget(String)} for the others: runs each {@link ToolCall} through the target's
+ * circuit breaker and {@link ToolClient}, at most {@code maxConcurrent} at once and {@code maxQueued} waiting (more
+ * are refused as busy at once), and publishes the target's tools: to its own node, or to the whole cluster for a
+ * target placed on one node only.
+ */
+public final class TargetVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetVerticle.class);
+
+    private final TargetConfig config;
+    private final ToolClient client;
+    private final RelayMetrics metrics;
+    private final TargetRouter router;
+    private CircuitBreaker breaker;
+    private MessageConsumer<Object> consumer;
+    private MessageConsumer<Object> clusterConsumer;
+    private MessageConsumer<Object> refreshConsumer;
+    private final Map<String, String> progressReplyTo = new HashMap<>();
+    private final Deque<Queued> queue = new ArrayDeque<>();
+    private int inFlight;
+    private volatile int publishedTools;
+
+    /** Creates the verticle; every collaborator is required. */
+    public TargetVerticle(TargetConfig config, ToolClient client, RelayMetrics metrics, TargetRouter router) {
+        this.config = Objects.requireNonNull(config);
+        this.client = Objects.requireNonNull(client);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.router = Objects.requireNonNull(router);
+    }
+
+    @Override
+    public Future<?> start() {
+        breaker = CircuitBreaker.create("target-" + config.name(), vertx, new CircuitBreakerOptions()
+                .setTimeout(config.timeout().toMillis())
+                .setMaxFailures(config.breaker().maxFailures())
+                .setResetTimeout(config.breaker().resetTimeout().toMillis())
+                .setFailuresRollingWindow(config.breaker().failureWindow().toMillis()))
+                .openHandler(v -> {
+                    LOG.warn("circuit opened [target: {}]", config.name());
+                    context.runOnContext(off -> leaveCluster());
+                })
+                .halfOpenHandler(v -> LOG.info("circuit half-open [target: {}]", config.name()))
+                .closeHandler(v -> {
+                    LOG.info("circuit closed [target: {}]", config.name());
+                    context.runOnContext(on -> joinCluster());
+                });
+        metrics.registerTarget(config.name(), new RelayMetrics.TargetState(
+                () -> breaker.state().name().toLowerCase(Locale.ROOT), () -> publishedTools));
+        client.toolsChangedHandler(this::publishTools);
+        client.progressHandler((callId, params) -> {
+            String replyTo = progressReplyTo.get(callId);
+            if (replyTo != null) {
+                vertx.eventBus().send(replyTo, new ProgressUpdate(callId, params));
+            }
+        });
+        consumer = vertx.eventBus().localConsumer(EventBusAddresses.target(config.name()), this::onMessage);
+        if (single()) {
+            refreshConsumer = vertx.eventBus().consumer(EventBusAddresses.CATALOG_REFRESH, request -> publishTools());
+        }
+        return Future.all(client.start(), consumer.completion(), joinCluster())
+                .compose(started -> publishTools())
+                .onSuccess(v -> {
+                    router.addLocal(config.name(), () -> breaker.state() != CircuitBreakerState.OPEN);
+                    LOG.info("target started [target: {}, placement: {}]", config.name(),
+                            config.placement().name().toLowerCase(Locale.ROOT));
+                });
+    }
+
+    /** Serves the other nodes (again). */
+    private Future<Void> joinCluster() {
+        if (clusterConsumer != null) {
+            return Future.succeededFuture();
+        }
+        clusterConsumer = vertx.eventBus().consumer(EventBusAddresses.clusterTarget(config.name()),
+                this::onMessage);
+        return clusterConsumer.completion();
+    }
+
+    /** Stops serving the other nodes while the circuit is open, so that they call a healthy instance. */
+    private Future<Void> leaveCluster() {
+        MessageConsumer<Object> leaving = clusterConsumer;
+        clusterConsumer = null;
+        return leaving == null ? Future.succeededFuture() : leaving.unregister();
+    }
+
+    private boolean single() {
+        return config.placement() == Placement.SINGLE;
+    }
+
+    @Override
+    public Future<?> stop() {
+        client.toolsChangedHandler(() -> { });
+        router.removeLocal(config.name());
+        metrics.unregisterTarget(config.name());
+        publish(update(Json.MAPPER.createArrayNode()));
+        Future<Void> refreshStopped = refreshConsumer == null ? Future.succeededFuture()
+                : refreshConsumer.unregister();
+        return Future.join(consumer.unregister(), leaveCluster(), refreshStopped).eventually(client::stop)
+                .eventually(() -> {
+                    breaker.close();
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Future<Void> publishTools() {
+        return client.listTools()
+                .onSuccess(tools -> {
+                    publishedTools = tools.size();
+                    publish(update(tools));
+                })
+                .onFailure(e -> LOG.warn("listing tools failed [target: {}]: {}", config.name(), e.getMessage()))
+                .mapEmpty();
+    }
+
+    /** To this node's catalog, or to every node's for a target placed on one node. */
+    private void publish(CatalogUpdate update) {
+        vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update,
+                new DeliveryOptions().setLocalOnly(!single()));
+    }
+
+    private CatalogUpdate update(JsonNode tools) {
+        return new CatalogUpdate(config.name(), config.prefix(), config.timeout().toMillis(), tools,
+                client.available());
+    }
+
+    private void onMessage(Message<Object> message) {
+        if (message.body() instanceof ToolCall call) {
+            onCall(call, message);
+        } else if (message.body() instanceof ToolCancel cancel) {
+            client.cancel(cancel.callId(), cancel.reason());
+        } else {
+            LOG.warn("unexpected message dropped [target: {}, type: {}]", config.name(),
+                    message.body() == null ? "null" : message.body().getClass().getSimpleName());
+        }
+    }
+
+    private void onCall(ToolCall call, Message<Object> message) {
+        long started = System.nanoTime();
+        if (inFlight < config.maxConcurrent()) {
+            run(new Queued(call, message, started));
+        } else if (queue.size() < config.maxQueued()) {
+            queue.add(new Queued(call, message, started));
+        } else {
+            fail(message, call, started, "busy", CallFailure.BUSY, config.name() + " is busy (" + inFlight
+                    + " calls in flight, " + queue.size() + " waiting); try again shortly");
+        }
+    }
+
+    private void runQueued() {
+        while (inFlight < config.maxConcurrent() && !queue.isEmpty()) {
+            Queued next = queue.poll();
+            if (System.nanoTime() - next.started() > config.timeout().toNanos()) {
+                fail(next.message(), next.call(), next.started(), "timeout", CallFailure.TIMEOUT, config.name()
+                        + " did not answer within " + seconds(config.timeout().toMillis()) + " (all slots were busy)");
+            } else {
+                run(next);
+            }
+        }
+    }
+
+    private void run(Queued queued) {
+        ToolCall call = queued.call();
+        Message<Object> message = queued.message();
+        long started = queued.started();
+        inFlight++;
+        if (call.replyTo() != null) {
+            progressReplyTo.put(call.callId(), call.replyTo());
+        }
+        breaker.<ToolReply>execute(() -> client.call(call)).onComplete(result -> {
+            inFlight--;
+            progressReplyTo.remove(call.callId());
+            runQueued();
+            if (result.succeeded()) {
+                ToolReply reply = result.result();
+                metrics.call(config.name(), reply.isError() ? "tool_error" : "ok", System.nanoTime() - started);
+                message.reply(reply.resultJson());
+            } else {
+                onFailure(call, message, started, result.cause());
+            }
+        });
+    }
+
+    private void onFailure(ToolCall call, Message<Object> message, long started, Throwable cause) {
+        if (cause instanceof OpenCircuitException) {
+            fail(message, call, started, "unavailable", CallFailure.UNAVAILABLE, config.name()
+                    + " is unavailable after repeated failures; try again in a little while");
+        } else if (cause instanceof TimeoutException) {
+            client.cancel(call.callId(), "deadline exceeded");
+            fail(message, call, started, "timeout", CallFailure.TIMEOUT, config.name() + " did not answer within "
+                    + seconds(config.timeout().toMillis()));
+        } else {
+            fail(message, call, started, "failed", CallFailure.FAILED, config.name() + " failed: "
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        }
+    }
+
+    private void fail(Message<Object> message, ToolCall call, long started, String outcome, int code, String text) {
+        metrics.call(config.name(), outcome, System.nanoTime() - started);
+        LOG.debug("call failed [target: {}, tenant: {}, device: {}, tool: {}, outcome: {}]",
+                config.name(), call.tenant(), call.device(), call.tool(), outcome);
+        message.fail(code, text);
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /** A call waiting for, or holding, a slot. */
+    private record Queued(ToolCall call, Message<Object> message, long started) {
+    }
+}

@@ -1,0 +1,51 @@
+package dev.xiaozhi.relay.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.bus.ToolCall;
+import dev.xiaozhi.relay.bus.ToolReply;
+import io.vertx.core.Future;
+import java.util.function.BiConsumer;
+
+/**
+ * The client side of one target: what a {@link TargetVerticle} needs to list and call its tools. One implementation
+ * per target kind; the verticle adds the circuit breaker, the concurrency bound and the event-bus plumbing.
+ * Methods are called on the verticle's context.
+ */
+public interface ToolClient {
+
+    /** Connects, starts or initializes the target; nothing to do by default. */
+    default Future<Void> start() {
+        return Future.succeededFuture();
+    }
+
+    /** The target's current tools, a JSON array of MCP tool objects. */
+    Future<JsonNode> listTools();
+
+    /**
+     * Calls a tool. A tool that ran and failed is a successful future with {@link ToolReply#isError()} set; a failed
+     * future means the target could not run the call.
+     */
+    Future<ToolReply> call(ToolCall call);
+
+    /** The caller no longer waits for a call; a target that can tell its server does so. */
+    default void cancel(String callId, String reason) {
+    }
+
+    /** Whether the target can take calls now; its tools stay listed, marked, while it cannot. */
+    default boolean available() {
+        return true;
+    }
+
+    /** Registers a receiver of calls' progress: (call id, the server's progress params). */
+    default void progressHandler(BiConsumer<String, JsonNode> handler) {
+    }
+
+    /** Registers a listener for changes of the tool list (called on the verticle's context). */
+    default void toolsChangedHandler(Runnable listener) {
+    }
+
+    /** Releases the target's resources. */
+    default Future<Void> stop() {
+        return Future.succeededFuture();
+    }
+}

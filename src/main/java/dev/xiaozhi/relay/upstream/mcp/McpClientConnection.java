@@ -1,0 +1,205 @@
+package dev.xiaozhi.relay.upstream.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xiaozhi.relay.bus.ToolReply;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.protocol.JsonRpc;
+import dev.xiaozhi.relay.protocol.McpVersions;
+import dev.xiaozhi.relay.protocol.RelayInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay as MCP client over one connection to an MCP server, whatever carries the messages. Requests get
+ * relay-side integer ids, so callers' ids never collide; responses are matched back, server notifications are handed
+ * on, and the server's own requests ({@code ping}) are answered. Not thread-safe: use from one context.
+ */
+public final class McpClientConnection {
+
+    /** The revision the relay offers when it connects to a server. */
+    public static final String OFFERED_VERSION = McpVersions.V2025_06_18;
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpClientConnection.class);
+
+    private final Vertx vertx;
+    private final String target;
+    private final McpWire wire;
+    private final Map<Long, Promise<JsonNode>> pending = new HashMap<>();
+    private BiConsumer<String, JsonNode> notificationHandler = (method, params) -> { };
+    private long nextId = 1;
+    private String version;
+
+    /**
+     * @param target name of the target, for logs
+     * @param wire   carries messages to the server
+     */
+    public McpClientConnection(Vertx vertx, String target, McpWire wire) {
+        this.vertx = vertx;
+        this.target = target;
+        this.wire = wire;
+    }
+
+    /** Receives the server's notifications (method, params). */
+    public void notificationHandler(BiConsumer<String, JsonNode> handler) {
+        this.notificationHandler = handler;
+    }
+
+    /** The revision the server agreed to; null before {@link #initialize}. */
+    public String version() {
+        return version;
+    }
+
+    /** Runs the handshake: initialize, check the revision, notifications/initialized. */
+    public Future<Void> initialize(String clientVersion, long timeoutMs) {
+        ObjectNode params = Json.MAPPER.createObjectNode().put("protocolVersion", OFFERED_VERSION);
+        params.putObject("capabilities");
+        params.putObject("clientInfo").put("name", RelayInfo.NAME).put("version", clientVersion);
+        return request("initialize", params, timeoutMs).compose(result -> {
+            String agreed = result.path("protocolVersion").asText();
+            if (!McpVersions.SUPPORTED.contains(agreed)) {
+                return Future.failedFuture("server answered unsupported protocol version '" + agreed + "'");
+            }
+            version = agreed;
+            notify("notifications/initialized", null);
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Lists every tool, following {@code nextCursor} to the end. */
+    public Future<JsonNode> listTools(long timeoutMs) {
+        return listFrom(null, Json.MAPPER.createArrayNode(), timeoutMs);
+    }
+
+    /** A tool call on its way: the relay-side request id (for cancelling) and the reply. */
+    public record PendingCall(long requestId, Future<ToolReply> reply) {
+    }
+
+    /**
+     * Calls a tool; the deadline is the caller's (the target's circuit breaker).
+     *
+     * @param withProgress ask for progress, under the request id as progress token
+     */
+    public PendingCall callTool(String tool, JsonNode arguments, boolean withProgress) {
+        ObjectNode params = Json.MAPPER.createObjectNode().put("name", tool);
+        params.set("arguments", arguments);
+        long requestId = nextId;
+        if (withProgress) {
+            params.putObject("_meta").put("progressToken", requestId);
+        }
+        Future<ToolReply> reply = request("tools/call", params, 0)
+                .map(result -> new ToolReply(result.toString(), result.path("isError").asBoolean(false)));
+        return new PendingCall(requestId, reply);
+    }
+
+    /** Tells the server that the relay no longer waits for a request. */
+    public void cancel(long requestId, String reason) {
+        Promise<JsonNode> waiting = pending.remove(requestId);
+        if (waiting != null) {
+            waiting.tryFail("cancelled: " + reason);
+            ObjectNode params = Json.MAPPER.createObjectNode().put("requestId", requestId).put("reason", reason);
+            notify("notifications/cancelled", params);
+        }
+    }
+
+    /** Sends a request; {@code timeoutMs} 0 means no timeout of its own. The future holds the {@code result}. */
+    public Future<JsonNode> request(String method, JsonNode params, long timeoutMs) {
+        long id = nextId++;
+        Promise<JsonNode> response = Promise.promise();
+        pending.put(id, response);
+        if (timeoutMs > 0) {
+            long timer = vertx.setTimer(timeoutMs, t -> {
+                if (pending.remove(id) != null) {
+                    response.tryFail(method + " got no answer within " + timeoutMs + " ms");
+                }
+            });
+            response.future().onComplete(done -> vertx.cancelTimer(timer));
+        }
+        wire.send(id, JsonRpc.request(Long.toString(id), method, params == null ? null : params.toString()));
+        return response.future();
+    }
+
+    /** Sends a notification. */
+    public void notify(String method, JsonNode params) {
+        wire.send(McpWire.NO_REQUEST, JsonRpc.notification(method, params == null ? null : params.toString()));
+    }
+
+    /** Fails one waiting request, e.g. when its HTTP exchange failed. */
+    public void fail(long requestId, Throwable cause) {
+        Promise<JsonNode> waiting = pending.remove(requestId);
+        if (waiting != null) {
+            waiting.tryFail(cause);
+        }
+    }
+
+    /** Fails every waiting request at once, e.g. when the transport died. */
+    public void failAll(String reason) {
+        List<Promise<JsonNode>> waiting = List.copyOf(pending.values());
+        pending.clear();
+        waiting.forEach(promise -> promise.tryFail(reason));
+    }
+
+    /** Handles one message from the server. */
+    public void onMessage(String text) {
+        JsonNode message;
+        try {
+            message = Json.parse(text);
+        } catch (JsonProcessingException e) {
+            LOG.warn("not JSON from server, skipped [target: {}]", target);
+            return;
+        }
+        if (message.isArray()) {
+            message.forEach(this::onSingle);
+        } else {
+            onSingle(message);
+        }
+    }
+
+    private void onSingle(JsonNode message) {
+        JsonNode id = message.get("id");
+        JsonNode method = message.get("method");
+        if (method != null && method.isTextual()) {
+            if (id == null) {
+                notificationHandler.accept(method.textValue(), message.get("params"));
+            } else {
+                answerServerRequest(id.toString(), method.textValue());
+            }
+            return;
+        }
+        Promise<JsonNode> response = id != null && id.canConvertToLong() ? pending.remove(id.asLong()) : null;
+        if (response == null) {
+            LOG.debug("response to no waiting request [target: {}]", target);
+        } else if (message.has("error")) {
+            JsonNode error = message.get("error");
+            response.tryFail(new McpErrorException(error.path("code").asInt(), error.path("message").asText()));
+        } else {
+            response.tryComplete(message.path("result"));
+        }
+    }
+
+    private void answerServerRequest(String rawId, String method) {
+        wire.send(McpWire.NO_REQUEST, "ping".equals(method) ? JsonRpc.response(rawId, "{}")
+                : JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method));
+    }
+
+    private Future<JsonNode> listFrom(String cursor, ArrayNode tools, long timeoutMs) {
+        ObjectNode params = Json.MAPPER.createObjectNode();
+        if (cursor != null) {
+            params.put("cursor", cursor);
+        }
+        return request("tools/list", params, timeoutMs).compose(result -> {
+            result.path("tools").forEach(tools::add);
+            String next = result.path("nextCursor").textValue();
+            return next == null || next.isEmpty() ? Future.succeededFuture(tools) : listFrom(next, tools, timeoutMs);
+        });
+    }
+}
