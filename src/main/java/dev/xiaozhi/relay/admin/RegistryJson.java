@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.admin;
 
+import dev.xiaozhi.relay.common.Glob;
 import dev.xiaozhi.relay.config.DeviceConfig;
 import dev.xiaozhi.relay.model.TenantLimits;
 import dev.xiaozhi.relay.model.ToolRule;
@@ -205,8 +206,8 @@ final class RegistryJson {
         List<String> patterns = new ArrayList<>();
         if (value instanceof JsonArray array && array.size() <= MAX_PATTERNS) {
             for (Object item : array) {
-                if (!(item instanceof String text) || text.isEmpty() || text.length() > MAX_NAME_CHARS) {
-                    problems.put("policy." + field, "expected a list of non-empty glob patterns");
+                if (!(item instanceof String text) || !Glob.isAcceptable(text)) {
+                    problems.put("policy." + field, "expected a list of glob patterns of " + Glob.RULE);
                     return fallback;
                 }
                 patterns.add(text);

@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.common.Glob;
 import dev.xiaozhi.relay.model.SecretValue;
 import java.net.URI;
 import java.time.Duration;
@@ -208,6 +209,17 @@ final class ConfigNode {
             values.add(new ConfigNode(child.node.get(i), child.path + "[" + i + "]", references).scalar().value());
         }
         return List.copyOf(values);
+    }
+
+    /** A list of glob patterns below {@code key}, each within {@link Glob#RULE}. */
+    List<String> globList(String key, List<String> defaultValue) {
+        List<String> globs = stringList(key, defaultValue);
+        for (int i = 0; i < globs.size(); i++) {
+            if (!Glob.isAcceptable(globs.get(i))) {
+                throw new ConfigException(child(key).path + "[" + i + "]: expected a glob pattern of " + Glob.RULE);
+            }
+        }
+        return globs;
     }
 
     /**

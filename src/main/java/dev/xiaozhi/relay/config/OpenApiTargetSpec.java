@@ -37,7 +37,7 @@ public record OpenApiTargetSpec(String spec, Path baseDir, Optional<URI> baseUrl
 
     static OpenApiTargetSpec from(ConfigNode node, Path baseDir) {
         return new OpenApiTargetSpec(node.requiredString("spec"), baseDir, node.httpUrl("baseUrl"),
-                node.stringList("include", List.of()), node.stringList("exclude", List.of()),
+                node.globList("include", List.of()), node.globList("exclude", List.of()),
                 node.integer("descriptionMaxChars", 16, 100_000, DEFAULT_DESCRIPTION_MAX_CHARS),
                 node.secretMap("headers"), AuthConfig.from(node.child("auth")),
                 node.bool("identityHeaders", false), node.bool("allowPrivateNetwork", false),

@@ -30,9 +30,9 @@ public record TenantConfig(String id, String name, ToolRule policy, TenantLimits
         Map<String, AuthConfig> credentials = new LinkedHashMap<>();
         node.entries("credentials").forEach((target, auth) -> credentials.put(target, AuthConfig.from(auth)
                 .orElseThrow(() -> auth.error("expected an auth block"))));
-        ToolRule policy = new ToolRule(node.stringList("targets", List.of("*")),
-                node.stringList("denyTargets", List.of()), node.stringList("tools", List.of("*")),
-                node.stringList("denyTools", List.of()));
+        ToolRule policy = new ToolRule(node.globList("targets", List.of("*")),
+                node.globList("denyTargets", List.of()), node.globList("tools", List.of("*")),
+                node.globList("denyTools", List.of()));
         ConfigNode limits = node.child("limits").object("maxDevices", "maxSessions", "callsPerMinute",
                 "deviceCallsPerMinute");
         return new TenantConfig(id, node.string("name", id), policy, new TenantLimits(

@@ -1,0 +1,7 @@
+/**
+ * The hostile-input suite: one test class per attack area of issue 11, each playing the attacker against a started
+ * relay or a real component (a target answering with huge bodies or endless cursors, a child printing its
+ * environment, a thundering herd of bad tokens, patterns built to backtrack, addresses built to slip past the
+ * destination guard). Every test states what the attacker did and asserts that the relay kept its bound.
+ */
+package dev.xiaozhi.relay.hostile;
