@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An {@code openapi} target: each operation of an OpenAPI document is a tool; a call becomes one HTTP request with the
- * tenant's credentials injected, sent only to public addresses (unless allowed otherwise), following at most
- * {@code maxRedirects} redirects and reading at most {@code maxResponseBytes}.
+ * tenant's credentials injected, sent only to public addresses (unless allowed otherwise) and only over http or
+ * https (also with private networks allowed), following at most {@code maxRedirects} redirects and reading at most
+ * {@code maxResponseBytes}.
  */
 public final class OpenApiToolClient implements ToolClient {
 
@@ -208,7 +209,7 @@ public final class OpenApiToolClient implements ToolClient {
             int redirectsLeft) {
         boolean tls = "https".equals(url.getScheme());
         int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
-        return guard.check(url.getHost()).compose(address -> {
+        return guard.check(url).compose(address -> {
             RequestOptions options = new RequestOptions().setMethod(method).setSsl(tls).setHost(url.getHost())
                     .setPort(port).setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()))
                     .setHeaders(headers).setIdleTimeout(config.timeout().toMillis() + IDLE_MARGIN_MS);
