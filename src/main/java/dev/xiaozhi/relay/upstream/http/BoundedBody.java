@@ -50,6 +50,28 @@ public final class BoundedBody {
         return body.future();
     }
 
+    /**
+     * The first {@code limit} bytes of a body (an error's, shown only as an excerpt): once more arrives the request
+     * is reset, which drops the connection, and the future completes with what was read.
+     */
+    public static Future<Buffer> head(HttpClientResponse response, int limit) {
+        Promise<Buffer> head = Promise.promise();
+        Buffer kept = Buffer.buffer();
+        response.handler(chunk -> {
+            if (head.future().isComplete()) {
+                return;
+            }
+            kept.appendBuffer(chunk, 0, Math.min(chunk.length(), limit - kept.length()));
+            if (kept.length() >= limit) {
+                head.tryComplete(kept);
+                response.request().reset();
+            }
+        });
+        response.exceptionHandler(head::tryFail);
+        response.endHandler(v -> head.tryComplete(kept));
+        return head.future();
+    }
+
     /** The body's text with whitespace collapsed, cut to {@code maxChars}. */
     public static String excerpt(Buffer body, int maxChars) {
         String text = body.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An {@code http} target: an MCP server over Streamable HTTP (or, with {@code transport: sse}, the HTTP+SSE transport
  * of 2024-11-05, whose answers come on one GET event stream). Every message is a POST; answers come back as JSON or
- * as an event stream (progress first, the result last), bounded in size. The session id is kept, the protocol
+ * as an event stream (progress first, the result last), bounded in size; of an error or unused body no more than
+ * an excerpt is read, and the connection is dropped when the body is longer. The session id is kept, the protocol
  * version sent, an expired session (404) is initialized again and the request resent once. Requests are signed with
  * SigV4 when configured (AgentCore Gateway). While the server is unreachable the last good tool list stays.
  */
@@ -43,6 +44,8 @@ public final class HttpToolClient extends McpServerClient {
     private static final String VERSION_HEADER = "MCP-Protocol-Version";
     private static final String ACCEPT = "application/json, text/event-stream";
     private static final int EXCERPT_CHARS = 200;
+    /** Enough of an error body for its excerpt, in any UTF-8. */
+    private static final int EXCERPT_BYTES = EXCERPT_CHARS * 4;
     /** A stalled exchange is dropped a little after the call deadline, which reports first. */
     private static final long IDLE_MARGIN_MS = 1_000;
 
@@ -135,7 +138,7 @@ public final class HttpToolClient extends McpServerClient {
                 .compose(HttpClientRequest::send)
                 .map(response -> {
                     if (response.statusCode() != 200) {
-                        response.end();
+                        discard(response);
                         return response.statusCode();
                     }
                     stream = response;
@@ -223,20 +226,21 @@ public final class HttpToolClient extends McpServerClient {
         }
         int status = response.statusCode();
         if (status == 404 && sessionId != null && mayReinitialize && requestId != McpWire.NO_REQUEST) {
-            response.end();
+            discard(response);
             LOG.info("session expired, initializing again [target: {}]", config.name());
             reinitialize().onSuccess(v -> post(requestId, json, false)).onFailure(e -> failRequest(requestId, e));
             return;
         }
         if (status >= 300) {
-            response.body().onComplete(body -> failRequest(requestId, new IllegalStateException("HTTP " + status
-                    + (body.succeeded() ? ": " + BoundedBody.excerpt(body.result(), EXCERPT_CHARS) : ""))));
+            BoundedBody.head(response, headBytes()).onComplete(body -> failRequest(requestId,
+                    new IllegalStateException("HTTP " + status + (body.succeeded() ? ": "
+                            + BoundedBody.excerpt(body.result(), EXCERPT_CHARS) : ""))));
             return;
         }
         String type = String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE));
         BoundedBody bounded = new BoundedBody(spec.maxResponseBytes());
         if (spec.transport() == HttpTargetSpec.Transport.SSE) {
-            response.end();
+            discard(response);
         } else if (type.startsWith("text/event-stream")) {
             SseParser parser = new SseParser((event, data) -> connection().onMessage(data));
             response.handler(chunk -> {
@@ -264,6 +268,15 @@ public final class HttpToolClient extends McpServerClient {
                 }
             });
         }
+    }
+
+    /** Reads no more of an unused body than an excerpt's worth; a longer one costs the connection. */
+    private void discard(HttpClientResponse response) {
+        BoundedBody.head(response, headBytes());
+    }
+
+    private int headBytes() {
+        return Math.min(EXCERPT_BYTES, spec.maxResponseBytes());
     }
 
     private Future<Void> reinitialize() {
