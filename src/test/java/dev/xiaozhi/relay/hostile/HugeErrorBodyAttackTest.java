@@ -60,7 +60,7 @@ class HugeErrorBodyAttackTest {
             HttpServerResponse response = request.response().setStatusCode(500).setChunked(true);
             request.connection().closeHandler(v -> closed.tryComplete(written.get()));
             response.write("boom: the backend fell over ");
-            flood(response, written);
+            HostileMcpServer.flood(response, Buffer.buffer(new byte[CHUNK_BYTES]), BODY_BYTES, written);
         }).on("tools/list", (request, id, message) -> HostileMcpServer.json(request, "{\"jsonrpc\":\"2.0\",\"id\":"
                 + id + ",\"result\":{\"tools\":[" + HostileMcpServer.tool("fair") + "," + HostileMcpServer.tool("flood")
                 + "]}}"));
@@ -91,18 +91,5 @@ class HugeErrorBodyAttackTest {
         } finally {
             server.close();
         }
-    }
-
-    /** Writes the body chunk by chunk, each when the relay has taken the last, until it is all written. */
-    private static void flood(HttpServerResponse response, AtomicLong written) {
-        while (!response.writeQueueFull()) {
-            if (written.get() >= BODY_BYTES) {
-                response.end();
-                return;
-            }
-            response.write(Buffer.buffer(new byte[CHUNK_BYTES])).onFailure(e -> { });
-            written.addAndGet(CHUNK_BYTES);
-        }
-        response.drainHandler(v -> flood(response, written));
     }
 }

@@ -7,14 +7,17 @@ import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.ToolResults;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Streamable HTTP MCP server for attack tests, on a real port: it initializes like any server, but the test says
@@ -81,6 +84,25 @@ public final class HostileMcpServer implements AutoCloseable {
         request.response().putHeader("Content-Type", "application/json").end(body);
     }
 
+    /**
+     * Writes {@code chunk} again and again, each time the peer has taken the last, until {@code limit} bytes are
+     * written (then ends the response) or the peer closes the connection; {@code written} counts what was written.
+     */
+    public static void flood(HttpServerResponse response, Buffer chunk, long limit, AtomicLong written) {
+        while (!response.writeQueueFull()) {
+            if (response.closed()) {
+                return;
+            }
+            if (written.get() >= limit) {
+                response.end();
+                return;
+            }
+            response.write(chunk).onFailure(e -> { });
+            written.addAndGet(chunk.length());
+        }
+        response.drainHandler(v -> flood(response, chunk, limit, written));
+    }
+
     /** A tool's JSON with an empty object schema. */
     public static String tool(String name) {
         return "{\"name\":\"" + name + "\",\"description\":\"" + name + "\",\"inputSchema\":{\"type\":\"object\"}}";
@@ -93,7 +115,7 @@ public final class HostileMcpServer implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         if (request.method() == HttpMethod.GET) {
-            stream.handle(request);
+            request.body().onSuccess(empty -> stream.handle(request));
             return;
         }
         request.body().onSuccess(body -> {

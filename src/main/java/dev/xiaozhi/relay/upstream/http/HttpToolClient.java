@@ -142,8 +142,12 @@ public final class HttpToolClient extends McpServerClient {
                         return response.statusCode();
                     }
                     stream = response;
-                    SseParser parser = new SseParser(onEvent);
-                    response.handler(parser::feed);
+                    SseParser parser = new SseParser(spec.maxResponseBytes(), onEvent);
+                    response.handler(chunk -> {
+                        if (!parser.feed(chunk)) {
+                            dropStream(response);
+                        }
+                    });
                     response.endHandler(v -> onStreamEnd(response));
                     response.exceptionHandler(e -> onStreamEnd(response));
                     return 200;
@@ -154,6 +158,19 @@ public final class HttpToolClient extends McpServerClient {
         if (stream == ended && !stopping && spec.transport() == HttpTargetSpec.Transport.SSE) {
             stream = null;
             LOG.warn("event stream ended [target: {}]", config.name());
+            scheduleReconnect();
+        }
+    }
+
+    /** Drops an event stream that sent a line or event over the bound; the SSE transport connects again. */
+    private void dropStream(HttpClientResponse overflowing) {
+        if (stream != overflowing) {
+            return;
+        }
+        LOG.warn("event stream dropped: a line or event over the limit [target: {}, limit: {} bytes]", config.name(),
+                spec.maxResponseBytes());
+        closeStream();
+        if (spec.transport() == HttpTargetSpec.Transport.SSE) {
             scheduleReconnect();
         }
     }
@@ -242,11 +259,9 @@ public final class HttpToolClient extends McpServerClient {
         if (spec.transport() == HttpTargetSpec.Transport.SSE) {
             discard(response);
         } else if (type.startsWith("text/event-stream")) {
-            SseParser parser = new SseParser((event, data) -> connection().onMessage(data));
+            SseParser parser = new SseParser(spec.maxResponseBytes(), (event, data) -> connection().onMessage(data));
             response.handler(chunk -> {
-                if (bounded.add(chunk)) {
-                    parser.feed(chunk);
-                } else {
+                if (!bounded.add(chunk) || !parser.feed(chunk)) {
                     response.request().reset();
                     failRequest(requestId, bounded.tooLarge());
                 }
