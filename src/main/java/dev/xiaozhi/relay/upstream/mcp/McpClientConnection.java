@@ -13,8 +13,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,10 @@ public final class McpClientConnection {
 
     /** The revision the relay offers when it connects to a server. */
     public static final String OFFERED_VERSION = McpVersions.V2025_06_18;
+    /** The most pages of {@code tools/list} one listing follows. */
+    public static final int MAX_LIST_PAGES = 50;
+    /** The most tools kept of one server. */
+    public static final int MAX_TOOLS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(McpClientConnection.class);
 
@@ -75,9 +81,13 @@ public final class McpClientConnection {
         });
     }
 
-    /** Lists every tool, following {@code nextCursor} to the end. */
+    /**
+     * Lists the server's tools, following {@code nextCursor} to the end, but no further than
+     * {@link #MAX_LIST_PAGES} pages, {@link #MAX_TOOLS} tools or a cursor seen before: there the listing stops with
+     * what it has, saying so once. A tool listed twice is kept once.
+     */
     public Future<JsonNode> listTools(long timeoutMs) {
-        return listFrom(null, Json.MAPPER.createArrayNode(), timeoutMs);
+        return listFrom(null, new Listing(), timeoutMs);
     }
 
     /** A tool call on its way: the relay-side request id (for cancelling) and the reply. */
@@ -191,15 +201,48 @@ public final class McpClientConnection {
                 : JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method));
     }
 
-    private Future<JsonNode> listFrom(String cursor, ArrayNode tools, long timeoutMs) {
+    private Future<JsonNode> listFrom(String cursor, Listing listing, long timeoutMs) {
         ObjectNode params = Json.MAPPER.createObjectNode();
         if (cursor != null) {
             params.put("cursor", cursor);
         }
         return request("tools/list", params, timeoutMs).compose(result -> {
-            result.path("tools").forEach(tools::add);
+            listing.pages++;
+            JsonNode page = result.path("tools");
+            for (int i = 0; page.isArray() && i < page.size(); i++) {
+                if (listing.tools.size() == MAX_TOOLS) {
+                    return cut(listing, "more than " + MAX_TOOLS + " tools");
+                }
+                if (listing.names.add(page.get(i).path("name").asText())) {
+                    listing.tools.add(page.get(i));
+                }
+            }
             String next = result.path("nextCursor").textValue();
-            return next == null || next.isEmpty() ? Future.succeededFuture(tools) : listFrom(next, tools, timeoutMs);
+            if (next == null || next.isEmpty()) {
+                return Future.succeededFuture(listing.tools);
+            }
+            if (!listing.cursors.add(next)) {
+                return cut(listing, "cursor repeated");
+            }
+            if (listing.pages == MAX_LIST_PAGES) {
+                return cut(listing, "more than " + MAX_LIST_PAGES + " pages");
+            }
+            return listFrom(next, listing, timeoutMs);
         });
+    }
+
+    private Future<JsonNode> cut(Listing listing, String reason) {
+        LOG.warn("tool listing cut [target: {}, reason: {}, pages: {}, tools kept: {}]", target, reason,
+                listing.pages, listing.tools.size());
+        return Future.succeededFuture(listing.tools);
+    }
+
+    /** One listing under way: the tools so far, their names, the cursors followed and the pages read. */
+    private static final class Listing {
+
+        private final ArrayNode tools = Json.MAPPER.createArrayNode();
+        private final Set<String> names = new HashSet<>();
+        private final Set<String> cursors = new HashSet<>();
+        private int pages;
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What every target that is an MCP server has in common, whatever the transport: the handshake, the last good tool
  * list (kept while the server is down), calls multiplexed under relay-side ids, cancellation, progress routed back to
- * its call, and re-listing on {@code notifications/tools/list_changed}. Subclasses bring the transport.
+ * its call, and re-listing on {@code notifications/tools/list_changed} (coalesced: one listing at a time). Subclasses
+ * bring the transport.
  */
 public abstract class McpServerClient implements ToolClient {
 
@@ -36,6 +37,8 @@ public abstract class McpServerClient implements ToolClient {
     private Runnable toolsChanged = () -> { };
     private BiConsumer<String, JsonNode> progress = (callId, params) -> { };
     private boolean ready;
+    private boolean listing;
+    private boolean relistWanted;
 
     /** Creates the shared part of a client. */
     protected McpServerClient(Vertx vertx, TargetConfig config) {
@@ -129,6 +132,31 @@ public abstract class McpServerClient implements ToolClient {
         return ready;
     }
 
+    /**
+     * Lists the tools again after the server said they changed: one listing at a time, and any number of changes
+     * announced during it cost one more listing after it, so a server cannot keep the relay listing.
+     */
+    private void relist() {
+        if (!ready) {
+            return;
+        }
+        if (listing) {
+            relistWanted = true;
+            return;
+        }
+        listing = true;
+        connection.listTools(config.timeout().toMillis()).onSuccess(listed -> {
+            tools = listed;
+            toolsChanged.run();
+        }).onComplete(done -> {
+            listing = false;
+            if (relistWanted) {
+                relistWanted = false;
+                relist();
+            }
+        });
+    }
+
     private Long forget(String callId) {
         Long requestId = requestIds.remove(callId);
         if (requestId != null) {
@@ -139,14 +167,7 @@ public abstract class McpServerClient implements ToolClient {
 
     private void onNotification(String method, JsonNode params) {
         switch (method) {
-            case "notifications/tools/list_changed" -> {
-                if (ready) {
-                    connection.listTools(config.timeout().toMillis()).onSuccess(listed -> {
-                        tools = listed;
-                        toolsChanged.run();
-                    });
-                }
-            }
+            case "notifications/tools/list_changed" -> relist();
             case "notifications/progress" -> {
                 JsonNode token = params == null ? null : params.get("progressToken");
                 String callId = token != null && token.canConvertToLong() ? callIds.get(token.asLong()) : null;
