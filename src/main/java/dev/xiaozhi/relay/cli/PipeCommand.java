@@ -4,6 +4,7 @@ import dev.xiaozhi.relay.auth.Tokens;
 import dev.xiaozhi.relay.config.ConfigException;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.RelayConfig;
+import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.node.RelayNode;
 import java.io.IOException;
@@ -49,7 +50,8 @@ final class PipeCommand implements Callable<Integer> {
                     devices:
                       pipe: {tokenHash: "%s", endpoint: "${env:MCP_ENDPOINT}"}
                 """.formatted(TokenHash.ofPlain(Tokens.generateToken()), TokenHash.ofPlain(Tokens.generateToken()));
-        RelayConfig config = ConfigLoader.parse(yaml, Path.of("."), env).withMcpConfig(file, env);
+        RelayConfig config = ConfigLoader.parse(yaml, Path.of("."), env).withMcpConfig(file, env,
+                StdioTargetSpec.INHERIT_ALL);
         RelayNode node = RelayNode.start(config).await();
         Signals.drainOnSignal(node, config.server().shutdownGrace());
         return RelayCommand.KEEP_RUNNING;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,8 +24,12 @@ public final class McpConfigImport {
     private McpConfigImport() {
     }
 
-    /** The targets of an {@code mcp_config.json}, by target name. */
-    public static Map<String, TargetConfig> read(Path file, Map<String, String> env) {
+    /**
+     * The targets of an {@code mcp_config.json}, by target name.
+     *
+     * @param inheritEnv what its stdio servers inherit of the relay's environment (see {@link StdioTargetSpec})
+     */
+    public static Map<String, TargetConfig> read(Path file, Map<String, String> env, List<String> inheritEnv) {
         String where = "include " + file;
         JsonNode root;
         try {
@@ -44,13 +49,13 @@ public final class McpConfigImport {
             if (targets.containsKey(name)) {
                 throw new ConfigException(path + ": its target name '" + name + "' is taken by another server");
             }
-            ConfigNode node = new ConfigNode(translate(entry.getValue(), path), path, references);
+            ConfigNode node = new ConfigNode(translate(entry.getValue(), path, inheritEnv), path, references);
             targets.put(name, TargetConfig.from(name, node, file.toAbsolutePath().getParent()));
         });
         return targets;
     }
 
-    private static ObjectNode translate(JsonNode server, String path) {
+    private static ObjectNode translate(JsonNode server, String path, List<String> inheritEnv) {
         if (!server.isObject()) {
             throw new ConfigException(path + ": expected an object");
         }
@@ -61,6 +66,7 @@ public final class McpConfigImport {
             case "stdio" -> {
                 target.put("type", "stdio");
                 copy(server, target, "command", "args", "env", "cwd");
+                inheritEnv.forEach(target.putArray("inheritEnv")::add);
             }
             case "http", "streamable-http", "streamablehttp", "streamable_http" -> {
                 target.put("type", "http");

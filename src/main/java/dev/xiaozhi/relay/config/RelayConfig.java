@@ -35,7 +35,7 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         root.entries("targets").forEach((name, target) -> {
             if (INCLUDE.equals(name)) {
                 target.stringList(null, List.of()).forEach(file -> addAll(targets,
-                        McpConfigImport.read(baseDir.resolve(file), root.environment()), target));
+                        McpConfigImport.read(baseDir.resolve(file), root.environment(), List.of()), target));
             } else {
                 targets.put(name, TargetConfig.from(name, target, baseDir));
             }
@@ -53,8 +53,16 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
 
     /** This configuration with the targets of an {@code mcp_config.json} added. */
     public RelayConfig withMcpConfig(Path file, Map<String, String> env) {
+        return withMcpConfig(file, env, List.of());
+    }
+
+    /**
+     * This configuration with the targets of an {@code mcp_config.json} added, whose stdio servers inherit
+     * {@code inheritEnv} of the relay's environment (see {@link StdioTargetSpec}).
+     */
+    public RelayConfig withMcpConfig(Path file, Map<String, String> env, List<String> inheritEnv) {
         Map<String, TargetConfig> merged = new LinkedHashMap<>(targets);
-        McpConfigImport.read(file, env).forEach((name, target) -> {
+        McpConfigImport.read(file, env, inheritEnv).forEach((name, target) -> {
             if (merged.putIfAbsent(name, target) != null) {
                 throw new ConfigException("include " + file + ": target '" + name + "' is already defined");
             }

@@ -45,7 +45,7 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
     private static final List<String> COMMON_KEYS = List.of("type", "prefix", "timeout", "maxConcurrent", "maxQueued",
             "enabled", "placement", "breaker");
     private static final Map<String, List<String>> TYPE_KEYS = Map.of("builtin", List.of("builtin"),
-            "stdio", List.of("command", "args", "env", "cwd"),
+            "stdio", StdioTargetSpec.keys(),
             "http", HttpTargetSpec.keys(),
             "openapi", OpenApiTargetSpec.keys(),
             "provider", ProviderTargetSpec.keys());

@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running MCP server process: stdout read line by line (invalid UTF-8 replaced, over-long lines dropped) and
+ * One running MCP server process, started with only the environment its spec allows (never the relay's whole
+ * environment): stdout read line by line (invalid UTF-8 replaced, over-long lines dropped) and
  * handed to the owning context, stderr logged with the target's name at a bounded rate, stdin written in order off
  * the event loop, exit reported at once. {@link #stop} ends it with TERM, then KILL after a grace, descendants
  * included.
@@ -54,7 +55,8 @@ final class ChildProcess {
             command.add(spec.command());
             command.addAll(spec.args());
             ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().putAll(spec.env());
+            builder.environment().clear();
+            builder.environment().putAll(spec.environment());
             spec.cwd().ifPresent(dir -> builder.directory(dir.toFile()));
             Process process = builder.start();
             ChildProcess child = new ChildProcess(target, process, context);
