@@ -167,25 +167,42 @@ public final class Registry implements DeviceDirectory {
         }));
     }
 
-    /** Issues a new token, shown once; the old one keeps working for {@code grace}. */
+    /**
+     * Issues a new token, shown once; the old one keeps working for {@code grace}. Without grace, the sessions of
+     * the old token close on every node.
+     */
     public Future<IssuedToken> rotate(String tenantId, String id, Duration grace) {
-        return serially(() -> device(tenantId, id).compose(current -> {
-            String token = Tokens.generateToken();
-            long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
-            Device rotated = current.withToken(TokenHash.ofPlain(token).toString(), until);
-            return saveDevice(rotated).map(v -> {
-                if (until == 0) {
-                    tokens.remove(current.tokenHash());
-                }
-                return new IssuedToken(rotated, token);
-            });
-        }));
+        String token = Tokens.generateToken();
+        long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
+        return serially(() -> device(tenantId, id).compose(current -> replaceToken(current,
+                current.withToken(TokenHash.ofPlain(token).toString(), until), until == 0)))
+                .map(rotated -> new IssuedToken(rotated, token));
     }
 
-    /** Revokes a device: its tokens stop working and its live sessions close on every node. */
+    /**
+     * Revokes a device: it is disabled, its live sessions close on every node, and its tokens are replaced by one
+     * nobody holds, so that no later change brings a revoked token back; a rotation issues the next one.
+     */
     public Future<Device> revoke(String tenantId, String id) {
-        return updateDevice(tenantId, id, d -> d.with(d.name(), Status.DISABLED, d.encryptedEndpoint(), d.policy())
-                .withToken(d.tokenHash(), 0));
+        return serially(() -> device(tenantId, id).compose(current -> replaceToken(current,
+                current.with(current.name(), Status.DISABLED, current.encryptedEndpoint(), current.policy())
+                        .withToken(TokenHash.ofPlain(Tokens.generateToken()).toString(), 0), true)));
+    }
+
+    /**
+     * Stores a device whose token changed; hashes it no longer accepts leave the index, and with {@code closing}
+     * its live sessions close, otherwise they refresh.
+     */
+    private Future<Device> replaceToken(Device current, Device next, boolean closing) {
+        return saveDevice(next).map(v -> {
+            for (String hash : new String[] {current.tokenHash(), current.previousTokenHash()}) {
+                if (hash != null && !hash.equals(next.tokenHash()) && !hash.equals(next.previousTokenHash())) {
+                    tokens.remove(hash);
+                }
+            }
+            publish(new RegistryChange(closing, next.tenant(), next.id()));
+            return next;
+        });
     }
 
     /** Deletes a device and closes its sessions; deleting an unknown device is fine. */
