@@ -39,6 +39,28 @@ class AuthThrottleTest {
         assertThat(throttle.blocked("10.0.0.1")).isFalse();
     }
 
+    /** Verifies that lookups in flight count against the limit before they end, and good ones give it back. */
+    @Test
+    void countsLookupsInFlightBeforeTheyEnd() {
+        AuthThrottle.Attempt first = throttle.begin("10.0.0.1");
+        AuthThrottle.Attempt second = throttle.begin("10.0.0.1");
+        AuthThrottle.Attempt third = throttle.begin("10.0.0.1");
+        AuthThrottle.Attempt fourth = throttle.begin("10.0.0.1");
+
+        assertThat(throttle.begin("10.0.0.1")).isNull();
+        assertThat(throttle.begin("10.0.0.2")).isNotNull();
+        first.end();
+        AuthThrottle.Attempt fifth = throttle.begin("10.0.0.1");
+        assertThat(fifth).isNotNull();
+        assertThat(second.failed()).isFalse();
+        assertThat(third.failed()).isFalse();
+        assertThat(fourth.failed()).isFalse();
+        assertThat(fifth.failed()).isTrue();
+        assertThat(throttle.begin("10.0.0.1")).isNull();
+        advance(Duration.ofSeconds(31));
+        assertThat(throttle.begin("10.0.0.1")).isNotNull();
+    }
+
     /** Verifies that a limit of 0 turns throttling off. */
     @Test
     void canBeTurnedOff() {

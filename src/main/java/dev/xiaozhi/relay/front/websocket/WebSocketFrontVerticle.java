@@ -151,14 +151,15 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             onProviderHandshake(handshake);
             return;
         }
-        String remote = handshake.remoteAddress().hostAddress();
-        if (throttle.blocked(remote)) {
+        AuthThrottle.Attempt attempt = throttle.begin(handshake.remoteAddress().hostAddress());
+        if (attempt == null) {
             refuse(handshake, 429, "throttled");
             return;
         }
         String token = token(handshake);
         devices.authenticate(token).onComplete(found -> {
             if (found.failed()) {
+                attempt.end();
                 LOG.warn("handshake refused: registry unavailable [remote: {}]: {}", handshake.remoteAddress(),
                         found.cause().getMessage());
                 refuse(handshake, 503, "registry_unavailable");
@@ -166,12 +167,13 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             }
             DeviceIdentity identity = found.result().orElse(null);
             if (identity == null) {
-                boolean blocked = throttle.failed(remote);
+                boolean blocked = attempt.failed();
                 LOG.info("handshake refused [remote: {}, reason: {}]", handshake.remoteAddress(),
                         token == null ? "missing token" : "unknown or revoked token");
                 refuse(handshake, blocked ? 429 : 401, blocked ? "throttled" : "unauthorized");
                 return;
             }
+            attempt.end();
             LiveSession live = front.sessions().tryOpen(identity, "websocket", handshake.remoteAddress().toString());
             if (live == null) {
                 LOG.info("handshake refused [tenant: {}, device: {}, reason: session limit of {}]", identity.tenant(),
@@ -190,22 +192,24 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     }
 
     private void onProviderHandshake(ServerWebSocketHandshake handshake) {
-        String remote = handshake.remoteAddress().hostAddress();
-        if (throttle.blocked(remote)) {
+        AuthThrottle.Attempt attempt = throttle.begin(handshake.remoteAddress().hostAddress());
+        if (attempt == null) {
             refuse(handshake, 429, "throttled");
             return;
         }
         providerTokens.authenticate(token(handshake)).onComplete(found -> {
             if (found.failed()) {
+                attempt.end();
                 refuse(handshake, 503, "registry_unavailable");
                 return;
             }
             ProviderToolClient provider = found.result().flatMap(providers::find).orElse(null);
             if (provider == null) {
                 LOG.info("provider handshake refused [remote: {}]", handshake.remoteAddress());
-                refuse(handshake, throttle.failed(remote) ? 429 : 401, "provider_unauthorized");
+                refuse(handshake, attempt.failed() ? 429 : 401, "provider_unauthorized");
                 return;
             }
+            attempt.end();
             metrics.handshake("provider_accepted");
             handshake.accept().onSuccess(socket -> {
                 socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());

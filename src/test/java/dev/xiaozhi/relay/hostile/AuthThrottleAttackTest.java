@@ -1,0 +1,109 @@
+package dev.xiaozhi.relay.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xiaozhi.relay.support.TestRelay;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11, #11: 150 concurrent handshakes with bad tokens, then the valid one, all from one address: the valid one
+ * was admitted, because the throttle checked the address before the asynchronous token lookup and counted the
+ * failures only after it.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(60_000)
+class AuthThrottleAttackTest {
+
+    private static final int BAD = 150;
+
+    @TempDir
+    Path stateDir;
+
+    /**
+     * Verifies that lookups in flight count against an address's budget before they finish.
+     * GIVEN a relay allowing 10 failed authentications a minute per address, and 151 connections open to it
+     * WHEN one address sends 150 upgrade requests with bad tokens at once and then one with a valid token
+     * THEN at most 11 are looked up, the valid one is refused with 429 like the rest, it stays refused after the
+     * bad ones are done, and a device from another address still gets in.
+     */
+    @Test
+    void throttlesAHerdOfBadTokensBeforeTheirLookups(Vertx vertx) throws Exception {
+        try (TestRelay relay = TestRelay.start(stateDir, "")) {
+            NetClient net = vertx.createNetClient();
+            List<NetSocket> sockets = new ArrayList<>();
+            for (int i = 0; i <= BAD; i++) {
+                sockets.add(net.connect(relay.port(), "127.0.0.1").await(10, TimeUnit.SECONDS));
+            }
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i <= BAD; i++) {
+                statuses.add(upgrade(sockets.get(i), i < BAD ? "xzr_guess-" + i : TestRelay.TOKEN));
+            }
+            Future.all(statuses).await(20, TimeUnit.SECONDS);
+
+            Map<Integer, Integer> bad = new TreeMap<>();
+            statuses.subList(0, BAD).forEach(status -> bad.merge(status.result(), 1, Integer::sum));
+            assertThat(bad).containsOnlyKeys(401, 429);
+            assertThat(bad.get(401)).isLessThanOrEqualTo(11);
+            assertThat(statuses.get(BAD).result()).as("the valid token after the herd").isEqualTo(429);
+            WebSocketClient client = vertx.createWebSocketClient();
+            assertThat(status(client.connect(options(relay)))).isEqualTo(429);
+            WebSocketClient elsewhere = vertx.createWebSocketClient(new WebSocketClientOptions()
+                    .setLocalAddress("127.0.0.2"));
+            assertThat(status(elsewhere.connect(options(relay)))).isEqualTo(101);
+        }
+    }
+
+    /** Sends a WebSocket upgrade request with a token; the future holds the status of the answer. */
+    private static Future<Integer> upgrade(NetSocket socket, String token) {
+        Promise<Integer> status = Promise.promise();
+        Buffer answer = Buffer.buffer();
+        socket.handler(chunk -> {
+            answer.appendBuffer(chunk);
+            String text = answer.toString();
+            if (text.contains("\r\n")) {
+                status.tryComplete(Integer.parseInt(text.substring(9, 12)));
+                socket.close();
+            }
+        });
+        socket.write("GET /mcp?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n");
+        return status.future();
+    }
+
+    private static WebSocketConnectOptions options(TestRelay relay) {
+        return new WebSocketConnectOptions().setAbsoluteURI(relay.url(TestRelay.TOKEN));
+    }
+
+    private static int status(Future<WebSocket> attempt) {
+        try {
+            attempt.await(10, TimeUnit.SECONDS);
+            return 101;
+        } catch (UpgradeRejectedException e) {
+            return e.getStatus();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
