@@ -11,7 +11,7 @@ import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.support.Await;
-import dev.xiaozhi.relay.support.EnvPrintingServer;
+import dev.xiaozhi.relay.support.HostileStdioServer;
 import dev.xiaozhi.relay.support.Requests;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
@@ -70,9 +70,9 @@ class ChildEnvironmentAttackTest {
                   home: {type: provider, token: "${env:HOME_PROVIDER_TOKEN}"}
                 tenants:
                   acme: {devices: {kitchen: {tokenHash: "%s"}, demo: {token: "${env:RELAY_DEMO_TOKEN}"}}}
-                """.formatted(stateDir, EnvPrintingServer.target("env: {LOG_LEVEL: warn}"),
-                EnvPrintingServer.target("inheritEnv: [AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY]"),
-                EnvPrintingServer.target("inheritEnv: [\"*\"]"), TokenHash.ofPlain(TestRelay.TOKEN));
+                """.formatted(stateDir, HostileStdioServer.target("env", "env: {LOG_LEVEL: warn}"),
+                HostileStdioServer.target("env", "inheritEnv: [AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY]"),
+                HostileStdioServer.target("env", "inheritEnv: [\"*\"]"), TokenHash.ofPlain(TestRelay.TOKEN));
         try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, RELAY_ENV))) {
             TestSocket device = connected(vertx, relay, 3);
 
@@ -96,7 +96,7 @@ class ChildEnvironmentAttackTest {
         Path mcpConfig = stateDir.resolve("mcp_config.json");
         ObjectNode server = Json.MAPPER.createObjectNode().put("command", javaCommand());
         server.putArray("args").add("-cp").add(System.getProperty("java.class.path"))
-                .add(EnvPrintingServer.class.getName());
+                .add(HostileStdioServer.class.getName()).add("env");
         server.putObject("env").put("KEY", "v");
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.putObject("mcpServers").set("snoop", server);

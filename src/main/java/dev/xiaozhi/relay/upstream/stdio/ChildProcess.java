@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * environment): stdout read line by line (invalid UTF-8 replaced, over-long lines dropped) and
  * handed to the owning context, stderr logged with the target's name at a bounded rate, stdin written in order off
  * the event loop, exit reported at once. {@link #stop} ends it with TERM, then KILL after a grace, descendants
- * included.
+ * included, without ever waiting behind a write.
  */
 final class ChildProcess {
 
@@ -84,26 +84,39 @@ final class ChildProcess {
         }, true).onFailure(e -> LOG.debug("write to server failed [target: {}]: {}", target, e.getMessage()));
     }
 
-    /** Ends the process: stdin closed, TERM, then KILL after {@code graceMs}; completes once it is gone. */
+    /**
+     * Ends the process: TERM to it and its descendants, stdin closed, then KILL after {@code graceMs}; completes once
+     * it is gone. Never waits behind a write to a server that stopped reading: it runs outside the queue of writes,
+     * and stdin is closed on a thread of its own (a write blocked on a full pipe holds the stream until the process
+     * is gone).
+     */
     Future<Void> stop(long graceMs) {
         Promise<Void> gone = Promise.promise();
         context.executeBlocking(() -> {
             List<ProcessHandle> descendants = process.descendants().toList();
-            try {
-                process.getOutputStream().close();
-            } catch (IOException e) {
-                LOG.debug("closing stdin failed [target: {}]", target);
-            }
             process.destroy();
             descendants.forEach(ProcessHandle::destroy);
+            closeStdin();
             if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
                 LOG.warn("server process did not stop, killing it [target: {}, pid: {}]", target, process.pid());
                 process.destroyForcibly().waitFor();
             }
             descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
             return null;
-        }).onComplete(done -> gone.complete());
+        }, false).onComplete(done -> gone.complete());
         return gone.future();
+    }
+
+    private void closeStdin() {
+        Thread closer = new Thread(() -> {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                LOG.debug("closing stdin failed [target: {}]", target);
+            }
+        }, "stdio-" + target + "-close");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     private void pump(String name, InputStream stream, Consumer<String> lines) {
