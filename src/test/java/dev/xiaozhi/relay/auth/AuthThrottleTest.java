@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xiaozhi.relay.config.AuthFailuresConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -39,26 +41,33 @@ class AuthThrottleTest {
         assertThat(throttle.blocked("10.0.0.1")).isFalse();
     }
 
-    /** Verifies that lookups in flight count against the limit before they end, and good ones give it back. */
+    /**
+     * Verifies that lookups in flight count against the limit before they end: attempts beyond it wait, a good
+     * token lets the next one in, and bad ones refuse those waiting once the address is blocked.
+     */
     @Test
     void countsLookupsInFlightBeforeTheyEnd() {
-        AuthThrottle.Attempt first = throttle.begin("10.0.0.1");
-        AuthThrottle.Attempt second = throttle.begin("10.0.0.1");
-        AuthThrottle.Attempt third = throttle.begin("10.0.0.1");
-        AuthThrottle.Attempt fourth = throttle.begin("10.0.0.1");
+        List<AuthThrottle.Attempt> admitted = new ArrayList<>();
+        List<AuthThrottle.Attempt> refused = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            throttle.begin("10.0.0.1", attempt -> (attempt == null ? refused : admitted).add(attempt));
+        }
+        List<AuthThrottle.Attempt> elsewhere = new ArrayList<>();
+        throttle.begin("10.0.0.2", elsewhere::add);
 
-        assertThat(throttle.begin("10.0.0.1")).isNull();
-        assertThat(throttle.begin("10.0.0.2")).isNotNull();
-        first.end();
-        AuthThrottle.Attempt fifth = throttle.begin("10.0.0.1");
-        assertThat(fifth).isNotNull();
-        assertThat(second.failed()).isFalse();
-        assertThat(third.failed()).isFalse();
-        assertThat(fourth.failed()).isFalse();
-        assertThat(fifth.failed()).isTrue();
-        assertThat(throttle.begin("10.0.0.1")).isNull();
+        assertThat(admitted).hasSize(4);
+        assertThat(elsewhere).singleElement().isNotNull();
+        admitted.get(0).end();
+        assertThat(admitted).hasSize(5);
+        for (int i = 1; i < 4; i++) {
+            assertThat(admitted.get(i).failed()).isFalse();
+        }
+        assertThat(admitted).hasSize(5);
+        assertThat(admitted.get(4).failed()).isTrue();
+        assertThat(refused).hasSize(5).containsOnlyNulls();
         advance(Duration.ofSeconds(31));
-        assertThat(throttle.begin("10.0.0.1")).isNotNull();
+        throttle.begin("10.0.0.1", attempt -> (attempt == null ? refused : admitted).add(attempt));
+        assertThat(admitted).hasSize(6);
     }
 
     /** Verifies that a limit of 0 turns throttling off. */

@@ -44,20 +44,21 @@ class AuthThrottleAttackTest {
      * Verifies that lookups in flight count against an address's budget before they finish.
      * GIVEN a relay allowing 10 failed authentications a minute per address, and 151 connections open to it
      * WHEN one address sends 150 upgrade requests with bad tokens at once and then one with a valid token
-     * THEN at most 11 are looked up, the valid one is refused with 429 like the rest, it stays refused after the
-     * bad ones are done, and a device from another address still gets in.
+     * THEN at most 11 are looked up before the address is blocked, the valid one is refused with 429 like the rest,
+     * it stays refused after the bad ones are done, and a device from another address still gets in.
      */
     @Test
     void throttlesAHerdOfBadTokensBeforeTheirLookups(Vertx vertx) throws Exception {
         try (TestRelay relay = TestRelay.start(stateDir, "")) {
             NetClient net = vertx.createNetClient();
-            List<NetSocket> sockets = new ArrayList<>();
+            List<Future<NetSocket>> sockets = new ArrayList<>();
             for (int i = 0; i <= BAD; i++) {
-                sockets.add(net.connect(relay.port(), "127.0.0.1").await(10, TimeUnit.SECONDS));
+                sockets.add(net.connect(relay.port(), "127.0.0.1"));
             }
+            Future.all(sockets).await(10, TimeUnit.SECONDS);
             List<Future<Integer>> statuses = new ArrayList<>();
             for (int i = 0; i <= BAD; i++) {
-                statuses.add(upgrade(sockets.get(i), i < BAD ? "xzr_guess-" + i : TestRelay.TOKEN));
+                statuses.add(upgrade(sockets.get(i).result(), i < BAD ? "xzr_guess-" + i : TestRelay.TOKEN));
             }
             Future.all(statuses).await(20, TimeUnit.SECONDS);
 

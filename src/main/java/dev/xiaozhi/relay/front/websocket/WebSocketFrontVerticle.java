@@ -17,6 +17,7 @@ import dev.xiaozhi.relay.routing.Catalog;
 import dev.xiaozhi.relay.upstream.provider.ProviderSlots;
 import dev.xiaozhi.relay.upstream.provider.ProviderToolClient;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -147,15 +148,20 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             refuse(handshake, 503, "draining");
             return;
         }
-        if (PROVIDER_PATH.equals(handshake.path())) {
-            onProviderHandshake(handshake);
-            return;
-        }
-        AuthThrottle.Attempt attempt = throttle.begin(handshake.remoteAddress().hostAddress());
-        if (attempt == null) {
-            refuse(handshake, 429, "throttled");
-            return;
-        }
+        boolean provider = PROVIDER_PATH.equals(handshake.path());
+        Context context = vertx.getOrCreateContext();
+        throttle.begin(handshake.remoteAddress().hostAddress(), attempt -> context.runOnContext(v -> {
+            if (attempt == null) {
+                refuse(handshake, 429, "throttled");
+            } else if (provider) {
+                onProviderHandshake(handshake, attempt);
+            } else {
+                onDeviceHandshake(handshake, attempt);
+            }
+        }));
+    }
+
+    private void onDeviceHandshake(ServerWebSocketHandshake handshake, AuthThrottle.Attempt attempt) {
         String token = token(handshake);
         devices.authenticate(token).onComplete(found -> {
             if (found.failed()) {
@@ -191,12 +197,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         });
     }
 
-    private void onProviderHandshake(ServerWebSocketHandshake handshake) {
-        AuthThrottle.Attempt attempt = throttle.begin(handshake.remoteAddress().hostAddress());
-        if (attempt == null) {
-            refuse(handshake, 429, "throttled");
-            return;
-        }
+    private void onProviderHandshake(ServerWebSocketHandshake handshake, AuthThrottle.Attempt attempt) {
         providerTokens.authenticate(token(handshake)).onComplete(found -> {
             if (found.failed()) {
                 attempt.end();
