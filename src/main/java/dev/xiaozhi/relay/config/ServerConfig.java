@@ -20,10 +20,14 @@ import java.util.Optional;
  * @param pageSize           tools per {@code tools/list} page; 0 for one page
  * @param shutdownGrace      time in-flight calls get to finish when the node stops
  * @param authFailures       throttling of failed authentication per remote address
+ * @param handshakeTimeout   time a new connection gets to send its first request (the upgrade) before it is closed
+ * @param maxPendingHandshakes connections of one remote address still waiting to send their first request, per front
+ *                           verticle; more are closed at once (0: no limit)
  */
 public record ServerConfig(String host, int port, Optional<String> publicUrl, int instances, Optional<TlsConfig> tls,
         int maxMessageBytes, int maxResultBytes, int writeQueueMaxBytes, Duration pingInterval, Duration idleTimeout,
-        int pageSize, Duration shutdownGrace, AuthFailuresConfig authFailures) {
+        int pageSize, Duration shutdownGrace, AuthFailuresConfig authFailures, Duration handshakeTimeout,
+        int maxPendingHandshakes) {
 
     /** Default device port. */
     public static final int DEFAULT_PORT = 8080;
@@ -41,13 +45,18 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
     /** Default shutdown grace. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    /** Default time to the first request of a connection. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default bound on one address's connections waiting for their first request, per front verticle. */
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 64;
 
     private static final int KIB = 1024;
     private static final int MIB = 1024 * 1024;
 
     static ServerConfig from(ConfigNode node, Path baseDir) {
         node.object("host", "port", "publicUrl", "instances", "tls", "maxMessageBytes", "maxResultBytes",
-                "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace", "authFailures");
+                "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace", "authFailures",
+                "handshakeTimeout", "maxPendingHandshakes");
         Optional<String> publicUrl = node.optionalString("publicUrl").filter(url -> !url.isEmpty());
         if (publicUrl.isPresent() && !publicUrl.get().matches("^wss?://.+")) {
             throw node.child("publicUrl").error("expected a ws:// or wss:// URL");
@@ -69,12 +78,15 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
                 idleTimeout,
                 node.integer("pageSize", 0, 100_000, 0),
                 node.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE),
-                AuthFailuresConfig.from(node.child("authFailures")));
+                AuthFailuresConfig.from(node.child("authFailures")),
+                node.duration("handshakeTimeout", DEFAULT_HANDSHAKE_TIMEOUT),
+                node.integer("maxPendingHandshakes", 0, 1_000_000, DEFAULT_MAX_PENDING_HANDSHAKES));
     }
 
     /** This configuration on another port. */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, instances, tls, maxMessageBytes, maxResultBytes,
-                writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace, authFailures);
+                writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace, authFailures, handshakeTimeout,
+                maxPendingHandshakes);
     }
 }

@@ -88,6 +88,12 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        PendingHandshakes pending = new PendingHandshakes(vertx, config.handshakeTimeout().toMillis(),
+                config.maxPendingHandshakes());
+        router.route().handler(ctx -> {
+            pending.arrived(ctx.request().remoteAddress());
+            ctx.next();
+        });
         readiness.mount(router);
         lastCatalog = front.catalog().current();
         front.catalog().addListener(catalogListener);
@@ -97,8 +103,12 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         Future<Void> registryChanges = vertx.eventBus().<RegistryChange>consumer(EventBusAddresses.REGISTRY_CHANGED,
                 message -> onRegistryChanged(message.body())).completion();
         return Future.all(progress.start(vertx), registryChanges).compose(v -> vertx.createHttpServer(serverOptions())
+                .connectionHandler(pending::opened)
                 .requestHandler(router)
-                .webSocketHandshakeHandler(this::onHandshake)
+                .webSocketHandshakeHandler(handshake -> {
+                    pending.arrived(handshake.remoteAddress());
+                    onHandshake(handshake);
+                })
                 .listen(config.port(), config.host())
                 .onSuccess(s -> server = s));
     }
@@ -133,7 +143,8 @@ public final class WebSocketFrontVerticle extends VerticleBase {
                 .setMaxWebSocketFrameSize(config.maxMessageBytes())
                 .setMaxWebSocketMessageSize(config.maxMessageBytes())
                 .setRegisterWebSocketWriteHandlers(false)
-                .setWebSocketClosingTimeout(5);
+                .setWebSocketClosingTimeout(5)
+                .setHttp2ClearTextEnabled(false);
         config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString())));
         return options;
