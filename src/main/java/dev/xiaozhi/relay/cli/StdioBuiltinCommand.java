@@ -1,11 +1,15 @@
 package dev.xiaozhi.relay.cli;
 
+import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.bus.RecordCodec;
 import dev.xiaozhi.relay.config.BuiltinTargetSpec;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.McpSession;
+import dev.xiaozhi.relay.front.SessionChannel;
+import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.front.SessionTransport;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.ops.RelayMetrics;
@@ -17,6 +21,7 @@ import dev.xiaozhi.relay.upstream.TargetClients;
 import dev.xiaozhi.relay.upstream.TargetVerticle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
@@ -26,9 +31,12 @@ import java.io.PrintStream;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,16 +73,20 @@ final class StdioBuiltinCommand implements Callable<Integer> {
                 .await(10, TimeUnit.SECONDS);
         FrontContext front = new FrontContext(catalog, vertx.eventBus(), router,
                 new ResultTruncator(MAX_RESULT_BYTES), "stdio", RelayInfo.version(), () -> 1);
-        McpSession session = new McpSession(DeviceIdentity.unrestricted("local", "stdio"),
-                new StdoutTransport(System.out), front, front.newProgressRouter());
+        DeviceIdentity local = DeviceIdentity.unrestricted("local", "stdio");
+        SessionHost host = new SessionHost(front, new OneDevice(local), new RelayMetrics(new SimpleMeterRegistry()),
+                Duration.ofMinutes(1));
         Context context = vertx.getOrCreateContext();
+        StdoutTransport stdout = new StdoutTransport(System.out);
+        McpSession session = runOn(context, () -> host.start(vertx).map(v -> host.open(host.admit(local,
+                FrontKind.STDIO, "stdio"), local, stdout))).await(10, TimeUnit.SECONDS);
         try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8
                 .newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
             for (String line = stdin.readLine(); line != null; line = stdin.readLine()) {
                 if (!line.isBlank()) {
                     String message = line;
-                    context.runOnContext(v -> session.onMessage(message));
+                    context.runOnContext(v -> session.onMessage(message, stdout));
                 }
             }
         } catch (IOException e) {
@@ -96,8 +108,15 @@ final class StdioBuiltinCommand implements Callable<Integer> {
         }
     }
 
+    /** Runs a step on a context and hands back its result. */
+    private static <T> Future<T> runOn(Context context, Supplier<Future<T>> step) {
+        Promise<T> done = Promise.promise();
+        context.runOnContext(v -> step.get().onComplete(done));
+        return done.future();
+    }
+
     /** Writes one message per line to stdout. */
-    private record StdoutTransport(PrintStream out) implements SessionTransport {
+    private record StdoutTransport(PrintStream out) implements SessionTransport, SessionChannel {
 
         @Override
         public boolean send(String json) {
@@ -110,8 +129,42 @@ final class StdioBuiltinCommand implements Callable<Integer> {
         }
 
         @Override
-        public void close(short code, String reason) {
+        public FrontKind kind() {
+            return FrontKind.STDIO;
+        }
+
+        @Override
+        public String remote() {
+            return "stdio";
+        }
+
+        @Override
+        public SessionChannel notifications() {
+            return this;
+        }
+
+        @Override
+        public void keepAlive(long nowNanos) {
+        }
+
+        @Override
+        public Future<Void> end(short code, String reason) {
             out.close();
+            return Future.succeededFuture();
+        }
+    }
+
+    /** The one local device, which no registry changes. */
+    private record OneDevice(DeviceIdentity identity) implements DeviceDirectory {
+
+        @Override
+        public Future<Optional<DeviceIdentity>> authenticate(String token) {
+            return Future.succeededFuture(Optional.of(identity));
+        }
+
+        @Override
+        public Future<Optional<DeviceIdentity>> lookup(String tenant, String device) {
+            return Future.succeededFuture(Optional.of(identity));
         }
     }
 }

@@ -76,7 +76,7 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
                 .toArray(String[]::new);
     }
 
-    private static <E extends Enum<E>> Map<String, E> lowerCaseNames(E[] values) {
+    static <E extends Enum<E>> Map<String, E> lowerCaseNames(E[] values) {
         Map<String, E> names = new LinkedHashMap<>();
         for (E value : values) {
             names.put(value.name().toLowerCase(Locale.ROOT), value);

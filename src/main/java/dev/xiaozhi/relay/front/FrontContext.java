@@ -20,7 +20,7 @@ public final class FrontContext {
 
     private final NodeCatalog catalog;
     private final EventBus eventBus;
-    private final TargetRouter targets;
+    private final TargetRouter router;
     private final ResultTruncator truncator;
     private final String nodeId;
     private final String serverVersion;
@@ -34,12 +34,12 @@ public final class FrontContext {
      *
      * @param nodes how many nodes share the tenants' call limits now (1 when alone)
      */
-    public FrontContext(NodeCatalog catalog, EventBus eventBus, TargetRouter targets, ResultTruncator truncator,
+    public FrontContext(NodeCatalog catalog, EventBus eventBus, TargetRouter router, ResultTruncator truncator,
             String nodeId, String serverVersion, IntSupplier nodes) {
         this.callLimiter = new CallLimiter(nodes);
         this.catalog = catalog;
         this.eventBus = eventBus;
-        this.targets = targets;
+        this.router = router;
         this.truncator = truncator;
         this.nodeId = nodeId;
         this.serverVersion = serverVersion;
@@ -61,8 +61,8 @@ public final class FrontContext {
     }
 
     /** Routes tool calls to an instance of their target. */
-    public TargetRouter targets() {
-        return targets;
+    public TargetRouter router() {
+        return router;
     }
 
     /** Fits results into the front's cap. */

@@ -219,7 +219,8 @@ public final class RelayNode {
     private Future<Void> deployPipes(FrontContext front) {
         return registryServices.devices().pipeEndpoints().compose(found -> {
             endpoints = found;
-            pipes = new PipeVerticle(ownedEndpoints(), config.pipes(), front);
+            pipes = new PipeVerticle(ownedEndpoints(), config.pipes(), front, registryServices.devices(), metrics,
+                    config.server().shutdownGrace());
             metrics.registerPipes(pipes::statuses);
             return (endpoints.isEmpty() ? Future.<Void>succeededFuture() : targetsListed())
                     .compose(v -> vertx.deployVerticle(pipes));

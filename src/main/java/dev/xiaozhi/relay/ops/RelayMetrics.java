@@ -91,9 +91,9 @@ public final class RelayMetrics {
     /** Exports the number of outbound pipes in each state. */
     public void registerPipes(Supplier<List<PipeStatus>> pipes) {
         this.pipes = pipes;
-        for (String state : List.of("connecting", "connected", "backoff", "unauthorized")) {
-            Gauge.builder("relay.pipes", pipes, p -> p.get().stream().filter(s -> state.equals(s.state())).count())
-                    .description("Outbound pipes by state").tag("state", state).register(registry);
+        for (PipeState state : PipeState.values()) {
+            Gauge.builder("relay.pipes", pipes, p -> p.get().stream().filter(s -> s.state() == state).count())
+                    .description("Outbound pipes by state").tag("state", state.label()).register(registry);
         }
     }
 
