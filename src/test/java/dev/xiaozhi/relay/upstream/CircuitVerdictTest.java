@@ -83,11 +83,13 @@ class CircuitVerdictTest {
         for (int id = 1; id <= CALLS; id++) {
             JsonNode refused = kitchen.exchange(call(id, "picky___strict", "{}"));
             assertThat(refused.at("/result/isError").asBoolean()).isTrue();
-            assertThat(text(refused)).contains("Invalid arguments: text is required").contains("-32602");
+            assertThat(text(refused))
+                    .isEqualTo("picky answered with an error: Invalid arguments: text is required (-32602)");
         }
 
         assertThat(text(hall.exchange(call(1, "picky___echo", "{\"text\":\"still here\"}")))).isEqualTo("still here");
         assertThat(circuitOpen("picky")).isZero();
+        assertThat(calls("picky", "upstream_error")).isEqualTo(CALLS);
     }
 
     /**
@@ -113,6 +115,7 @@ class CircuitVerdictTest {
         assertThat(text(hall.exchange(call(1, "patient___echo", "{\"text\":\"still here\"}"))))
                 .isEqualTo("still here");
         assertThat(circuitOpen("patient")).isZero();
+        assertThat(calls("patient", "cancelled")).isEqualTo(CALLS);
     }
 
     private static TestSocket ready(Vertx vertx, String token, String target) throws Exception {
@@ -134,5 +137,11 @@ class CircuitVerdictTest {
     private static double calls(String target) {
         return relay.node().metrics().registry().find("relay.tool.calls").tag("target", target).counters().stream()
                 .mapToDouble(Counter::count).sum();
+    }
+
+    private static double calls(String target, String outcome) {
+        Counter counter = relay.node().metrics().registry().find("relay.tool.calls")
+                .tags("target", target, "outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 }
