@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.front;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
@@ -319,15 +320,21 @@ public final class McpSession {
         }
     }
 
+    /**
+     * The text of a call that got no result: a target's verdict comes with its outcome's text already; the event
+     * bus's own failures (no answer in time, no target to take the call) get the text of the outcome they mean.
+     */
     private static String describe(Throwable failure, CatalogTool tool) {
         if (failure instanceof ReplyException reply) {
             return switch (reply.failureType()) {
-                case TIMEOUT -> tool.target() + " did not answer within " + tool.timeoutMs() / 1000 + " s";
-                case NO_HANDLERS -> tool.target() + " is not available on this relay right now";
-                default -> reply.getMessage();
+                case TIMEOUT -> CallOutcome.TIMEOUT.text(tool.target(), CallOutcome.duration(tool.timeoutMs()));
+                case NO_HANDLERS -> CallOutcome.UNAVAILABLE.text(tool.target(), "on this relay right now");
+                case RECIPIENT_FAILURE -> CallOutcome.ofCode(reply.failureCode()).isPresent() ? reply.getMessage()
+                        : CallOutcome.TRANSPORT_FAILED.text(tool.target(), reply.getMessage());
+                default -> CallOutcome.TRANSPORT_FAILED.text(tool.target(), reply.getMessage());
             };
         }
-        return tool.target() + " failed: " + failure.getMessage();
+        return CallOutcome.TRANSPORT_FAILED.text(tool.target(), failure.getMessage());
     }
 
     private static String echo(String text) {

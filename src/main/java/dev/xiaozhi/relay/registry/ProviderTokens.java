@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.registry;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.auth.Tokens;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
@@ -64,7 +65,7 @@ public final class ProviderTokens {
     /** Issues a new token for a provider, shown once; the old one keeps working for {@code grace}. */
     public Future<Provider.Issued> rotate(String target, Duration grace) {
         return writes.run(() -> providers.get(target).compose(found -> {
-            Provider current = found.orElseThrow(() -> RegistryException.notFound("provider " + target));
+            Provider current = found.orElseThrow(() -> ClientErrorException.notFound("provider " + target));
             String token = Tokens.generateToken();
             long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
             Provider rotated = new Provider(target, TokenHash.ofPlain(token).toString(),

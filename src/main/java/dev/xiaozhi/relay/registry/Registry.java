@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.auth.Tokens;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.model.ToolPolicy;
@@ -80,7 +81,7 @@ public final class Registry implements DeviceDirectory {
     public Future<Tenant> createTenant(Tenant tenant) {
         return serially(() -> tenants.get(tenant.id()).compose(existing -> {
             if (existing.isPresent()) {
-                return Future.failedFuture(RegistryException.conflict("tenant " + tenant.id()));
+                return Future.failedFuture(ClientErrorException.conflict("tenant " + tenant.id()));
             }
             return tenants.put(tenant.id(), tenant).map(tenant);
         }));
@@ -88,7 +89,7 @@ public final class Registry implements DeviceDirectory {
 
     /** A tenant; 404 when unknown. */
     public Future<Tenant> tenant(String id) {
-        return tenants.get(id).map(found -> found.orElseThrow(() -> RegistryException.notFound("tenant " + id)));
+        return tenants.get(id).map(found -> found.orElseThrow(() -> ClientErrorException.notFound("tenant " + id)));
     }
 
     /** A page of tenants in id order. */
@@ -128,11 +129,11 @@ public final class Registry implements DeviceDirectory {
             ToolRule policy) {
         return serially(() -> tenant(tenantId).compose(tenant -> devicesOf(tenantId).compose(owned -> {
             if (owned.stream().anyMatch(d -> d.id().equals(id))) {
-                return Future.failedFuture(RegistryException.conflict("device " + Device.key(tenantId, id)));
+                return Future.failedFuture(ClientErrorException.conflict("device " + Device.key(tenantId, id)));
             }
             int max = tenant.limits().maxDevices();
             if (max > 0 && owned.size() >= max) {
-                return Future.failedFuture(new RegistryException(422, "tenant " + tenantId
+                return Future.failedFuture(ClientErrorException.refused("tenant " + tenantId
                         + " has reached its limit of " + max + " devices"));
             }
             String token = Tokens.generateToken();
@@ -148,7 +149,7 @@ public final class Registry implements DeviceDirectory {
     /** A device; 404 when unknown. */
     public Future<Device> device(String tenantId, String id) {
         String key = Device.key(tenantId, id);
-        return devices.get(key).map(found -> found.orElseThrow(() -> RegistryException.notFound("device " + key)));
+        return devices.get(key).map(found -> found.orElseThrow(() -> ClientErrorException.notFound("device " + key)));
     }
 
     /** A page of a tenant's devices in id order; 404 for an unknown tenant. */

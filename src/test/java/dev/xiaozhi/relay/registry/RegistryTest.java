@@ -7,6 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RecordCodec;
 import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.model.TenantLimits;
 import dev.xiaozhi.relay.model.ToolRule;
@@ -113,12 +114,12 @@ class RegistryTest {
         createKitchen();
 
         assertThatThrownBy(() -> await(registry.createDevice("acme", "kitchen", "Again", null, null)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409));
         assertThatThrownBy(() -> await(registry.createDevice("nobody", "x", "X", null, null)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404));
         await(registry.createDevice("acme", "hall", "Hall", null, null));
         assertThatThrownBy(() -> await(registry.createDevice("acme", "attic", "Attic", null, null)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(422));
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(422));
         await(registry.deleteDevice("acme", "hall"));
         await(registry.deleteDevice("acme", "hall"));
         assertThat(await(registry.devices("acme", null, 10)).items()).extracting(Device::id)
