@@ -80,13 +80,13 @@ public final class RelayNode {
 
     private final RelayConfig config;
     private final Vertx vertx;
-    private final PrometheusMeterRegistry registry;
+    private final PrometheusMeterRegistry prometheus;
     private final RelayMetrics metrics;
     private final Readiness readiness;
     private final NodeCatalog catalog;
     private final List<WebSocketFrontVerticle> fronts = new CopyOnWriteArrayList<>();
     private final List<String> targetDeployments = new ArrayList<>();
-    private final LocalState local;
+    private final StateDirectory state;
     private final HazelcastInstance hazelcast;
     private final boolean embeddedHazelcast;
     private final AuthThrottle throttle;
@@ -94,7 +94,7 @@ public final class RelayNode {
     private final SecretResolver secrets;
     private final TargetRouter router;
     private final Membership membership;
-    private SingleTargets singleTargets;
+    private SinglePlacedTargets singleTargets;
     private RegistryServices registryServices;
     private List<PipeEndpoint> endpoints = List.of();
     private final AtomicBoolean pipeSyncPending = new AtomicBoolean();
@@ -104,17 +104,17 @@ public final class RelayNode {
     private AdminVerticle admin;
     private Promise<Void> stopped;
 
-    private RelayNode(RelayConfig config, LocalState local, Vertx vertx, PrometheusMeterRegistry registry,
+    private RelayNode(RelayConfig config, StateDirectory state, Vertx vertx, PrometheusMeterRegistry prometheus,
             Membership membership, HazelcastInstance hazelcast, boolean embeddedHazelcast) {
         this.config = config;
-        this.local = local;
+        this.state = state;
         this.hazelcast = hazelcast;
         this.embeddedHazelcast = embeddedHazelcast;
         this.throttle = new AuthThrottle(config.server().authFailures());
         this.vertx = vertx;
-        this.registry = registry;
+        this.prometheus = prometheus;
         this.membership = membership;
-        this.metrics = new RelayMetrics(registry);
+        this.metrics = new RelayMetrics(prometheus);
         this.readiness = new Readiness(vertx);
         this.catalog = new NodeCatalog(config.server().pageSize());
         this.secrets = new SecretResolver(vertx, config.environment(), config.secrets());
@@ -126,13 +126,13 @@ public final class RelayNode {
      * cluster join, the embedded registry member) happens on the calling thread, which must not be an event loop.
      */
     public static Future<RelayNode> start(RelayConfig config) {
-        LocalState local = LocalState.load(config);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        StateDirectory local = StateDirectory.load(config);
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
         if (config.cluster().enabled()) {
             options.setEventBusOptions(ClusterSetup.eventBus(config.cluster()));
         }
-        VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+        VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus));
         Vertx vertx;
         Future<Membership> membership;
         HazelcastInstance hazelcast;
@@ -161,9 +161,9 @@ public final class RelayNode {
         }
         boolean embedded = !config.cluster().enabled();
         Promise<RelayNode> started = Promise.promise();
-        LocalState state = local;
+        StateDirectory state = local;
         membership.onFailure(e -> vertx.close().onComplete(closed -> started.fail(e))).onSuccess(joined -> {
-            RelayNode node = new RelayNode(config, state, vertx, registry, joined, hazelcast, embedded);
+            RelayNode node = new RelayNode(config, state, vertx, prometheus, joined, hazelcast, embedded);
             node.deploy().onComplete(deployed -> {
                 if (deployed.succeeded()) {
                     started.complete(node);
@@ -181,7 +181,7 @@ public final class RelayNode {
                 RelayInfo.version(), () -> membership.active().size());
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        return RegistryServices.start(vertx, hazelcast, config, local.cipher(), local.devices())
+        return RegistryServices.start(vertx, hazelcast, config, state.cipher(), state.devices())
                 .compose(started -> {
                     registryServices = started;
                     return catalog.start(vertx);
@@ -189,7 +189,7 @@ public final class RelayNode {
                 .compose(v -> deployTargets())
                 .compose(v -> vertx.deployVerticle(() -> {
                     WebSocketFrontVerticle verticle = new WebSocketFrontVerticle(config.server(), front,
-                            registryServices.devices(), throttle, registryServices.providers(), providers, readiness,
+                            registryServices.registry(), throttle, registryServices.providers(), providers, readiness,
                             metrics);
                     fronts.add(verticle);
                     return verticle;
@@ -199,7 +199,7 @@ public final class RelayNode {
                     return deployPipes(front);
                 })
                 .compose(v -> {
-                    admin = new AdminVerticle(config.admin(), readiness, registry, metrics, adminApi(front));
+                    admin = new AdminVerticle(config.admin(), readiness, prometheus, metrics, adminApi(front));
                     return vertx.deployVerticle(admin);
                 })
                 .onSuccess(id -> {
@@ -217,7 +217,7 @@ public final class RelayNode {
      * live nodes.
      */
     private Future<Void> deployPipes(FrontContext front) {
-        return registryServices.devices().pipeEndpoints().compose(found -> {
+        return registryServices.registry().pipeEndpoints().compose(found -> {
             endpoints = found;
             pipes = new PipeVerticle(ownedEndpoints(), config.pipes(), front);
             metrics.registerPipes(pipes::statuses);
@@ -242,15 +242,15 @@ public final class RelayNode {
     }
 
     private Future<Void> syncPipes() {
-        return registryServices.devices().pipeEndpoints().compose(found -> {
+        return registryServices.registry().pipeEndpoints().compose(found -> {
             endpoints = found;
             return pipes.update(ownedEndpoints());
         }).onFailure(e -> LOG.warn("pipes not updated from the registry: {}", e.getMessage()));
     }
 
     private AdminApi adminApi(FrontContext front) {
-        return new AdminApi(local.adminTokens(), new TenantRoutes(registryServices.devices()),
-                new DeviceRoutes(registryServices.devices(), config.registry().rotationGrace(),
+        return new AdminApi(state.adminTokens(), new TenantRoutes(registryServices.registry()),
+                new DeviceRoutes(registryServices.registry(), config.registry().rotationGrace(),
                         token -> DeviceUrls.withToken(config.server(), port(), token)),
                 new ProviderRoutes(registryServices.providers(), config.registry().rotationGrace()),
                 new NodeRoutes(front.sessions(), metrics));
@@ -289,7 +289,7 @@ public final class RelayNode {
                 deployments.add(vertx.deployVerticle(targetVerticle(target)).onSuccess(targetDeployments::add));
             }
         }
-        singleTargets = new SingleTargets(vertx, membership, single, this::targetVerticle);
+        singleTargets = new SinglePlacedTargets(vertx, membership, single, this::targetVerticle);
         return Future.all(deployments).compose(v -> singleTargets.start());
     }
 
@@ -370,7 +370,7 @@ public final class RelayNode {
 
     /** Tokens generated for configured devices in this start, each to be shown once. */
     public List<ConfiguredDevices.GeneratedToken> generatedTokens() {
-        return local.devices().generated();
+        return state.devices().generated();
     }
 
     /** The device port actually bound. */

@@ -17,20 +17,20 @@ import java.util.List;
  * @param cipher      encrypts device endpoints at rest
  * @param adminTokens the admin API's tokens
  */
-record LocalState(ConfiguredDevices devices, EndpointCipher cipher, List<AdminToken> adminTokens) {
+record StateDirectory(ConfiguredDevices devices, EndpointCipher cipher, List<AdminToken> adminTokens) {
 
     /** This state with another endpoint cipher (the one a cluster shares). */
-    LocalState withCipher(EndpointCipher shared) {
-        return new LocalState(devices, shared, adminTokens);
+    StateDirectory withCipher(EndpointCipher shared) {
+        return new StateDirectory(devices, shared, adminTokens);
     }
 
     /** Reads it; blocking file I/O, never on an event loop. */
-    static LocalState load(RelayConfig config) {
+    static StateDirectory load(RelayConfig config) {
         EndpointCipher cipher = config.registry().store() == RegistryConfig.StoreKind.MEMORY
                 ? new EndpointCipher(EndpointCipher.newKey())
                 : EndpointCipher.of(config.registry().encryptionKey(),
                         config.node().stateDir().resolve("registry").resolve("endpoint.key"));
-        return new LocalState(ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir())),
+        return new StateDirectory(ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir())),
                 cipher, AdminTokens.resolve(config.admin(), config.node().stateDir()));
     }
 }
