@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.node;
 
+import dev.xiaozhi.relay.config.ProviderTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.routing.Catalog;
 import dev.xiaozhi.relay.routing.NodeCatalog;
@@ -12,8 +13,10 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Waits, for a short while at most, until every enabled target has listed its tools in the
- * catalog, so that the first {@code tools/list} a pipe's cloud sends is complete.
+ * Waits, for a short while at most, until every enabled target that can answer soon (builtin, stdio, http, openapi)
+ * has listed its tools in the catalog, so that the first {@code tools/list} a pipe's cloud sends is complete.
+ * Provider targets are never waited for: a provider dials in only once the node listens, which may be much later or
+ * never.
  */
 final class TargetsListed {
 
@@ -26,7 +29,8 @@ final class TargetsListed {
     /** Completes (never fails) once the targets have listed, or after {@link #WAIT_MS}. */
     static Future<Void> await(Vertx vertx, NodeCatalog catalog, Collection<TargetConfig> targets) {
         Set<String> expected = new HashSet<>();
-        targets.stream().filter(TargetConfig::enabled).forEach(target -> expected.add(target.name()));
+        targets.stream().filter(TargetConfig::enabled).filter(target -> !(target.spec() instanceof ProviderTargetSpec))
+                .forEach(target -> expected.add(target.name()));
         Promise<Void> listed = Promise.promise();
         Consumer<Catalog> check = current -> {
             Set<String> present = new HashSet<>();
