@@ -75,7 +75,7 @@ public final class RelayNode {
         StateDirectory state = StateDirectory.load(config);
         Promise<RelayNode> started = Promise.promise();
         NodeRuntime.start(config, state.cipher()).onFailure(started::fail).onSuccess(runtime -> {
-            RelayNode node = new RelayNode(config, state.withCipher(runtime.cipher()), runtime);
+            RelayNode node = new RelayNode(config, state, runtime);
             node.deploy().onComplete(deployed -> {
                 if (deployed.succeeded()) {
                     started.complete(node);
@@ -94,7 +94,7 @@ public final class RelayNode {
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         AuthThrottle throttle = new AuthThrottle(config.server().authFailures());
-        return RegistryServices.start(vertx, runtime.hazelcast(), config, state.cipher(), state.devices())
+        return RegistryServices.start(vertx, runtime.hazelcast(), config, runtime.cipher(), state.devices())
                 .compose(started -> {
                     registryServices = started;
                     return wiring.catalog().start(vertx);

@@ -14,15 +14,10 @@ import java.util.List;
  * the key that encrypts device endpoints, the admin tokens.
  *
  * @param devices     the configured devices, generated tokens included
- * @param cipher      encrypts device endpoints at rest
+ * @param cipher      encrypts device endpoints at rest (a cluster may share another one instead)
  * @param adminTokens the admin API's tokens
  */
 record StateDirectory(ConfiguredDevices devices, EndpointCipher cipher, List<AdminToken> adminTokens) {
-
-    /** This state with another endpoint cipher (the one a cluster shares). */
-    StateDirectory withCipher(EndpointCipher shared) {
-        return new StateDirectory(devices, shared, adminTokens);
-    }
 
     /** Reads it; blocking file I/O, never on an event loop. */
     static StateDirectory load(RelayConfig config) {
