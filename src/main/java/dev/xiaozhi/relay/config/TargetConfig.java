@@ -49,7 +49,8 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
             "http", HttpTargetSpec.keys(),
             "openapi", OpenApiTargetSpec.keys(),
             "provider", ProviderTargetSpec.keys());
-    private static final Map<String, PrefixMode> PREFIXES = lowerCaseNames(PrefixMode.values());
+    /** The values of {@code prefix}, by their name in the file. */
+    static final Map<String, PrefixMode> PREFIXES = lowerCaseNames(PrefixMode.values());
     private static final Map<String, Placement> PLACEMENTS = lowerCaseNames(Placement.values());
 
     static TargetConfig from(String name, ConfigNode node, Path baseDir) {

@@ -12,10 +12,10 @@ import io.vertx.core.Vertx;
  * The registry of a node, started: its durable store opened, the live maps loaded, the configuration imported.
  *
  * @param store     the durable store
- * @param devices   tenants and devices
+ * @param registry  tenants, devices and their endpoints
  * @param providers provider tokens
  */
-public record RegistryServices(RegistryStore store, Registry devices, ProviderTokens providers) {
+public record RegistryServices(RegistryStore store, Registry registry, ProviderTokens providers) {
 
     /** Opens the configured store, starts the registry on a Hazelcast member and imports the configuration. */
     public static Future<RegistryServices> start(Vertx vertx, HazelcastInstance hazelcast, RelayConfig config,
@@ -29,6 +29,6 @@ public record RegistryServices(RegistryStore store, Registry devices, ProviderTo
 
     /** Imports what is new or changed in a configuration's tenants, devices and provider tokens. */
     public Future<Void> importConfig(RelayConfig config, ConfiguredDevices configured) {
-        return ConfigImport.run(devices, providers, config, configured);
+        return ConfigImport.run(registry, providers, config, configured);
     }
 }

@@ -1,0 +1,93 @@
+package dev.xiaozhi.relay.node;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.xiaozhi.relay.cluster.ClusterSetup;
+import dev.xiaozhi.relay.cluster.Membership;
+import dev.xiaozhi.relay.config.RegistryConfig;
+import dev.xiaozhi.relay.config.RelayConfig;
+import dev.xiaozhi.relay.registry.EmbeddedHazelcast;
+import dev.xiaozhi.relay.registry.EndpointCipher;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a node runs on, clustered or single: its Vert.x instance with Micrometer metrics into a Prometheus registry,
+ * the membership that decides what it owns, the Hazelcast member the registry lives in (the cluster manager's, or an
+ * embedded one of its own on a single node) and the cipher of device endpoints (shared through the cluster when no
+ * key is configured).
+ *
+ * @param vertx              the node's Vert.x instance
+ * @param prometheus         where Vert.x and the relay record their metrics
+ * @param membership         which nodes share the work
+ * @param hazelcast          the registry's Hazelcast member
+ * @param embeddedHazelcast  whether that member is the node's own, to shut down with it
+ * @param cipher             encrypts device endpoints at rest
+ */
+record NodeRuntime(Vertx vertx, PrometheusMeterRegistry prometheus, Membership membership,
+        HazelcastInstance hazelcast, boolean embeddedHazelcast, EndpointCipher cipher) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
+
+    /**
+     * Creates Vert.x and joins the cluster when clustering is on, else starts an embedded Hazelcast member.
+     * Blocking (the cluster join, the embedded member): call it off the event loops.
+     *
+     * @param cipher the node's own endpoint cipher, replaced by the cluster's shared one when no key is configured
+     */
+    static Future<NodeRuntime> start(RelayConfig config, EndpointCipher cipher) {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        if (!config.cluster().enabled()) {
+            Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus)).build();
+            return Future.succeededFuture(new NodeRuntime(vertx, prometheus,
+                    Membership.single(vertx, UUID.randomUUID().toString()), EmbeddedHazelcast.startAlone(), true,
+                    cipher));
+        }
+        options.setEventBusOptions(ClusterSetup.eventBus(config.cluster()));
+        VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus));
+        HazelcastClusterManager manager = new HazelcastClusterManager(ClusterSetup.hazelcast(config.cluster()));
+        Vertx vertx;
+        try {
+            vertx = builder.withClusterManager(manager).buildClustered().await();
+        } catch (Exception e) {
+            return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
+        }
+        HazelcastInstance hazelcast = manager.getHazelcastInstance();
+        EndpointCipher shared = config.registry().encryptionKey().isEmpty() ? cipher.sharedIn(hazelcast) : cipher;
+        if (config.registry().store() == RegistryConfig.StoreKind.FILE) {
+            LOG.warn("the registry's file store keeps each node's writes on that node only; give a cluster "
+                    + "the postgres store");
+        }
+        Promise<NodeRuntime> joined = Promise.promise();
+        Membership.clustered(vertx, manager)
+                .onSuccess(membership -> joined.complete(new NodeRuntime(vertx, prometheus, membership, hazelcast,
+                        false, shared)))
+                .onFailure(e -> vertx.close().onComplete(closed -> joined.fail(e)));
+        return joined.future();
+    }
+
+    /**
+     * Shuts the embedded Hazelcast member down, then closes Vert.x. The returned future is bound to no context
+     * (Vert.x is gone when it completes) and never fails.
+     */
+    Future<Void> close() {
+        Promise<Void> closed = Promise.promise();
+        Future<Void> released = !embeddedHazelcast ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            hazelcast.shutdown();
+            return null;
+        });
+        released.onComplete(done -> vertx.close().onComplete(gone -> closed.complete()));
+        return closed.future();
+    }
+}
