@@ -4,7 +4,6 @@ import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.TargetRouter;
-import io.vertx.core.eventbus.EventBus;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -19,7 +18,6 @@ public final class FrontContext {
     public static final long DEADLINE_MARGIN_MS = 2_000;
 
     private final NodeCatalog catalog;
-    private final EventBus eventBus;
     private final TargetRouter router;
     private final ResultTruncator truncator;
     private final String nodeId;
@@ -34,11 +32,10 @@ public final class FrontContext {
      *
      * @param nodes how many nodes share the tenants' call limits now (1 when alone)
      */
-    public FrontContext(NodeCatalog catalog, EventBus eventBus, TargetRouter router, ResultTruncator truncator,
+    public FrontContext(NodeCatalog catalog, TargetRouter router, ResultTruncator truncator,
             String nodeId, String serverVersion, IntSupplier nodes) {
         this.callLimiter = new CallLimiter(nodes);
         this.catalog = catalog;
-        this.eventBus = eventBus;
         this.router = router;
         this.truncator = truncator;
         this.nodeId = nodeId;
@@ -53,11 +50,6 @@ public final class FrontContext {
     /** The node's catalog. */
     public NodeCatalog catalog() {
         return catalog;
-    }
-
-    /** The event bus. */
-    public EventBus eventBus() {
-        return eventBus;
     }
 
     /** Routes tool calls to an instance of their target. */

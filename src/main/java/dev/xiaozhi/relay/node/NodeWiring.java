@@ -69,7 +69,7 @@ public final class NodeWiring {
      * @param nodes  how many nodes share the tenants' call limits now
      */
     public FrontContext frontContext(String nodeId, IntSupplier nodes) {
-        return new FrontContext(catalog, vertx.eventBus(), router,
+        return new FrontContext(catalog, router,
                 new ResultTruncator(config.server().maxResultBytes()), nodeId, RelayInfo.version(), nodes);
     }
 

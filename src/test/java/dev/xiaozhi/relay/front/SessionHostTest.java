@@ -6,26 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.bus.CatalogUpdate;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
-import dev.xiaozhi.relay.bus.RecordCodec;
 import dev.xiaozhi.relay.bus.RegistryChange;
-import dev.xiaozhi.relay.config.BuiltinTargetSpec;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.model.PrefixMode;
 import dev.xiaozhi.relay.model.TenantLimits;
 import dev.xiaozhi.relay.model.ToolPolicy;
 import dev.xiaozhi.relay.model.ToolRule;
+import dev.xiaozhi.relay.node.NodeWiring;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.Json;
-import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.NodeCatalog;
-import dev.xiaozhi.relay.routing.TargetRouter;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.Requests;
-import dev.xiaozhi.relay.upstream.TargetClients;
-import dev.xiaozhi.relay.upstream.TargetVerticle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -50,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Verifies the session host with a transport shaped like Streamable HTTP (several channels at once, a session that
- * outlives its channels, no notification stream at times), against a real catalog, router and target verticle.
+ * outlives its channels, no notification stream at times), against a node's real catalog, router and target verticle.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(30_000)
@@ -66,18 +61,15 @@ class SessionHostTest {
 
     @BeforeEach
     void start(Vertx vertx) throws Exception {
-        RecordCodec.registerAll(vertx.eventBus());
-        NodeCatalog catalog = new NodeCatalog(0);
-        catalog.start(vertx).await(10, TimeUnit.SECONDS);
-        TargetRouter router = new TargetRouter(vertx.eventBus());
-        TargetConfig diagnostics = ConfigLoader.parse("targets: {diagnostics: {type: builtin, builtin: diagnostics}}",
-                Path.of("."), Map.of()).targets().get("diagnostics");
+        RelayConfig config = ConfigLoader.parse("targets: {diagnostics: {type: builtin, builtin: diagnostics}}",
+                Path.of("."), Map.of());
         RelayMetrics metrics = new RelayMetrics(new SimpleMeterRegistry());
-        vertx.deployVerticle(new TargetVerticle(diagnostics, TargetClients.builtin(vertx,
-                (BuiltinTargetSpec) diagnostics.spec()), metrics, router)).await(10, TimeUnit.SECONDS);
+        NodeWiring wiring = new NodeWiring(vertx, config, metrics);
+        NodeCatalog catalog = wiring.catalog();
+        catalog.start(vertx).await(10, TimeUnit.SECONDS);
+        vertx.deployVerticle(wiring.targetVerticle(config.targets().get("diagnostics"))).await(10, TimeUnit.SECONDS);
         Await.until(vertx, () -> catalog.current().tools().size() == 2);
-        FrontContext front = new FrontContext(catalog, vertx.eventBus(), router, new ResultTruncator(8192), "test",
-                "dev", () -> 1);
+        FrontContext front = wiring.frontContext("test", () -> 1);
         live = front.sessions();
         directory.put("kitchen", KITCHEN);
         host = new SessionHost(front, new Directory(directory), metrics, Duration.ofMillis(50));
