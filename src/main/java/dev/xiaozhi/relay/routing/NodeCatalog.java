@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@link EventBusAddresses#CATALOG_CHANGED}. Readers on any thread get an immutable {@link Catalog}; listeners hear
  * of every new snapshot. A target that withdraws (an empty list: it stopped, or moved to another node) keeps its last
  * tools, marked unavailable, for {@link #WITHDRAW_GRACE_MS}, so that a {@code placement: single} target moving
- * between nodes does not change what clients see unless it stays away.
+ * between nodes does not change what clients see unless it stays away; a withdrawal from an instance other than the
+ * one whose tools are listed (the old owner stopping after the new one published) changes nothing.
  */
 public final class NodeCatalog {
 
@@ -70,16 +71,20 @@ public final class NodeCatalog {
     public void apply(CatalogUpdate update) {
         Catalog next;
         synchronized (targets) {
+            CatalogUpdate known = targets.get(update.target());
+            if (update.tools().isEmpty() && known != null && !known.instance().equals(update.instance())) {
+                LOG.debug("withdrawal of a replaced instance ignored [target: {}]", update.target());
+                return;
+            }
             Long withdrawal = withdrawals.remove(update.target());
             if (withdrawal != null && vertx != null) {
                 vertx.cancelTimer(withdrawal);
             }
-            CatalogUpdate known = targets.get(update.target());
             if (!update.tools().isEmpty()) {
                 targets.put(update.target(), update);
             } else if (known != null && vertx != null) {
                 targets.put(update.target(), new CatalogUpdate(known.target(), known.prefix(), known.timeoutMs(),
-                        known.tools(), false));
+                        known.tools(), false, known.instance()));
                 withdrawals.put(update.target(), vertx.setTimer(WITHDRAW_GRACE_MS, id -> remove(update.target(), id)));
             } else {
                 targets.remove(update.target());

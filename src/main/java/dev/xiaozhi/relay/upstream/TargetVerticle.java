@@ -160,7 +160,7 @@ public final class TargetVerticle extends VerticleBase {
 
     private CatalogUpdate update(JsonNode tools) {
         return new CatalogUpdate(config.name(), config.prefix(), config.timeout().toMillis(), tools,
-                client.available());
+                client.available(), deploymentID());
     }
 
     private void onMessage(Message<Object> message) {

@@ -125,11 +125,11 @@ class SessionHostTest {
         JsonNode tools = Json.parse("[{\"name\":\"t\",\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"}}]");
 
         vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, new CatalogUpdate("flaky", PrefixMode.ALWAYS,
-                1_000, tools, true));
+                1_000, tools, true, "flaky-1"));
         Await.until(vertx, () -> transport.catalogChanges.get() == 1);
         for (int flap = 0; flap < 3; flap++) {
             vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, new CatalogUpdate("flaky",
-                    PrefixMode.ALWAYS, 1_000, tools, flap % 2 == 1));
+                    PrefixMode.ALWAYS, 1_000, tools, flap % 2 == 1, "flaky-1"));
         }
         publishTool(vertx, "last");
 
@@ -203,7 +203,7 @@ class SessionHostTest {
 
     private static void publishTool(Vertx vertx, String target) throws Exception {
         vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, new CatalogUpdate(target, PrefixMode.ALWAYS,
-                1_000, Json.parse("[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\"}}]"), true));
+                1_000, Json.parse("[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\"}}]"), true, target + "-1"));
     }
 
     /** Runs a step on the host's context and waits for its result. */

@@ -165,9 +165,10 @@ class PipeCatalogChangeTest {
 
     /**
      * Verifies that on a node with 1,000 pipes neither a flapping target (a provider that drops and comes back, its
-     * tools kept and marked meanwhile) nor a target that moves to another node (withdrawn, then published again by
-     * its new owner, as a {@code placement: single} target is on a drain) makes any pipe re-handshake, while a new
-     * target makes each re-handshake once.
+     * tools kept and marked meanwhile) nor a target that moves to another node (as a {@code placement: single}
+     * target does on a drain: withdrawn by its old owner, then published by its new one — or, the other way round,
+     * published by the new owner before the old one withdraws) makes any pipe re-handshake, while a new target makes
+     * each re-handshake once.
      */
     @Test
     void keepsAThousandPipesThroughFlapsAndMoves(Vertx vertx, @TempDir Path stateDir) throws Exception {
@@ -184,22 +185,25 @@ class PipeCatalogChangeTest {
 
             for (int flap = 0; flap < 3; flap++) {
                 provider.close().await(10, TimeUnit.SECONDS);
-                Await.until(vertx, () -> lightsMarkedUnavailable(device));
+                Await.until(vertx, () -> markedUnavailable(device, "home___lights"));
                 provider = FakeProvider.connect(vertx.createWebSocketClient(), relay.port(),
                         "/tools?token=" + PROVIDER_TOKEN, new CopyOnWriteArrayList<>());
-                Await.until(vertx, () -> !lightsMarkedUnavailable(device));
+                Await.until(vertx, () -> !markedUnavailable(device, "home___lights"));
             }
             vertx.timer(RehandshakeTimer.MAX_WAIT_MS + 1_000, TimeUnit.MILLISECONDS).await();
             int[] flapped = connectionCounts(cloud, pipes);
             JsonNode movingTools = Json.parse("[{\"name\":\"evaluate\",\"description\":\"x\","
                     + "\"inputSchema\":{\"type\":\"object\"}}]");
-            publish(relay, new CatalogUpdate("moving", PrefixMode.ALWAYS, 5_000, movingTools, true));
+            publish(relay, moving(movingTools, "node-a"));
             Await.until(vertx, 60_000, () -> allServed(cloud, pipes, "moving___evaluate"));
             int[] added = connectionCounts(cloud, pipes);
-            publish(relay, new CatalogUpdate("moving", PrefixMode.ALWAYS, 5_000, Json.MAPPER.createArrayNode(),
-                    true));
+            publish(relay, moving(Json.MAPPER.createArrayNode(), "node-a"));
             vertx.timer(1_000, TimeUnit.MILLISECONDS).await();
-            publish(relay, new CatalogUpdate("moving", PrefixMode.ALWAYS, 5_000, movingTools, true));
+            publish(relay, moving(movingTools, "node-b"));
+            publish(relay, moving(movingTools, "node-c"));
+            publish(relay, moving(Json.MAPPER.createArrayNode(), "node-b"));
+            vertx.timer(300, TimeUnit.MILLISECONDS).await();
+            assertThat(markedUnavailable(device, "moving___evaluate")).isFalse();
             vertx.timer(RehandshakeTimer.MAX_WAIT_MS + 1_000, TimeUnit.MILLISECONDS).await();
             int[] moved = connectionCounts(cloud, pipes);
 
@@ -211,13 +215,17 @@ class PipeCatalogChangeTest {
         }
     }
 
+    private static CatalogUpdate moving(JsonNode tools, String instance) {
+        return new CatalogUpdate("moving", PrefixMode.ALWAYS, 5_000, tools, true, instance);
+    }
+
     private static void publish(TestRelay relay, CatalogUpdate update) {
         relay.node().vertx().eventBus().publish(EventBusAddresses.CATALOG_CHANGED, update);
     }
 
-    private static boolean lightsMarkedUnavailable(TestSocket device) throws Exception {
+    private static boolean markedUnavailable(TestSocket device, String name) throws Exception {
         for (JsonNode tool : device.exchange(Requests.listTools("1")).at("/result/tools")) {
-            if ("home___lights".equals(tool.path("name").asText())) {
+            if (name.equals(tool.path("name").asText())) {
                 return tool.path("_meta").has("dev.xiaozhi.relay/unavailable");
             }
         }
