@@ -67,10 +67,12 @@ class KubernetesManifestsTest {
     private static final String CONFIG_FILE = "relay.yaml";
     private static final YAMLMapper YAML = new YAMLMapper();
     /** What the tests put in the Secret: values of the formats the relay expects (the example holds placeholders). */
+    private static final String CLUSTER_SECRET_SAMPLE = "sample-cluster-secret-of-32-characters";
     private static final Map<String, String> SECRET_SAMPLES = Map.of(
             "demo-token", "xzr_sample-demo-token",
             "admin-token", "sample-admin-token",
             "registry-key", Base64.getEncoder().encodeToString(new byte[32]),
+            "cluster-secret", CLUSTER_SECRET_SAMPLE,
             "postgres-user", "relay",
             "postgres-password", "sample-password");
 
@@ -150,6 +152,7 @@ class KubernetesManifestsTest {
         String relayYaml = configMap.getData().get(CONFIG_FILE);
 
         assertThat(container.getArgs()).containsExactly("--config", configDir + "/" + CONFIG_FILE);
+        assertThat(podConfig.cluster().secret()).contains(CLUSTER_SECRET_SAMPLE);
         assertThat(podEnv.keySet()).filteredOn(name -> name.startsWith("RELAY_"))
                 .allSatisfy(name -> assertThat(relayYaml).contains("${env:" + name + "}"));
         assertThat(podConfig.cluster().enabled()).isTrue();
@@ -366,7 +369,8 @@ class KubernetesManifestsTest {
 
         Map<String, String> composeEnv = new HashMap<>();
         template.get("environment").fields().forEachRemaining(entry ->
-                composeEnv.put(entry.getKey(), entry.getValue().asText().replaceAll("\\$\\{[^}]+}", "xzr_sample")));
+                composeEnv.put(entry.getKey(), entry.getValue().asText().replaceAll("\\$\\{[^}]+}",
+                        composeSample(entry.getKey()))));
         RecordingEnvironment env = new RecordingEnvironment(composeEnv);
         RelayConfig config = ConfigLoader.parse(yaml, Path.of("/etc/relay"), env);
 
@@ -396,6 +400,15 @@ class KubernetesManifestsTest {
 
     private static Secret secretExample() {
         return (Secret) manifests.byFile().get(SECRET_EXAMPLE);
+    }
+
+    /** A sample value of a variable the compose file asks for, of the form the relay expects of it. */
+    private static String composeSample(String variable) {
+        return switch (variable) {
+            case "RELAY_REGISTRY_KEY" -> SECRET_SAMPLES.get("registry-key");
+            case "RELAY_CLUSTER_SECRET" -> CLUSTER_SECRET_SAMPLE;
+            default -> "xzr_sample";
+        };
     }
 
     private static Secret sampleSecret() {
