@@ -11,14 +11,20 @@ import dev.xiaozhi.relay.config.ClusterConfig;
 import dev.xiaozhi.relay.config.ConfigException;
 import dev.xiaozhi.relay.config.RelayConfig;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Turns the {@code cluster} settings into a Hazelcast member configuration (the XML file, with this node's port,
  * address and join method applied) and the clustered event bus's options. The member speaks to members only: its
  * network is Hazelcast's advanced network with a member endpoint and no client endpoint, bound to this node's
- * address alone, and its cluster name derives from the cluster secret.
+ * address alone, and its cluster name derives from the cluster secret. The event bus runs on TLS with client
+ * certificates required.
  */
 public final class ClusterSetup {
 
@@ -81,10 +87,31 @@ public final class ClusterSetup {
         return config;
     }
 
-    /** The clustered event bus: a pinned port, and this node's address when one is set. */
+    /**
+     * The clustered event bus: a pinned port, this node's address when one is set, and TLS both ways (this member's
+     * certificate presented, a peer's required and checked against the cluster's CA).
+     *
+     * @throws ConfigException without {@code cluster.tls}, or when one of its files cannot be read
+     */
     public static EventBusOptions eventBus(ClusterConfig cluster) {
-        EventBusOptions options = new EventBusOptions().setPort(cluster.eventBusPort()).setTcpNoDelay(true);
+        ClusterConfig.Tls tls = cluster.tls().orElseThrow(() -> new ConfigException("cluster.tls: required when "
+                + "clustered: {key, cert, ca}, PEM files of this member's key and certificate and of the CA that "
+                + "signs every member's certificate"));
+        readable("cluster.tls.key", tls.key());
+        readable("cluster.tls.cert", tls.cert());
+        readable("cluster.tls.ca", tls.ca());
+        EventBusOptions options = new EventBusOptions().setPort(cluster.eventBusPort()).setTcpNoDelay(true)
+                .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+                .setKeyCertOptions(new PemKeyCertOptions().setKeyPath(tls.key().toString())
+                        .setCertPath(tls.cert().toString()))
+                .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString()));
         cluster.host().ifPresent(host -> options.setHost(host).setClusterPublicHost(host));
         return options;
+    }
+
+    private static void readable(String key, Path file) {
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(key + ": cannot read " + file);
+        }
     }
 }

@@ -9,6 +9,7 @@ import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.CallLoad;
+import dev.xiaozhi.relay.support.ClusterCertificates;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.FreePorts;
@@ -280,6 +281,7 @@ class ClusterIT {
                   eventBusPort: ${env:EB_PORT}
                   members: "%s"
                   secret: "%s"
+                  %s
                 registry: {encryptionKey: "%s"}
                 targets:
                   calculator: {type: builtin, builtin: calculator, timeout: 5s}
@@ -289,7 +291,8 @@ class ClusterIT {
                     devices:
                       kitchen: {tokenHash: "%s"}
                 %s""".formatted(TokenHash.ofPlain(TestRelay.ADMIN_TOKEN), Path.of("cluster.xml").toAbsolutePath(),
-                members, CLUSTER_SECRET, REGISTRY_KEY, TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
+                members, CLUSTER_SECRET, ClusterCertificates.generate(dir.resolve("tls"), "cluster-it").yaml(),
+                REGISTRY_KEY, TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
         for (int i = 0; i < NODES; i++) {
             environments.add(Map.of("STATE_DIR", dir.resolve("node" + i).toString(),
                     "HZ_PORT", Integer.toString(hazelcastPorts[i]), "EB_PORT", Integer.toString(eventBusPorts[i])));

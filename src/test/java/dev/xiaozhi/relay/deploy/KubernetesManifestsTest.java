@@ -62,6 +62,7 @@ class KubernetesManifestsTest {
 
     private static final Path K8S = Path.of("k8s");
     private static final String SECRET_EXAMPLE = "secret.example.yaml";
+    private static final String TLS_SECRET_EXAMPLE = "secret-cluster-tls.example.yaml";
     private static final String RELAY = "relay";
     private static final String HEADLESS = "relay-hz";
     private static final String CONFIG_FILE = "relay.yaml";
@@ -117,7 +118,7 @@ class KubernetesManifestsTest {
         });
     }
 
-    /** Verifies that the kustomization applies every manifest but the Secret example, and only files that exist. */
+    /** Verifies that the kustomization applies every manifest but the Secret examples, and only files that exist. */
     @Test
     void kustomizationListsEveryManifestButTheSecretExample() throws IOException {
         JsonNode kustomization = YAML.readTree(K8S.resolve("kustomization.yaml").toFile());
@@ -125,10 +126,29 @@ class KubernetesManifestsTest {
         kustomization.get("resources").forEach(resource -> listed.add(resource.asText()));
 
         Set<String> expected = new TreeSet<>(manifests.byFile().keySet());
-        expected.remove(SECRET_EXAMPLE);
+        expected.removeIf(file -> file.endsWith(".example.yaml"));
         assertThat(kustomization.get("kind").asText()).isEqualTo("Kustomization");
         assertThat(listed).isEqualTo(expected);
         assertThat(manifests.byFile().get(SECRET_EXAMPLE)).isInstanceOf(Secret.class);
+        assertThat(manifests.byFile().get(TLS_SECRET_EXAMPLE)).isInstanceOf(Secret.class);
+    }
+
+    /** Verifies that the pods mount the event bus's TLS Secret where relay.yaml's cluster.tls reads it. */
+    @Test
+    void eventBusTlsComesFromTheTlsSecret() {
+        Secret tls = (Secret) manifests.byFile().get(TLS_SECRET_EXAMPLE);
+        Volume volume = relay.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(each -> each.getSecret() != null).findFirst().orElseThrow();
+        Path mounted = Path.of(container.getVolumeMounts().stream()
+                .filter(mount -> mount.getName().equals(volume.getName())).map(VolumeMount::getMountPath)
+                .findFirst().orElseThrow());
+        ClusterConfig.Tls configured = podConfig.cluster().tls().orElseThrow();
+
+        assertThat(volume.getSecret().getSecretName()).isEqualTo(tls.getMetadata().getName());
+        assertThat(List.of(configured.key(), configured.cert(), configured.ca()))
+                .allSatisfy(file -> assertThat(file.getParent()).isEqualTo(mounted))
+                .extracting(file -> file.getFileName().toString())
+                .containsExactlyInAnyOrderElementsOf(tls.getStringData().keySet());
     }
 
     /** Verifies that the ConfigMap's cluster.xml is the repository's and that Hazelcast reads it. */

@@ -9,8 +9,15 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.RecordCodec;
+import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.cluster.ClusterKeys;
+import dev.xiaozhi.relay.config.ClusterConfig;
 import dev.xiaozhi.relay.model.TokenHash;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.ClusterCertificates;
 import dev.xiaozhi.relay.support.ListeningSockets;
 import dev.xiaozhi.relay.support.ListeningSockets.Socket;
 import dev.xiaozhi.relay.support.FreePorts;
@@ -18,6 +25,11 @@ import dev.xiaozhi.relay.support.RelayProcess;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -28,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Verifies that nobody on the cluster's ports can change what the relay admits or read its secrets: a single node
  * opens no Hazelcast port at all; a clustered node's member port is bound to its own address, refuses Hazelcast
- * clients, is joined by no member without the cluster secret, and registry entries written by anyone without the
- * secret are refused. The attacker uses the Hazelcast client and member classes of the jar itself.
+ * clients, is joined by no member without the cluster secret, registry entries written by anyone without the
+ * secret are refused, and its event bus delivers nothing from a peer without a member certificate. The attacker uses
+ * the Hazelcast and Vert.x classes of the jar itself.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(180_000)
@@ -49,6 +63,7 @@ class ClusterPortsIT {
     private static final String FORGED_TOKEN = "xzr_forged-by-an-attacker";
 
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private ClusterCertificates memberCertificates;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -74,7 +89,7 @@ class ClusterPortsIT {
 
         assertThat(ports[0]).isEqualTo(devicePort);
         assertThat(listening).containsExactlyInAnyOrder(ports[0], ports[1]);
-        assertThatThrownBy(() -> client(OLD_CLUSTER_NAME, 5701, ports[0], ports[1]))
+        assertThatThrownBy(() -> client(OLD_CLUSTER_NAME, ClusterConfig.DEFAULT_HAZELCAST_PORT))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(admitted(vertx, ports[0], TestRelay.TOKEN)).isTrue();
     }
@@ -145,8 +160,70 @@ class ClusterPortsIT {
         assertThat(relay.stderr()).contains("registry entry refused");
     }
 
+    /**
+     * Verifies that the clustered event bus delivers a {@code ToolCall} (which a target runs without any token or
+     * policy check: those are the front's) only from a peer holding a member certificate: the same forged call,
+     * written straight to the event-bus port by a Vert.x instance that never joined the cluster, runs when that
+     * instance presents the cluster's certificate (what any peer could do while the bus was plain TCP), and never
+     * when it speaks plain TCP or presents a certificate of its own.
+     */
+    @Test
+    void aForgedToolCallNeedsAMemberCertificate(Vertx vertx, @TempDir Path dir) throws Exception {
+        int[] cluster = FreePorts.take(2);
+        RelayProcess relay = clusteredNode(dir, cluster);
+        int[] ports = relay.awaitReady();
+        ClusterCertificates own = ClusterCertificates.generate(dir.resolve("rogue"), "rogue");
+
+        boolean plainAnswered = forgeToolCall(cluster[1], new EventBusOptions());
+        int afterPlain = forgedCalls(vertx, ports[1]);
+        boolean ownAnswered = forgeToolCall(cluster[1], tls(own));
+        int afterOwn = forgedCalls(vertx, ports[1]);
+        forgeToolCall(cluster[1], tls(memberCertificates));
+        Await.until(vertx, () -> forgedCalls(vertx, ports[1]) == 1);
+
+        assertThat(plainAnswered).isFalse();
+        assertThat(ownAnswered).isFalse();
+        assertThat(afterPlain).isZero();
+        assertThat(afterOwn).isZero();
+        assertThat(admitted(vertx, ports[0], TestRelay.TOKEN)).isTrue();
+    }
+
+    /** Sends a forged echo call as tenant acme to the node's event bus; whether an answer came back. */
+    private static boolean forgeToolCall(int eventBusPort, EventBusOptions options) throws Exception {
+        Vertx forger = Vertx.builder().with(new VertxOptions().setEventBusOptions(options.setHost("127.0.0.1")
+                .setPort(0))).withClusterManager(new ForgingClusterManager("127.0.0.1", eventBusPort))
+                .buildClustered().await(30, TimeUnit.SECONDS);
+        try {
+            RecordCodec.registerAll(forger.eventBus());
+            ToolCall call = new ToolCall(UUID.randomUUID().toString(), "diagnostics", "echo",
+                    Json.MAPPER.readTree("{\"text\":\"forged\"}"), "acme", "kitchen", 3_000, null);
+            forger.eventBus().request(EventBusAddresses.clusterTarget("diagnostics"), call,
+                    new DeliveryOptions().setSendTimeout(3_000)).await(10, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception failed) {
+            return false;
+        } finally {
+            forger.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static EventBusOptions tls(ClusterCertificates certificates) {
+        return new EventBusOptions().setSsl(true).setTrustAll(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setKeyPath(certificates.key().toString()).setCertPath(certificates.cert().toString()));
+    }
+
+    /** How many calls the diagnostics target ran, from the node's metrics. */
+    private static int forgedCalls(Vertx vertx, int adminPort) throws Exception {
+        String metrics = WebClient.create(vertx).get(adminPort, "127.0.0.1", "/metrics").send()
+                .await(10, TimeUnit.SECONDS).bodyAsString();
+        return (int) metrics.lines().filter(line -> line.startsWith("relay_tool_calls_total{")
+                && line.contains("target=\"diagnostics\"")).mapToDouble(line -> Double.parseDouble(
+                        line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
     private RelayProcess clusteredNode(Path dir, int[] cluster) throws Exception {
         Path config = dir.resolve("relay.yaml");
+        memberCertificates = ClusterCertificates.generate(dir.resolve("tls"), "cluster");
         Files.writeString(config, TestRelay.yaml(dir, "") + """
                 cluster:
                   enabled: true
@@ -156,8 +233,10 @@ class ClusterPortsIT {
                   eventBusPort: %d
                   members: "127.0.0.1:%d"
                   secret: "%s"
+                  %s
                 registry: {encryptionKey: "%s"}
                 """.formatted(Path.of("cluster.xml").toAbsolutePath(), cluster[0], cluster[1], cluster[0], SECRET,
+                memberCertificates.yaml(),
                 Base64.getEncoder().encodeToString(new byte[32])));
         return started(RelayProcess.start(Map.of(), "--config", config.toString()));
     }
@@ -178,6 +257,7 @@ class ClusterPortsIT {
         for (int port : ports) {
             config.getNetworkConfig().addAddress("127.0.0.1:" + port);
         }
+        config.getNetworkConfig().setConnectionTimeout(2_000);
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(5_000);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
         opened.add(client::shutdown);
