@@ -69,7 +69,7 @@ public final class RelayNode {
 
     /**
      * Starts a node, joining its cluster first when clustering is on. Blocking set-up (token and key files, the
-     * cluster join, the embedded registry member) happens on the calling thread, which must not be an event loop.
+     * cluster join) happens on the calling thread, which must not be an event loop.
      */
     public static Future<RelayNode> start(RelayConfig config) {
         StateDirectory state = StateDirectory.load(config);

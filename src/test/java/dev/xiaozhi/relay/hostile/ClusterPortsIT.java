@@ -94,6 +94,18 @@ class ClusterPortsIT {
         assertThat(admitted(vertx, ports[0], TestRelay.TOKEN)).isTrue();
     }
 
+    /** Verifies that a node asked to cluster without the cluster secret does not start, and says what is missing. */
+    @Test
+    void aClusterWithoutItsSecretDoesNotStart(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("relay.yaml");
+        Files.writeString(config, TestRelay.yaml(dir, "") + "registry: {encryptionKey: \""
+                + Base64.getEncoder().encodeToString(new byte[32]) + "\"}\n");
+        RelayProcess relay = started(RelayProcess.start(Map.of(), "--config", config.toString(), "--cluster"));
+
+        assertThat(relay.awaitExit()).isEqualTo(2);
+        assertThat(relay.stderr()).contains("invalid configuration: cluster.secret: required when clustered");
+    }
+
     /**
      * Verifies that a clustered node's Hazelcast member listens on the node's own address only and refuses a
      * Hazelcast client, whether it tries the old fixed cluster name or the one the members use.
