@@ -1,12 +1,12 @@
 package dev.xiaozhi.relay.node;
 
-import com.hazelcast.core.HazelcastInstance;
+import dev.xiaozhi.relay.cluster.ClusterKeys;
 import dev.xiaozhi.relay.cluster.ClusterSetup;
 import dev.xiaozhi.relay.cluster.Membership;
 import dev.xiaozhi.relay.config.RegistryConfig;
 import dev.xiaozhi.relay.config.RelayConfig;
-import dev.xiaozhi.relay.registry.EmbeddedHazelcast;
 import dev.xiaozhi.relay.registry.EndpointCipher;
+import dev.xiaozhi.relay.registry.LiveMaps;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -23,27 +23,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a node runs on, clustered or single: its Vert.x instance with Micrometer metrics into a Prometheus registry,
- * the membership that decides what it owns, the Hazelcast member the registry lives in (the cluster manager's, or an
- * embedded one of its own on a single node) and the cipher of device endpoints (shared through the cluster when no
- * key is configured).
+ * the membership that decides what it owns, the live maps the registry lives in (the cluster manager's Hazelcast
+ * member, or maps of this process on a single node, which so opens no cluster port) and the cipher of device
+ * endpoints (a cluster's is configured, the same on every member).
  *
- * @param vertx              the node's Vert.x instance
- * @param prometheus         where Vert.x and the relay record their metrics
- * @param membership         which nodes share the work
- * @param hazelcast          the registry's Hazelcast member
- * @param embeddedHazelcast  whether that member is the node's own, to shut down with it
- * @param cipher             encrypts device endpoints at rest
+ * @param vertx        the node's Vert.x instance
+ * @param prometheus   where Vert.x and the relay record their metrics
+ * @param membership   which nodes share the work
+ * @param registryMaps the registry's live maps
+ * @param cipher       encrypts device endpoints at rest
  */
-record NodeRuntime(Vertx vertx, PrometheusMeterRegistry prometheus, Membership membership,
-        HazelcastInstance hazelcast, boolean embeddedHazelcast, EndpointCipher cipher) {
+record NodeRuntime(Vertx vertx, PrometheusMeterRegistry prometheus, Membership membership, LiveMaps registryMaps,
+        EndpointCipher cipher) {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
 
     /**
-     * Creates Vert.x and joins the cluster when clustering is on, else starts an embedded Hazelcast member.
-     * Blocking (the cluster join, the embedded member): call it off the event loops.
+     * Creates Vert.x and joins the cluster when clustering is on. Blocking (the cluster join): call it off the event
+     * loops.
      *
-     * @param cipher the node's own endpoint cipher, replaced by the cluster's shared one when no key is configured
+     * @throws dev.xiaozhi.relay.config.ConfigException when clustered without the cluster's secrets
      */
     static Future<NodeRuntime> start(RelayConfig config, EndpointCipher cipher) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -51,43 +50,35 @@ record NodeRuntime(Vertx vertx, PrometheusMeterRegistry prometheus, Membership m
         if (!config.cluster().enabled()) {
             Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus)).build();
             return Future.succeededFuture(new NodeRuntime(vertx, prometheus,
-                    Membership.single(vertx, UUID.randomUUID().toString()), EmbeddedHazelcast.startAlone(), true,
-                    cipher));
+                    Membership.single(vertx, UUID.randomUUID().toString()), LiveMaps.local(), cipher));
         }
+        ClusterKeys keys = ClusterSetup.keys(config);
         options.setEventBusOptions(ClusterSetup.eventBus(config.cluster()));
         VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus));
-        HazelcastClusterManager manager = new HazelcastClusterManager(ClusterSetup.hazelcast(config.cluster()));
+        HazelcastClusterManager manager = new HazelcastClusterManager(ClusterSetup.hazelcast(config.cluster(), keys));
         Vertx vertx;
         try {
             vertx = builder.withClusterManager(manager).buildClustered().await();
         } catch (Exception e) {
             return Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e));
         }
-        HazelcastInstance hazelcast = manager.getHazelcastInstance();
-        EndpointCipher shared = config.registry().encryptionKey().isEmpty() ? cipher.sharedIn(hazelcast) : cipher;
+        LiveMaps maps = LiveMaps.clustered(manager.getHazelcastInstance(), keys.registryTagKey());
         if (config.registry().store() == RegistryConfig.StoreKind.FILE) {
             LOG.warn("the registry's file store keeps each node's writes on that node only; give a cluster "
                     + "the postgres store");
         }
         Promise<NodeRuntime> joined = Promise.promise();
         Membership.clustered(vertx, manager)
-                .onSuccess(membership -> joined.complete(new NodeRuntime(vertx, prometheus, membership, hazelcast,
-                        false, shared)))
+                .onSuccess(membership -> joined.complete(new NodeRuntime(vertx, prometheus, membership, maps,
+                        cipher)))
                 .onFailure(e -> vertx.close().onComplete(closed -> joined.fail(e)));
         return joined.future();
     }
 
-    /**
-     * Shuts the embedded Hazelcast member down, then closes Vert.x. The returned future is bound to no context
-     * (Vert.x is gone when it completes) and never fails.
-     */
+    /** Closes Vert.x. The returned future is bound to no context (Vert.x is gone when it completes) and never fails. */
     Future<Void> close() {
         Promise<Void> closed = Promise.promise();
-        Future<Void> released = !embeddedHazelcast ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-            hazelcast.shutdown();
-            return null;
-        });
-        released.onComplete(done -> vertx.close().onComplete(gone -> closed.complete()));
+        vertx.close().onComplete(gone -> closed.complete());
         return closed.future();
     }
 }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of one relay node: reads its state directory, starts its runtime (Vert.x, clustered or not,
- * and the registry's Hazelcast member) and its registry, wires every part by hand and deploys the targets first,
+ * and the registry's live maps) and its registry, wires every part by hand and deploys the targets first,
  * then the fronts and the outbound pipes, then the admin port. Ready once all of it is deployed; {@link #stop()}
  * drains.
  */
@@ -69,7 +69,7 @@ public final class RelayNode {
 
     /**
      * Starts a node, joining its cluster first when clustering is on. Blocking set-up (token and key files, the
-     * cluster join, the embedded registry member) happens on the calling thread, which must not be an event loop.
+     * cluster join) happens on the calling thread, which must not be an event loop.
      */
     public static Future<RelayNode> start(RelayConfig config) {
         StateDirectory state = StateDirectory.load(config);
@@ -94,7 +94,7 @@ public final class RelayNode {
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         AuthThrottle throttle = new AuthThrottle(config.server().authFailures());
-        return RegistryServices.start(vertx, runtime.hazelcast(), config, runtime.cipher(), state.devices())
+        return RegistryServices.start(vertx, runtime.registryMaps(), config, runtime.cipher(), state.devices())
                 .compose(started -> {
                     registryServices = started;
                     return wiring.catalog().start(vertx);

@@ -1,6 +1,5 @@
 package dev.xiaozhi.relay.registry;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.auth.Tokens;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
@@ -27,15 +26,14 @@ public final class ProviderTokens {
     private final TokenIndex tokens;
     private final SerialWrites writes = new SerialWrites();
 
-    private ProviderTokens(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store) {
-        this.providers = new DurableMap<>(vertx, hazelcast.getMap(MAP_PREFIX + PROVIDERS), store, PROVIDERS,
-                Provider.class);
-        this.tokens = new TokenIndex(vertx, hazelcast.getMap(MAP_PREFIX + "provider-tokens"));
+    private ProviderTokens(Vertx vertx, LiveMaps maps, RegistryStore store) {
+        this.providers = new DurableMap<>(vertx, maps.map(MAP_PREFIX + PROVIDERS), store, PROVIDERS, Provider.class);
+        this.tokens = new TokenIndex(vertx, maps.map(MAP_PREFIX + "provider-tokens"));
     }
 
     /** Starts over the live maps, loading the store into them when this is the first member. */
-    public static Future<ProviderTokens> start(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store) {
-        ProviderTokens registry = new ProviderTokens(vertx, hazelcast, store);
+    public static Future<ProviderTokens> start(Vertx vertx, LiveMaps maps, RegistryStore store) {
+        ProviderTokens registry = new ProviderTokens(vertx, maps, store);
         return store.load().compose(stored -> vertx.executeBlocking(() -> {
             if (registry.providers.isEmpty()) {
                 registry.providers.load(stored.getOrDefault(PROVIDERS, Map.of()));

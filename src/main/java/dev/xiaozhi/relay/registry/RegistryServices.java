@@ -1,6 +1,5 @@
 package dev.xiaozhi.relay.registry;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
@@ -17,11 +16,11 @@ import io.vertx.core.Vertx;
  */
 public record RegistryServices(RegistryStore store, Registry registry, ProviderTokens providers) {
 
-    /** Opens the configured store, starts the registry on a Hazelcast member and imports the configuration. */
-    public static Future<RegistryServices> start(Vertx vertx, HazelcastInstance hazelcast, RelayConfig config,
+    /** Opens the configured store, starts the registry on its live maps and imports the configuration. */
+    public static Future<RegistryServices> start(Vertx vertx, LiveMaps maps, RelayConfig config,
             EndpointCipher cipher, ConfiguredDevices configured) {
-        return RegistryStores.open(vertx, config.registry()).compose(store -> Registry.start(vertx, hazelcast,
-                store, cipher).compose(registry -> ProviderTokens.start(vertx, hazelcast, store)
+        return RegistryStores.open(vertx, config.registry()).compose(store -> Registry.start(vertx, maps,
+                store, cipher).compose(registry -> ProviderTokens.start(vertx, maps, store)
                 .map(providers -> new RegistryServices(store, registry, providers)))
                 .compose(services -> services.importConfig(config, configured).map(services))
                 .onFailure(e -> store.close()));

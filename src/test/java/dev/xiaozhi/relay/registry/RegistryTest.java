@@ -3,6 +3,8 @@ package dev.xiaozhi.relay.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RecordCodec;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,14 +35,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Verifies the registry on a real Hazelcast member and the file store: tokens, rotation with grace, revocation
- * events, limits, encrypted endpoints and what survives a restart.
+ * Verifies the registry on a real Hazelcast member (the live maps of a cluster, entries tagged) and the file store:
+ * tokens, rotation with grace, revocation events, limits, encrypted endpoints and what survives a restart.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(60_000)
 class RegistryTest {
 
     private static final byte[] KEY = EndpointCipher.newKey();
+    private static final byte[] TAG_KEY = EndpointCipher.newKey();
 
     @TempDir
     Path dir;
@@ -156,14 +160,27 @@ class RegistryTest {
     }
 
     private void open(Vertx vertx) throws Exception {
-        hazelcast = vertx.executeBlocking(EmbeddedHazelcast::startAlone).await(60, TimeUnit.SECONDS);
+        hazelcast = vertx.executeBlocking(RegistryTest::loneMember).await(60, TimeUnit.SECONDS);
         store = FileRegistryStore.open(vertx, dir.resolve("registry/registry.journal")).await(10, TimeUnit.SECONDS);
-        registry = Registry.start(vertx, hazelcast, store, new EndpointCipher(KEY)).await(10, TimeUnit.SECONDS);
+        registry = Registry.start(vertx, LiveMaps.clustered(hazelcast, TAG_KEY), store, new EndpointCipher(KEY))
+                .await(10, TimeUnit.SECONDS);
     }
 
     private void close() throws Exception {
         store.close().await(10, TimeUnit.SECONDS);
         hazelcast.shutdown();
+    }
+
+    /** A Hazelcast member on loopback that joins nobody. */
+    private static HazelcastInstance loneMember() {
+        Config config = new Config().setClusterName("registry-test-" + UUID.randomUUID());
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.getNetworkConfig().setPortAutoIncrement(true).getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        return Hazelcast.newHazelcastInstance(config);
     }
 
     private static <T> T await(Future<T> future) throws Exception {
