@@ -1,7 +1,9 @@
 package dev.xiaozhi.relay.admin;
 
 import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
-import dev.xiaozhi.relay.registry.RegistryException;
+import dev.xiaozhi.relay.model.ClientErrorException;
+import dev.xiaozhi.relay.model.RelayException;
+import dev.xiaozhi.relay.model.ServerErrorException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -63,8 +65,7 @@ public final class AdminApi {
         devices.mount(router);
         providers.mount(router);
         node.mount(router);
-        router.route().last().handler(ctx -> ctx.fail(new AdminError(404, "not_found", "no such route",
-                Map.of())));
+        router.route().last().handler(ctx -> ctx.fail(new ClientErrorException(404, "not_found", "no such route")));
         router.route().failureHandler(AdminApi::fail);
         return router;
     }
@@ -89,7 +90,7 @@ public final class AdminApi {
         try {
             return ctx.body().asJsonObject();
         } catch (DecodeException | ClassCastException e) {
-            throw AdminError.badRequest("the body must be a JSON object");
+            throw ClientErrorException.badRequest("the body must be a JSON object");
         }
     }
 
@@ -107,32 +108,36 @@ public final class AdminApi {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw AdminError.invalid(Map.of("limit", "expected an integer from 1 to 1000"));
+        throw ClientErrorException.invalid(Map.of("limit", "expected an integer from 1 to 1000"));
     }
 
     private static void fail(RoutingContext ctx) {
         Throwable failure = ctx.failure();
-        AdminError error;
-        if (failure instanceof AdminError admin) {
-            error = admin;
-        } else if (failure instanceof RegistryException registry) {
-            String code = switch (registry.status()) {
-                case 404 -> "not_found";
-                case 409 -> "conflict";
-                default -> "refused";
-            };
-            error = new AdminError(registry.status(), code, registry.getMessage(), Map.of());
+        RelayException error;
+        if (failure instanceof RelayException relay) {
+            error = relay;
         } else if (failure == null && ctx.statusCode() == 413) {
-            error = new AdminError(413, "too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes", Map.of());
+            error = new ClientErrorException(413, "too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
         } else if (failure == null) {
-            error = new AdminError(ctx.statusCode(), "error", "request failed", Map.of());
+            error = RelayException.of(ctx.statusCode(), "error", "request failed");
         } else {
             LOG.warn("admin request failed [method: {}, path: {}]", ctx.request().method(), ctx.request().path(),
                     failure);
-            error = new AdminError(500, "internal", "internal error; see the relay's log", Map.of());
+            error = ServerErrorException.internal();
         }
         ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json")
-                .end(error.body().encode());
+                .end(errorBody(error).encode());
+    }
+
+    /** {@code {"error": code, "message": text, "fields": {...}}}, fields only for a validation error. */
+    private static JsonObject errorBody(RelayException error) {
+        JsonObject body = new JsonObject().put("error", error.code()).put("message", error.getMessage());
+        if (!error.fields().isEmpty()) {
+            JsonObject byField = new JsonObject();
+            error.fields().forEach(byField::put);
+            body.put("fields", byField);
+        }
+        return body;
     }
 
     private static byte[] openApiDocument() {

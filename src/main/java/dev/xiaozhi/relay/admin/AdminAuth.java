@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.admin;
 
 import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -37,9 +38,9 @@ final class AdminAuth implements Handler<RoutingContext> {
         Optional<AdminToken> token = bearer(ctx).map(TokenHash::ofPlain).map(tokens::get);
         if (token.isEmpty()) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"relay-admin\"");
-            ctx.fail(new AdminError(401, "unauthorized", "a valid admin bearer token is required", Map.of()));
+            ctx.fail(new ClientErrorException(401, "unauthorized", "a valid admin bearer token is required"));
         } else if (token.get().readOnly() && !READS.contains(ctx.request().method())) {
-            ctx.fail(new AdminError(403, "forbidden", "this admin token may only read", Map.of()));
+            ctx.fail(new ClientErrorException(403, "forbidden", "this admin token may only read"));
         } else {
             ctx.put(ACTOR, token.get().name());
             ctx.next();

@@ -22,7 +22,8 @@ public final class NodeRoutes {
     void mount(Router router) {
         router.get("/sessions").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray(
                 sessions.list().stream().map(s -> new JsonObject().put("tenant", s.tenant()).put("device", s.device())
-                        .put("front", s.front()).put("remote", s.remote()).put("openedAt", s.openedAt().toString()))
+                        .put("front", s.front().label()).put("remote", s.remote())
+                        .put("openedAt", s.openedAt().toString()))
                         .toList()))));
         router.get("/pipes").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray(
                 metrics.pipes().stream().map(JsonObject::mapFrom).toList()))));

@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.admin;
 
 import dev.xiaozhi.relay.common.Glob;
 import dev.xiaozhi.relay.config.DeviceConfig;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.TenantLimits;
 import dev.xiaozhi.relay.model.ToolRule;
 import dev.xiaozhi.relay.registry.Device;
@@ -147,7 +148,7 @@ final class RegistryJson {
     /** Throws the validation error when any field was wrong. */
     void check() {
         if (!problems.isEmpty()) {
-            throw AdminError.invalid(problems);
+            throw ClientErrorException.invalid(problems);
         }
     }
 

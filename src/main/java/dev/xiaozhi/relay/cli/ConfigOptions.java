@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.cli;
 
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.RelayConfig;
+import dev.xiaozhi.relay.model.PrefixMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +33,7 @@ final class ConfigOptions {
         Map<String, String> env = System.getenv();
         RelayConfig loaded = loadFile(env);
         for (Path file : mcpConfigs) {
-            loaded = loaded.withMcpConfig(file, env);
+            loaded = loaded.withMcpConfig(file, env, PrefixMode.ALWAYS);
         }
         return loaded;
     }

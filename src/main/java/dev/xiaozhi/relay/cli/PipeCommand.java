@@ -5,6 +5,7 @@ import dev.xiaozhi.relay.config.ConfigException;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
+import dev.xiaozhi.relay.model.PrefixMode;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.node.RelayNode;
 import java.io.IOException;
@@ -18,8 +19,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code MCP_ENDPOINT=wss://… pipe [--mcp-config mcp_config.json]}: a drop-in for {@code mcp_pipe.py}. One agent,
- * the servers of the file as targets, started before the socket connects, all their tools on one socket, reconnected
- * forever. {@code MCP_ENDPOINT} and {@code MCP_CONFIG} may also come from a {@code .env} file in the working directory.
+ * the servers of the file as targets, started before the socket connects, all their tools on one socket under the
+ * names {@code mcp_pipe.py} showed (prefixed with the server's name only where two servers offer the same tool),
+ * reconnected forever. {@code MCP_ENDPOINT} and {@code MCP_CONFIG} may also come from a {@code .env} file in the
+ * working directory.
  */
 @Command(name = "pipe", mixinStandardHelpOptions = true,
         description = "Drop-in for mcp_pipe.py: serves the servers of mcp_config.json on your agent's MCP endpoint.")
@@ -51,7 +54,7 @@ final class PipeCommand implements Callable<Integer> {
                       pipe: {tokenHash: "%s", endpoint: "${env:MCP_ENDPOINT}"}
                 """.formatted(TokenHash.ofPlain(Tokens.generateToken()), TokenHash.ofPlain(Tokens.generateToken()));
         RelayConfig config = ConfigLoader.parse(yaml, Path.of("."), env).withMcpConfig(file, env,
-                StdioTargetSpec.INHERIT_ALL);
+                PrefixMode.CONDITIONAL, StdioTargetSpec.INHERIT_ALL);
         RelayNode node = RelayNode.start(config).await();
         Signals.drainOnSignal(node, config.server().shutdownGrace());
         return RelayCommand.KEEP_RUNNING;

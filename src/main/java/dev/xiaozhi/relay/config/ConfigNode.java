@@ -42,6 +42,10 @@ final class ConfigNode {
         return node != null && !node.isNull();
     }
 
+    boolean isMapping() {
+        return node != null && node.isObject();
+    }
+
     boolean has(String key) {
         JsonNode value = node == null ? null : node.get(key);
         return value != null && !value.isNull();

@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xiaozhi.relay.model.PrefixMode;
 import dev.xiaozhi.relay.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.util.Map;
  * Reads the targets of a Claude-Desktop / {@code mcp_pipe.py} {@code mcp_config.json} unchanged: {@code mcpServers}
  * with {@code type} or {@code transportType} (stdio by default; streamable-http; sse), {@code command},
  * {@code args}, {@code env}, {@code disabled}, {@code url} and {@code headers}. Server names become target names
- * (illegal characters replaced).
+ * (illegal characters replaced); every server's tools are prefixed as the including side says.
  */
 public final class McpConfigImport {
 
@@ -27,9 +28,11 @@ public final class McpConfigImport {
     /**
      * The targets of an {@code mcp_config.json}, by target name.
      *
+     * @param prefix     how the tool names of every server of the file are prefixed
      * @param inheritEnv what its stdio servers inherit of the relay's environment (see {@link StdioTargetSpec})
      */
-    public static Map<String, TargetConfig> read(Path file, Map<String, String> env, List<String> inheritEnv) {
+    public static Map<String, TargetConfig> read(Path file, Map<String, String> env, PrefixMode prefix,
+            List<String> inheritEnv) {
         String where = "include " + file;
         JsonNode root;
         try {
@@ -49,7 +52,9 @@ public final class McpConfigImport {
             if (targets.containsKey(name)) {
                 throw new ConfigException(path + ": its target name '" + name + "' is taken by another server");
             }
-            ConfigNode node = new ConfigNode(translate(entry.getValue(), path, inheritEnv), path, references);
+            ObjectNode target = translate(entry.getValue(), path, inheritEnv).put("prefix",
+                    prefix.name().toLowerCase(Locale.ROOT));
+            ConfigNode node = new ConfigNode(target, path, references);
             targets.put(name, TargetConfig.from(name, node, file.toAbsolutePath().getParent()));
         });
         return targets;

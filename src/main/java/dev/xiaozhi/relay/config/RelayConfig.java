@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.config;
 
+import dev.xiaozhi.relay.model.PrefixMode;
 import dev.xiaozhi.relay.model.TokenHash;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -34,8 +35,7 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
         Map<String, TargetConfig> targets = new LinkedHashMap<>();
         root.entries("targets").forEach((name, target) -> {
             if (INCLUDE.equals(name)) {
-                target.stringList(null, List.of()).forEach(file -> addAll(targets,
-                        McpConfigImport.read(baseDir.resolve(file), root.environment(), List.of()), target));
+                include(targets, target, baseDir);
             } else {
                 targets.put(name, TargetConfig.from(name, target, baseDir));
             }
@@ -51,18 +51,45 @@ public record RelayConfig(NodeConfig node, ServerConfig server, AdminConfig admi
                 RegistryConfig.from(root.child("registry"), node.stateDir()));
     }
 
-    /** This configuration with the targets of an {@code mcp_config.json} added. */
-    public RelayConfig withMcpConfig(Path file, Map<String, String> env) {
-        return withMcpConfig(file, env, List.of());
+    /**
+     * Adds the targets of the {@code mcp_config.json} files of {@code targets.include}: one file, a list of them, or
+     * {@code {files: FILE or [FILE, …], prefix: always|conditional|never}} (prefix {@code always} by default).
+     */
+    private static void include(Map<String, TargetConfig> targets, ConfigNode include, Path baseDir) {
+        ConfigNode files = include;
+        PrefixMode prefix = PrefixMode.ALWAYS;
+        if (include.isMapping()) {
+            include.object("files", "prefix");
+            files = include.child("files");
+            prefix = include.oneOf("prefix", TargetConfig.PREFIXES, PrefixMode.ALWAYS);
+            if (!files.isPresent()) {
+                throw files.error("required; the mcp_config.json files to include");
+            }
+        }
+        for (String file : files.stringList(null, List.of())) {
+            addAll(targets, McpConfigImport.read(baseDir.resolve(file), include.environment(), prefix, List.of()),
+                    files);
+        }
+    }
+
+    /**
+     * This configuration with the targets of an {@code mcp_config.json} added.
+     *
+     * @param prefix how the tool names of the file's servers are prefixed
+     */
+    public RelayConfig withMcpConfig(Path file, Map<String, String> env, PrefixMode prefix) {
+        return withMcpConfig(file, env, prefix, List.of());
     }
 
     /**
      * This configuration with the targets of an {@code mcp_config.json} added, whose stdio servers inherit
      * {@code inheritEnv} of the relay's environment (see {@link StdioTargetSpec}).
+     *
+     * @param prefix how the tool names of the file's servers are prefixed
      */
-    public RelayConfig withMcpConfig(Path file, Map<String, String> env, List<String> inheritEnv) {
+    public RelayConfig withMcpConfig(Path file, Map<String, String> env, PrefixMode prefix, List<String> inheritEnv) {
         Map<String, TargetConfig> merged = new LinkedHashMap<>(targets);
-        McpConfigImport.read(file, env, inheritEnv).forEach((name, target) -> {
+        McpConfigImport.read(file, env, prefix, inheritEnv).forEach((name, target) -> {
             if (merged.putIfAbsent(name, target) != null) {
                 throw new ConfigException("include " + file + ": target '" + name + "' is already defined");
             }

@@ -49,7 +49,8 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
             "http", HttpTargetSpec.keys(),
             "openapi", OpenApiTargetSpec.keys(),
             "provider", ProviderTargetSpec.keys());
-    private static final Map<String, PrefixMode> PREFIXES = lowerCaseNames(PrefixMode.values());
+    /** The values of {@code prefix}, by their name in the file. */
+    static final Map<String, PrefixMode> PREFIXES = lowerCaseNames(PrefixMode.values());
     private static final Map<String, Placement> PLACEMENTS = lowerCaseNames(Placement.values());
 
     static TargetConfig from(String name, ConfigNode node, Path baseDir) {
@@ -76,7 +77,7 @@ public record TargetConfig(String name, PrefixMode prefix, Duration timeout, int
                 .toArray(String[]::new);
     }
 
-    private static <E extends Enum<E>> Map<String, E> lowerCaseNames(E[] values) {
+    static <E extends Enum<E>> Map<String, E> lowerCaseNames(E[] values) {
         Map<String, E> names = new LinkedHashMap<>();
         for (E value : values) {
             names.put(value.name().toLowerCase(Locale.ROOT), value);

@@ -4,7 +4,6 @@ import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.NodeCatalog;
 import dev.xiaozhi.relay.routing.TargetRouter;
-import io.vertx.core.eventbus.EventBus;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -19,8 +18,7 @@ public final class FrontContext {
     public static final long DEADLINE_MARGIN_MS = 2_000;
 
     private final NodeCatalog catalog;
-    private final EventBus eventBus;
-    private final TargetRouter targets;
+    private final TargetRouter router;
     private final ResultTruncator truncator;
     private final String nodeId;
     private final String serverVersion;
@@ -34,12 +32,11 @@ public final class FrontContext {
      *
      * @param nodes how many nodes share the tenants' call limits now (1 when alone)
      */
-    public FrontContext(NodeCatalog catalog, EventBus eventBus, TargetRouter targets, ResultTruncator truncator,
+    public FrontContext(NodeCatalog catalog, TargetRouter router, ResultTruncator truncator,
             String nodeId, String serverVersion, IntSupplier nodes) {
         this.callLimiter = new CallLimiter(nodes);
         this.catalog = catalog;
-        this.eventBus = eventBus;
-        this.targets = targets;
+        this.router = router;
         this.truncator = truncator;
         this.nodeId = nodeId;
         this.serverVersion = serverVersion;
@@ -55,14 +52,9 @@ public final class FrontContext {
         return catalog;
     }
 
-    /** The event bus. */
-    public EventBus eventBus() {
-        return eventBus;
-    }
-
     /** Routes tool calls to an instance of their target. */
-    public TargetRouter targets() {
-        return targets;
+    public TargetRouter router() {
+        return router;
     }
 
     /** Fits results into the front's cap. */

@@ -24,24 +24,27 @@ public final class LiveSessions {
      * @param id       node-local id
      * @param tenant   its tenant
      * @param device   its device
-     * @param front    the kind of front: {@code websocket} or {@code pipe}
+     * @param front    the kind of front
      * @param remote   the peer's address
      * @param openedAt when it opened
      */
-    public record LiveSession(long id, String tenant, String device, String front, String remote, Instant openedAt) {
+    public record LiveSession(long id, String tenant, String device, FrontKind front, String remote,
+            Instant openedAt) {
     }
 
     /**
-     * Counts a new session against its tenant's limit.
+     * Counts a new session, against its tenant's limit when its kind of front is {@link FrontKind#limited()}.
      *
      * @return the session, or null when the tenant already has {@code maxSessions} open on this node
      */
-    public LiveSession tryOpen(DeviceIdentity identity, String front, String remote) {
-        int max = identity.limits().maxSessions();
-        AtomicInteger count = perTenant.computeIfAbsent(identity.tenant(), t -> new AtomicInteger());
-        if (count.incrementAndGet() > max && max > 0) {
-            count.decrementAndGet();
-            return null;
+    public LiveSession tryOpen(DeviceIdentity identity, FrontKind front, String remote) {
+        if (front.limited()) {
+            int max = identity.limits().maxSessions();
+            AtomicInteger count = perTenant.computeIfAbsent(identity.tenant(), t -> new AtomicInteger());
+            if (count.incrementAndGet() > max && max > 0) {
+                count.decrementAndGet();
+                return null;
+            }
         }
         LiveSession session = new LiveSession(ids.incrementAndGet(), identity.tenant(), identity.device(), front,
                 remote, Instant.now());
@@ -51,7 +54,7 @@ public final class LiveSessions {
 
     /** Forgets a closed session. */
     public void closed(LiveSession session) {
-        if (sessions.remove(session.id()) != null) {
+        if (sessions.remove(session.id()) != null && session.front().limited()) {
             perTenant.get(session.tenant()).decrementAndGet();
         }
     }

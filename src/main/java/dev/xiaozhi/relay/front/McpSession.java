@@ -3,7 +3,9 @@ package dev.xiaozhi.relay.front;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.ToolCall;
+import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
@@ -36,23 +38,18 @@ public final class McpSession {
 
     private DeviceIdentity identity;
     private final SessionTransport transport;
-    private final FrontContext front;
-    private final ProgressRouter progress;
+    private final SessionHost host;
+    private final LiveSession place;
     private final Map<String, PendingCall> pending = new HashMap<>(4);
     private String version;
     private boolean closed;
 
-    /**
-     * Creates a session for an authenticated device.
-     *
-     * @param progress the router of the verticle that owns the session
-     */
-    public McpSession(DeviceIdentity identity, SessionTransport transport, FrontContext front,
-            ProgressRouter progress) {
+    /** Created by {@link SessionHost#open}. */
+    McpSession(DeviceIdentity identity, SessionTransport transport, SessionHost host, LiveSession place) {
         this.identity = identity;
         this.transport = transport;
-        this.front = front;
-        this.progress = progress;
+        this.host = host;
+        this.place = place;
     }
 
     /** The device on the other end. */
@@ -60,15 +57,24 @@ public final class McpSession {
         return identity;
     }
 
-    /**
-     * Takes a device's new policy and limits (the registry changed them); tells the peer when its tools changed.
-     */
-    public void updateIdentity(DeviceIdentity updated) {
-        boolean toolsChanged = !updated.policy().equals(identity.policy());
+    /** What carries the session. */
+    public SessionTransport transport() {
+        return transport;
+    }
+
+    /** The session's entry among the node's live sessions. */
+    LiveSession place() {
+        return place;
+    }
+
+    /** Takes a device's new policy and limits (the registry changed them); the host tells the peer. */
+    void updateIdentity(DeviceIdentity updated) {
         identity = updated;
-        if (toolsChanged) {
-            toolsChanged();
-        }
+    }
+
+    /** The part of the catalog this session may see now. */
+    public CatalogView view() {
+        return host.front().catalog().current().view(identity.policy());
     }
 
     /** Number of tool calls waiting for their target. */
@@ -76,27 +82,31 @@ public final class McpSession {
         return pending.size();
     }
 
-    /** Handles one received text message: a JSON-RPC request, notification, response or batch. */
-    public void onMessage(String text) {
+    /**
+     * Handles one received text message: a JSON-RPC request, notification, response or batch. Replies, and the
+     * progress of the calls it starts, go on {@code channel}: the one the message came on.
+     */
+    public void onMessage(String text, SessionChannel channel) {
         JsonNode message;
         try {
             message = Json.parse(text);
         } catch (JsonProcessingException e) {
             LOG.debug("unparsable message [tenant: {}, device: {}]", identity.tenant(), identity.device());
-            send(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.PARSE_ERROR, "Parse error: not a single valid JSON value"));
+            send(channel, JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.PARSE_ERROR,
+                    "Parse error: not a single valid JSON value"));
             return;
         }
         if (message.isArray()) {
-            onBatch(message);
+            onBatch(message, channel);
         } else {
-            handle(message).onSuccess(this::send);
+            handle(message, channel).onSuccess(reply -> send(channel, reply));
         }
     }
 
     /** Tells the peer that its tool list changed, once the session is initialized. */
     public void toolsChanged() {
         if (version != null) {
-            send(JsonRpc.notification("notifications/tools/list_changed", null));
+            send(transport.notifications(), JsonRpc.notification("notifications/tools/list_changed", null));
         }
     }
 
@@ -109,8 +119,8 @@ public final class McpSession {
         }
     }
 
-    /** The transport closed: pending calls are cancelled at their targets and nothing more is sent. */
-    public void onClosed() {
+    /** The session ended: pending calls are cancelled at their targets and nothing more is sent. */
+    void onClosed() {
         closed = true;
         for (PendingCall call : List.copyOf(pending.values())) {
             call.cancel("session closed");
@@ -119,24 +129,24 @@ public final class McpSession {
         pending.clear();
     }
 
-    private void send(String json) {
-        if (json != null && !closed) {
-            transport.send(json);
+    private void send(SessionChannel channel, String json) {
+        if (json != null && channel != null && !closed) {
+            channel.send(json);
         }
     }
 
-    private void onBatch(JsonNode batch) {
+    private void onBatch(JsonNode batch, SessionChannel channel) {
         if (batch.isEmpty()) {
-            send(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
+            send(channel, JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
             return;
         }
         if (!McpVersions.allowsBatches(version)) {
-            send(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
+            send(channel, JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
                     "Invalid Request: batches are only supported under protocol version " + McpVersions.V2025_03_26));
             return;
         }
         List<Future<String>> replies = new ArrayList<>(batch.size());
-        batch.forEach(message -> replies.add(handle(message)));
+        batch.forEach(message -> replies.add(handle(message, channel)));
         Future.join(replies).onComplete(done -> {
             StringBuilder array = new StringBuilder("[");
             for (Future<String> reply : replies) {
@@ -145,13 +155,13 @@ public final class McpSession {
                 }
             }
             if (array.length() > 1) {
-                send(array.append(']').toString());
+                send(channel, array.append(']').toString());
             }
         });
     }
 
     /** Handles one message; the future holds the reply, or null when none is due. */
-    private Future<String> handle(JsonNode message) {
+    private Future<String> handle(JsonNode message, SessionChannel channel) {
         if (!message.isObject()) {
             return reply(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
                     "Invalid Request: expected a JSON object"));
@@ -181,10 +191,10 @@ public final class McpSession {
         if (params != null && !params.isObject() && !params.isNull()) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: params must be an object"));
         }
-        return onRequest(rawId, method.textValue(), params == null || params.isNull() ? null : params);
+        return onRequest(rawId, method.textValue(), params == null || params.isNull() ? null : params, channel);
     }
 
-    private Future<String> onRequest(String rawId, String method, JsonNode params) {
+    private Future<String> onRequest(String rawId, String method, JsonNode params, SessionChannel channel) {
         switch (method) {
             case "initialize":
                 return reply(initialize(rawId, params));
@@ -199,7 +209,7 @@ public final class McpSession {
         }
         return switch (method) {
             case "tools/list" -> reply(listTools(rawId, params));
-            case "tools/call" -> callTool(rawId, params);
+            case "tools/call" -> callTool(rawId, params, channel);
             default -> reply(JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + echo(method)));
         };
     }
@@ -217,7 +227,7 @@ public final class McpSession {
                 identity.device(), version, echo(params.path("clientInfo").path("name").asText("?")));
         return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version
                 + "\",\"capabilities\":{\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":\"" + RelayInfo.NAME
-                + "\",\"version\":" + Json.quote(front.serverVersion()) + "}}");
+                + "\",\"version\":" + Json.quote(host.front().serverVersion()) + "}}");
     }
 
     private String listTools(String rawId, JsonNode params) {
@@ -230,7 +240,7 @@ public final class McpSession {
                 .orElseGet(() -> JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: unknown cursor"));
     }
 
-    private Future<String> callTool(String rawId, JsonNode params) {
+    private Future<String> callTool(String rawId, JsonNode params, SessionChannel channel) {
         JsonNode name = params == null ? null : params.get("name");
         if (name == null || !name.isTextual()) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: name must be a string"));
@@ -248,7 +258,7 @@ public final class McpSession {
         if (pending.containsKey(rawId)) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: id already in use"));
         }
-        long retryAfterMs = front.callLimiter().tryAcquire(identity);
+        long retryAfterMs = host.front().callLimiter().tryAcquire(identity);
         if (retryAfterMs > 0) {
             LOG.debug("call rate limited [tenant: {}, device: {}, retry after ms: {}]", identity.tenant(),
                     identity.device(), retryAfterMs);
@@ -258,29 +268,32 @@ public final class McpSession {
         JsonNode progressToken = params.path("_meta").get("progressToken");
         boolean wantsProgress = progressToken != null
                 && (progressToken.isTextual() || progressToken.isIntegralNumber());
-        return dispatch(rawId, tool.get(), arguments, wantsProgress ? progressToken : null);
+        return dispatch(rawId, tool.get(), arguments, wantsProgress ? progressToken : null, channel);
     }
 
-    private void forwardProgress(JsonNode params, JsonNode progressToken) {
+    private void forwardProgress(JsonNode params, JsonNode progressToken, SessionChannel channel) {
         if (params == null || !params.isObject()) {
             return;
         }
         ObjectNode forwarded = ((ObjectNode) params).deepCopy();
         forwarded.set("progressToken", progressToken);
-        send(JsonRpc.notification("notifications/progress", forwarded.toString()));
+        send(channel, JsonRpc.notification("notifications/progress", forwarded.toString()));
     }
 
-    private Future<String> dispatch(String rawId, CatalogTool tool, JsonNode arguments, JsonNode progressToken) {
+    private Future<String> dispatch(String rawId, CatalogTool tool, JsonNode arguments, JsonNode progressToken,
+            SessionChannel channel) {
+        FrontContext front = host.front();
+        ProgressRouter progress = host.progress();
         String callId = front.nextCallId();
         ToolCall call = new ToolCall(callId, tool.target(), tool.tool(), arguments, identity.tenant(),
                 identity.device(), tool.timeoutMs(), progressToken == null ? null : progress.address());
         PendingCall pendingCall = new PendingCall(call, Promise.promise());
         pending.put(rawId, pendingCall);
         if (progressToken != null) {
-            progress.listen(callId, params -> forwardProgress(params, progressToken));
+            progress.listen(callId, params -> forwardProgress(params, progressToken, channel));
             pendingCall.response.future().onComplete(done -> progress.forget(callId));
         }
-        front.targets().call(call, tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(reply -> {
+        front.router().call(call, tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(reply -> {
             if (!pending.remove(rawId, pendingCall)) {
                 return;
             }
@@ -307,19 +320,21 @@ public final class McpSession {
         }
     }
 
-    private CatalogView view() {
-        return front.catalog().current().view(identity.policy());
-    }
-
+    /**
+     * The text of a call that got no result: a target's verdict comes with its outcome's text already; the event
+     * bus's own failures (no answer in time, no target to take the call) get the text of the outcome they mean.
+     */
     private static String describe(Throwable failure, CatalogTool tool) {
         if (failure instanceof ReplyException reply) {
             return switch (reply.failureType()) {
-                case TIMEOUT -> tool.target() + " did not answer within " + tool.timeoutMs() / 1000 + " s";
-                case NO_HANDLERS -> tool.target() + " is not available on this relay right now";
-                default -> reply.getMessage();
+                case TIMEOUT -> CallOutcome.TIMEOUT.text(tool.target(), CallOutcome.duration(tool.timeoutMs()));
+                case NO_HANDLERS -> CallOutcome.UNAVAILABLE.text(tool.target(), "on this relay right now");
+                case RECIPIENT_FAILURE -> CallOutcome.ofCode(reply.failureCode()).isPresent() ? reply.getMessage()
+                        : CallOutcome.TRANSPORT_FAILED.text(tool.target(), reply.getMessage());
+                default -> CallOutcome.TRANSPORT_FAILED.text(tool.target(), reply.getMessage());
             };
         }
-        return tool.target() + " failed: " + failure.getMessage();
+        return CallOutcome.TRANSPORT_FAILED.text(tool.target(), failure.getMessage());
     }
 
     private static String echo(String text) {
@@ -342,7 +357,7 @@ public final class McpSession {
         }
 
         void cancel(String reason) {
-            front.targets().cancel(call, reason);
+            host.front().router().cancel(call, reason);
         }
     }
 }

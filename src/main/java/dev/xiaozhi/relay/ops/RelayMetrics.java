@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.ops;
 
+import dev.xiaozhi.relay.bus.CallOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,9 +92,9 @@ public final class RelayMetrics {
     /** Exports the number of outbound pipes in each state. */
     public void registerPipes(Supplier<List<PipeStatus>> pipes) {
         this.pipes = pipes;
-        for (String state : List.of("connecting", "connected", "backoff", "unauthorized")) {
-            Gauge.builder("relay.pipes", pipes, p -> p.get().stream().filter(s -> state.equals(s.state())).count())
-                    .description("Outbound pipes by state").tag("state", state).register(registry);
+        for (PipeState state : PipeState.values()) {
+            Gauge.builder("relay.pipes", pipes, p -> p.get().stream().filter(s -> s.state() == state).count())
+                    .description("Outbound pipes by state").tag("state", state.label()).register(registry);
         }
     }
 
@@ -107,11 +108,11 @@ public final class RelayMetrics {
         return Map.copyOf(targets);
     }
 
-    /** A tool call ended; {@code outcome} is one of ok, tool_error, busy, unavailable, timeout, failed. */
-    public void call(String target, String outcome, long nanos) {
-        calls.computeIfAbsent(target + '\n' + outcome, key -> Counter.builder("relay.tool.calls")
+    /** A tool call ended; its outcome's {@link CallOutcome#tag() tag} labels the count. */
+    public void call(String target, CallOutcome outcome, long nanos) {
+        calls.computeIfAbsent(target + '\n' + outcome.tag(), key -> Counter.builder("relay.tool.calls")
                 .description("Tool calls by target and outcome")
-                .tags("target", target, "outcome", outcome).register(registry)).increment();
+                .tags("target", target, "outcome", outcome.tag()).register(registry)).increment();
         latencies.computeIfAbsent(target, t -> Timer.builder("relay.tool.call.duration")
                 .description("Tool call latency by target").tag("target", t)
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5))

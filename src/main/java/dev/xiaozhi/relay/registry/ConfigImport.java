@@ -5,6 +5,7 @@ import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.config.ProviderTargetSpec;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.TenantConfig;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ public final class ConfigImport {
     }
 
     private static <T> Future<Optional<T>> notFound(Throwable failure) {
-        return failure instanceof RegistryException e && e.status() == 404 ? Future.succeededFuture(Optional.empty())
+        return failure instanceof ClientErrorException e && e.status() == 404 ? Future.succeededFuture(Optional.empty())
                 : Future.failedFuture(failure);
     }
 

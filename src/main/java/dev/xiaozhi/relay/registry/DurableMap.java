@@ -1,7 +1,6 @@
 package dev.xiaozhi.relay.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.hazelcast.map.IMap;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
@@ -14,20 +13,20 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One collection of the registry: live in a Hazelcast map (shared by every member), written through to the durable
- * store before a write completes. Futures complete on the caller's context.
+ * One collection of the registry: live in a {@link LiveMap} (shared by every member of a cluster), written
+ * through to the durable store before a write completes. Futures complete on the caller's context.
  *
  * @param <T> the record type, stored as JSON
  */
 final class DurableMap<T> {
 
     private final Vertx vertx;
-    private final IMap<String, String> live;
+    private final LiveMap live;
     private final RegistryStore store;
     private final String collection;
     private final Class<T> type;
 
-    DurableMap(Vertx vertx, IMap<String, String> live, RegistryStore store, String collection, Class<T> type) {
+    DurableMap(Vertx vertx, LiveMap live, RegistryStore store, String collection, Class<T> type) {
         this.vertx = vertx;
         this.live = live;
         this.store = store;
@@ -36,25 +35,25 @@ final class DurableMap<T> {
     }
 
     Future<Optional<T>> get(String key) {
-        return on(live.getAsync(key)).map(json -> Optional.ofNullable(json).map(this::parse));
+        return on(live.get(key)).map(json -> Optional.ofNullable(json).map(this::parse));
     }
 
     /** Stores durably, then makes it live. */
     Future<Void> put(String key, T value) {
         String json = write(value);
-        return store.put(collection, key, json).compose(v -> on(live.setAsync(key, json))).mapEmpty();
+        return store.put(collection, key, json).compose(v -> on(live.set(key, json))).mapEmpty();
     }
 
     /** Removes durably, then from the live map. */
     Future<Void> delete(String key) {
-        return store.delete(collection, key).compose(v -> on(live.removeAsync(key))).mapEmpty();
+        return store.delete(collection, key).compose(v -> on(live.remove(key)));
     }
 
     /** Every record, ordered by key. */
     Future<List<T>> values() {
         return vertx.executeBlocking(() -> {
             List<T> values = new ArrayList<>();
-            new TreeMap<>(Map.copyOf(live)).values().forEach(json -> values.add(parse(json)));
+            new TreeMap<>(live.snapshot()).values().forEach(json -> values.add(parse(json)));
             return values;
         }, false);
     }

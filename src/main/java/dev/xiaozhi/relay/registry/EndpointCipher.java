@@ -1,7 +1,5 @@
 package dev.xiaozhi.relay.registry;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -29,9 +27,6 @@ public final class EndpointCipher {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    private static final String SHARED_KEYS = "relay.registry.keys";
-    private static final String SHARED_KEY = "endpoint";
 
     private final SecretKeySpec key;
 
@@ -76,18 +71,6 @@ public final class EndpointCipher {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the registry key " + keyFile + " is not base64 of 32 bytes", e);
         }
-    }
-
-    /**
-     * The cipher every member of a cluster uses when no key is configured: the key of the first member to get here,
-     * kept in the cluster's memory (never in the registry's store); this member's own key if it is the first.
-     * Blocking (a Hazelcast call): call it off the event loops.
-     */
-    public EndpointCipher sharedIn(HazelcastInstance hazelcast) {
-        IMap<String, String> keys = hazelcast.getMap(SHARED_KEYS);
-        String mine = Base64.getEncoder().encodeToString(key.getEncoded());
-        String first = keys.putIfAbsent(SHARED_KEY, mine);
-        return first == null || first.equals(mine) ? this : new EndpointCipher(Base64.getDecoder().decode(first));
     }
 
     /** The encrypted form of a text. */

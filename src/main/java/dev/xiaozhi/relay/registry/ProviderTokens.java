@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.registry;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.auth.Tokens;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
@@ -26,15 +26,14 @@ public final class ProviderTokens {
     private final TokenIndex tokens;
     private final SerialWrites writes = new SerialWrites();
 
-    private ProviderTokens(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store) {
-        this.providers = new DurableMap<>(vertx, hazelcast.getMap(MAP_PREFIX + PROVIDERS), store, PROVIDERS,
-                Provider.class);
-        this.tokens = new TokenIndex(vertx, hazelcast.getMap(MAP_PREFIX + "provider-tokens"));
+    private ProviderTokens(Vertx vertx, LiveMaps maps, RegistryStore store) {
+        this.providers = new DurableMap<>(vertx, maps.map(MAP_PREFIX + PROVIDERS), store, PROVIDERS, Provider.class);
+        this.tokens = new TokenIndex(vertx, maps.map(MAP_PREFIX + "provider-tokens"));
     }
 
     /** Starts over the live maps, loading the store into them when this is the first member. */
-    public static Future<ProviderTokens> start(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store) {
-        ProviderTokens registry = new ProviderTokens(vertx, hazelcast, store);
+    public static Future<ProviderTokens> start(Vertx vertx, LiveMaps maps, RegistryStore store) {
+        ProviderTokens registry = new ProviderTokens(vertx, maps, store);
         return store.load().compose(stored -> vertx.executeBlocking(() -> {
             if (registry.providers.isEmpty()) {
                 registry.providers.load(stored.getOrDefault(PROVIDERS, Map.of()));
@@ -64,7 +63,7 @@ public final class ProviderTokens {
     /** Issues a new token for a provider, shown once; the old one keeps working for {@code grace}. */
     public Future<Provider.Issued> rotate(String target, Duration grace) {
         return writes.run(() -> providers.get(target).compose(found -> {
-            Provider current = found.orElseThrow(() -> RegistryException.notFound("provider " + target));
+            Provider current = found.orElseThrow(() -> ClientErrorException.notFound("provider " + target));
             String token = Tokens.generateToken();
             long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
             Provider rotated = new Provider(target, TokenHash.ofPlain(token).toString(),

@@ -1,12 +1,11 @@
 package dev.xiaozhi.relay.registry;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.auth.Tokens;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.model.ToolPolicy;
@@ -24,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live registry of tenants and devices: Hazelcast maps shared by every member (one embedded member on a single
- * node), each write made durable in the {@link RegistryStore} before it completes. Writes run one at a time, in
- * order. Tokens are kept only as hashes, indexed for the handshake; revoking or changing a device or tenant is
- * published on {@link EventBusAddresses#REGISTRY_CHANGED} so that every node closes or refreshes its sessions.
+ * The live registry of tenants and devices: {@link LiveMaps} shared by every member of a cluster (or of this
+ * process alone on a single node), each write made durable in the {@link RegistryStore} before it completes.
+ * Writes run one at a time, in order. Tokens are kept only as hashes, indexed for the handshake; revoking or
+ * changing a device or tenant is published on {@link EventBusAddresses#REGISTRY_CHANGED} so that every node closes
+ * or refreshes its sessions.
  */
 public final class Registry implements DeviceDirectory {
 
@@ -43,23 +43,22 @@ public final class Registry implements DeviceDirectory {
     private final DurableMap<Tenant> tenants;
     private final DurableMap<Device> devices;
     private final TokenIndex tokens;
-    private final IMap<String, Long> lastSeen;
+    private final LiveMap lastSeen;
     private final EndpointCipher cipher;
     private final SerialWrites writes = new SerialWrites();
 
-    private Registry(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store, EndpointCipher cipher) {
+    private Registry(Vertx vertx, LiveMaps maps, RegistryStore store, EndpointCipher cipher) {
         this.vertx = vertx;
-        this.tenants = new DurableMap<>(vertx, hazelcast.getMap(MAP_PREFIX + TENANTS), store, TENANTS, Tenant.class);
-        this.devices = new DurableMap<>(vertx, hazelcast.getMap(MAP_PREFIX + DEVICES), store, DEVICES, Device.class);
-        this.tokens = new TokenIndex(vertx, hazelcast.getMap(MAP_PREFIX + "tokens"));
-        this.lastSeen = hazelcast.getMap(MAP_PREFIX + "last-seen");
+        this.tenants = new DurableMap<>(vertx, maps.map(MAP_PREFIX + TENANTS), store, TENANTS, Tenant.class);
+        this.devices = new DurableMap<>(vertx, maps.map(MAP_PREFIX + DEVICES), store, DEVICES, Device.class);
+        this.tokens = new TokenIndex(vertx, maps.map(MAP_PREFIX + "tokens"));
+        this.lastSeen = maps.map(MAP_PREFIX + "last-seen");
         this.cipher = cipher;
     }
 
     /** Starts the registry; the first member loads the durable store into the live maps and indexes the tokens. */
-    public static Future<Registry> start(Vertx vertx, HazelcastInstance hazelcast, RegistryStore store,
-            EndpointCipher cipher) {
-        Registry registry = new Registry(vertx, hazelcast, store, cipher);
+    public static Future<Registry> start(Vertx vertx, LiveMaps maps, RegistryStore store, EndpointCipher cipher) {
+        Registry registry = new Registry(vertx, maps, store, cipher);
         return store.load().compose(stored -> vertx.executeBlocking(() -> {
             if (registry.tenants.isEmpty() && registry.devices.isEmpty()) {
                 Map<String, String> storedTenants = stored.getOrDefault(TENANTS, Map.of());
@@ -80,7 +79,7 @@ public final class Registry implements DeviceDirectory {
     public Future<Tenant> createTenant(Tenant tenant) {
         return serially(() -> tenants.get(tenant.id()).compose(existing -> {
             if (existing.isPresent()) {
-                return Future.failedFuture(RegistryException.conflict("tenant " + tenant.id()));
+                return Future.failedFuture(ClientErrorException.conflict("tenant " + tenant.id()));
             }
             return tenants.put(tenant.id(), tenant).map(tenant);
         }));
@@ -88,7 +87,7 @@ public final class Registry implements DeviceDirectory {
 
     /** A tenant; 404 when unknown. */
     public Future<Tenant> tenant(String id) {
-        return tenants.get(id).map(found -> found.orElseThrow(() -> RegistryException.notFound("tenant " + id)));
+        return tenants.get(id).map(found -> found.orElseThrow(() -> ClientErrorException.notFound("tenant " + id)));
     }
 
     /** A page of tenants in id order. */
@@ -128,11 +127,11 @@ public final class Registry implements DeviceDirectory {
             ToolRule policy) {
         return serially(() -> tenant(tenantId).compose(tenant -> devicesOf(tenantId).compose(owned -> {
             if (owned.stream().anyMatch(d -> d.id().equals(id))) {
-                return Future.failedFuture(RegistryException.conflict("device " + Device.key(tenantId, id)));
+                return Future.failedFuture(ClientErrorException.conflict("device " + Device.key(tenantId, id)));
             }
             int max = tenant.limits().maxDevices();
             if (max > 0 && owned.size() >= max) {
-                return Future.failedFuture(new RegistryException(422, "tenant " + tenantId
+                return Future.failedFuture(ClientErrorException.refused("tenant " + tenantId
                         + " has reached its limit of " + max + " devices"));
             }
             String token = Tokens.generateToken();
@@ -148,7 +147,7 @@ public final class Registry implements DeviceDirectory {
     /** A device; 404 when unknown. */
     public Future<Device> device(String tenantId, String id) {
         String key = Device.key(tenantId, id);
-        return devices.get(key).map(found -> found.orElseThrow(() -> RegistryException.notFound("device " + key)));
+        return devices.get(key).map(found -> found.orElseThrow(() -> ClientErrorException.notFound("device " + key)));
     }
 
     /** A page of a tenant's devices in id order; 404 for an unknown tenant. */
@@ -238,8 +237,8 @@ public final class Registry implements DeviceDirectory {
 
     /** When a device last connected since the registry's members started, if it did. */
     public Future<Optional<Long>> lastSeen(Device device) {
-        return Future.fromCompletionStage(lastSeen.getAsync(device.key()), vertx.getOrCreateContext())
-                .map(Optional::ofNullable);
+        return Future.fromCompletionStage(lastSeen.get(device.key()), vertx.getOrCreateContext())
+                .map(seen -> Optional.ofNullable(seen).map(Long::valueOf));
     }
 
     /** Encrypts an endpoint for storing; null stays null. */
@@ -285,7 +284,7 @@ public final class Registry implements DeviceDirectory {
             long now = System.currentTimeMillis();
             return devices.get(key).compose(found -> found.filter(d -> d.accepts(hash, now))
                     .map(device -> identity(device).onSuccess(identity -> identity.ifPresent(
-                            i -> lastSeen.setAsync(device.key(), now))))
+                            i -> lastSeen.set(device.key(), Long.toString(now)))))
                     .orElse(Future.succeededFuture(Optional.empty())));
         });
     }
@@ -317,7 +316,7 @@ public final class Registry implements DeviceDirectory {
     private Future<Void> removeDevice(Device device) {
         return devices.delete(device.key()).onSuccess(v -> {
             tokens.remove(device.tokenHash(), device.previousTokenHash());
-            lastSeen.removeAsync(device.key());
+            lastSeen.remove(device.key());
             publish(new RegistryChange(true, device.tenant(), device.id()));
         });
     }

@@ -1,6 +1,5 @@
 package dev.xiaozhi.relay.registry;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
@@ -12,16 +11,16 @@ import io.vertx.core.Vertx;
  * The registry of a node, started: its durable store opened, the live maps loaded, the configuration imported.
  *
  * @param store     the durable store
- * @param devices   tenants and devices
+ * @param registry  tenants, devices and their endpoints
  * @param providers provider tokens
  */
-public record RegistryServices(RegistryStore store, Registry devices, ProviderTokens providers) {
+public record RegistryServices(RegistryStore store, Registry registry, ProviderTokens providers) {
 
-    /** Opens the configured store, starts the registry on a Hazelcast member and imports the configuration. */
-    public static Future<RegistryServices> start(Vertx vertx, HazelcastInstance hazelcast, RelayConfig config,
+    /** Opens the configured store, starts the registry on its live maps and imports the configuration. */
+    public static Future<RegistryServices> start(Vertx vertx, LiveMaps maps, RelayConfig config,
             EndpointCipher cipher, ConfiguredDevices configured) {
-        return RegistryStores.open(vertx, config.registry()).compose(store -> Registry.start(vertx, hazelcast,
-                store, cipher).compose(registry -> ProviderTokens.start(vertx, hazelcast, store)
+        return RegistryStores.open(vertx, config.registry()).compose(store -> Registry.start(vertx, maps,
+                store, cipher).compose(registry -> ProviderTokens.start(vertx, maps, store)
                 .map(providers -> new RegistryServices(store, registry, providers)))
                 .compose(services -> services.importConfig(config, configured).map(services))
                 .onFailure(e -> store.close()));
@@ -29,6 +28,6 @@ public record RegistryServices(RegistryStore store, Registry devices, ProviderTo
 
     /** Imports what is new or changed in a configuration's tenants, devices and provider tokens. */
     public Future<Void> importConfig(RelayConfig config, ConfiguredDevices configured) {
-        return ConfigImport.run(devices, providers, config, configured);
+        return ConfigImport.run(registry, providers, config, configured);
     }
 }

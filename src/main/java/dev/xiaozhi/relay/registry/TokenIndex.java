@@ -1,12 +1,10 @@
 package dev.xiaozhi.relay.registry;
 
-import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Token hash → record key, in a Hazelcast map: how a presented token finds its record without a scan. An entry of a
+ * Token hash → record key, in a live map: how a presented token finds its record without a scan. An entry of a
  * previous token expires a while after its grace ends (Hazelcast keeps entry times in whole seconds); whether a
  * token is still valid is always decided by the record itself.
  */
@@ -15,9 +13,9 @@ final class TokenIndex {
     private static final long EXPIRY_MARGIN_MS = 60_000;
 
     private final Vertx vertx;
-    private final IMap<String, String> keysByHash;
+    private final LiveMap keysByHash;
 
-    TokenIndex(Vertx vertx, IMap<String, String> keysByHash) {
+    TokenIndex(Vertx vertx, LiveMap keysByHash) {
         this.vertx = vertx;
         this.keysByHash = keysByHash;
     }
@@ -25,26 +23,26 @@ final class TokenIndex {
     /** Indexes a record's current token and, until {@code previousValidUntil}, its previous one (may be null). */
     Future<Void> index(String key, String tokenHash, String previousHash, long previousValidUntil) {
         long now = System.currentTimeMillis();
-        Future<Void> current = Future.fromCompletionStage(keysByHash.setAsync(tokenHash, key),
+        Future<Void> current = Future.fromCompletionStage(keysByHash.set(tokenHash, key),
                 vertx.getOrCreateContext());
         if (previousHash == null || now >= previousValidUntil) {
             return current;
         }
-        return Future.all(current, Future.fromCompletionStage(keysByHash.setAsync(previousHash, key,
-                previousValidUntil - now + EXPIRY_MARGIN_MS, TimeUnit.MILLISECONDS), vertx.getOrCreateContext()))
+        return Future.all(current, Future.fromCompletionStage(keysByHash.set(previousHash, key,
+                previousValidUntil - now + EXPIRY_MARGIN_MS), vertx.getOrCreateContext()))
                 .mapEmpty();
     }
 
     /** The key a token hash belongs to, or null. */
     Future<String> find(String tokenHash) {
-        return Future.fromCompletionStage(keysByHash.getAsync(tokenHash), vertx.getOrCreateContext());
+        return Future.fromCompletionStage(keysByHash.get(tokenHash), vertx.getOrCreateContext());
     }
 
     /** Forgets token hashes (nulls are skipped). */
     void remove(String... tokenHashes) {
         for (String hash : tokenHashes) {
             if (hash != null) {
-                keysByHash.removeAsync(hash);
+                keysByHash.remove(hash);
             }
         }
     }

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable snapshot of every tool the node's targets offer, under unique, legal, reversible catalog names.
- * Tools of a target that is down stay, marked with {@value #UNAVAILABLE_META} in their {@code _meta}. Views per
+ * Tools of a target that is down stay, marked with {@value #UNAVAILABLE_META} in their {@code _meta} (a mark that is
+ * not part of a tool's content: flipping it changes no view's {@link CatalogView#signature()}). Views per
  * policy are built on first use and kept with the snapshot.
  */
 public final class Catalog {
@@ -63,12 +64,14 @@ public final class Catalog {
                     name = ToolNames.hashed(name, origin + "#" + attempt);
                 }
                 ObjectNode renamed = ((ObjectNode) tool).deepCopy().put("name", name);
+                long content = ContentHash.of(renamed.toString());
                 if (!target.available()) {
                     ObjectNode meta = renamed.has("_meta") && renamed.get("_meta").isObject()
                             ? (ObjectNode) renamed.get("_meta") : renamed.putObject("_meta");
                     meta.put(UNAVAILABLE_META, true);
                 }
-                tools.add(new CatalogTool(name, target.target(), toolName, target.timeoutMs(), renamed.toString()));
+                tools.add(new CatalogTool(name, target.target(), toolName, target.timeoutMs(), renamed.toString(),
+                        content));
             }
         }
         return new Catalog(List.copyOf(tools), pageSize);

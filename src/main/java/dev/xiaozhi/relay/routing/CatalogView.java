@@ -17,12 +17,22 @@ public final class CatalogView {
 
     private final Map<String, CatalogTool> tools;
     private final List<String> pages;
+    private final long signature;
 
     CatalogView(List<CatalogTool> visible, int pageSize) {
         Map<String, CatalogTool> byName = new LinkedHashMap<>();
         visible.forEach(tool -> byName.put(tool.name(), tool));
         this.tools = Map.copyOf(byName);
         this.pages = paginate(visible, pageSize);
+        this.signature = ContentHash.of(visible.stream().mapToLong(CatalogTool::content).toArray());
+    }
+
+    /**
+     * What a client reads of this view: equal for two views whose tools have the same names, descriptions and
+     * schemas in the same order, whatever the targets' availability.
+     */
+    public long signature() {
+        return signature;
     }
 
     /** Finds a tool by its catalog name. */

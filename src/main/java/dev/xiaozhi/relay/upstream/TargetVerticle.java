@@ -1,7 +1,7 @@
 package dev.xiaozhi.relay.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xiaozhi.relay.bus.CallFailure;
+import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.CatalogUpdate;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.ProgressUpdate;
@@ -18,6 +18,7 @@ import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * on {@link EventBusAddresses#clusterTarget(String)} for the others: runs each {@link ToolCall} through the target's
  * circuit breaker and {@link ToolClient}, at most {@code maxConcurrent} at once and {@code maxQueued} waiting (more
  * are refused as busy at once), and publishes the target's tools: to its own node, or to the whole cluster for a
- * target placed on one node only.
+ * target placed on one node only. Every call ends in a {@link CallOutcome}, which alone decides whether the breaker
+ * counts it, its metric tag and the text of a failed request.
  */
 public final class TargetVerticle extends VerticleBase {
 
@@ -71,6 +74,7 @@ public final class TargetVerticle extends VerticleBase {
                 .setMaxFailures(config.breaker().maxFailures())
                 .setResetTimeout(config.breaker().resetTimeout().toMillis())
                 .setFailuresRollingWindow(config.breaker().failureWindow().toMillis()))
+                .<ToolReply>failurePolicy(result -> outcome(result).failsUpstream())
                 .openHandler(v -> {
                     LOG.warn("circuit opened [target: {}]", config.name());
                     context.runOnContext(off -> leaveCluster());
@@ -156,7 +160,7 @@ public final class TargetVerticle extends VerticleBase {
 
     private CatalogUpdate update(JsonNode tools) {
         return new CatalogUpdate(config.name(), config.prefix(), config.timeout().toMillis(), tools,
-                client.available());
+                client.available(), deploymentID());
     }
 
     private void onMessage(Message<Object> message) {
@@ -177,8 +181,8 @@ public final class TargetVerticle extends VerticleBase {
         } else if (queue.size() < config.maxQueued()) {
             queue.add(new Queued(call, message, started));
         } else {
-            fail(message, call, started, "busy", CallFailure.BUSY, config.name() + " is busy (" + inFlight
-                    + " calls in flight, " + queue.size() + " waiting); try again shortly");
+            fail(message, call, started, CallOutcome.BUSY, inFlight + " calls in flight, " + queue.size()
+                    + " waiting");
         }
     }
 
@@ -186,8 +190,8 @@ public final class TargetVerticle extends VerticleBase {
         while (inFlight < config.maxConcurrent() && !queue.isEmpty()) {
             Queued next = queue.poll();
             if (System.nanoTime() - next.started() > config.timeout().toNanos()) {
-                fail(next.message(), next.call(), next.started(), "timeout", CallFailure.TIMEOUT, config.name()
-                        + " did not answer within " + seconds(config.timeout().toMillis()) + " (all slots were busy)");
+                fail(next.message(), next.call(), next.started(), CallOutcome.TIMEOUT,
+                        CallOutcome.duration(config.timeout().toMillis()) + " (all slots were busy)");
             } else {
                 run(next);
             }
@@ -206,39 +210,62 @@ public final class TargetVerticle extends VerticleBase {
             inFlight--;
             progressReplyTo.remove(call.callId());
             runQueued();
-            if (result.succeeded()) {
-                ToolReply reply = result.result();
-                metrics.call(config.name(), reply.isError() ? "tool_error" : "ok", System.nanoTime() - started);
-                message.reply(reply.resultJson());
-            } else {
-                onFailure(call, message, started, result.cause());
+            CallOutcome outcome = outcome(result);
+            Optional<String> answered = answer(result);
+            if (answered.isPresent()) {
+                metrics.call(config.name(), outcome, System.nanoTime() - started);
+                message.reply(answered.get());
+                return;
             }
+            if (outcome == CallOutcome.TIMEOUT) {
+                client.cancel(call.callId(), "deadline exceeded");
+            }
+            fail(message, call, started, outcome, detail(result.cause()));
         });
     }
 
-    private void onFailure(ToolCall call, Message<Object> message, long started, Throwable cause) {
-        if (cause instanceof OpenCircuitException) {
-            fail(message, call, started, "unavailable", CallFailure.UNAVAILABLE, config.name()
-                    + " is unavailable after repeated failures; try again in a little while");
-        } else if (cause instanceof TimeoutException) {
-            client.cancel(call.callId(), "deadline exceeded");
-            fail(message, call, started, "timeout", CallFailure.TIMEOUT, config.name() + " did not answer within "
-                    + seconds(config.timeout().toMillis()));
-        } else {
-            fail(message, call, started, "failed", CallFailure.FAILED, config.name() + " failed: "
-                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+    /** The result the upstream answered with: a tool's reply, or an error answer of its own (an API's status). */
+    private static Optional<String> answer(AsyncResult<ToolReply> result) {
+        if (result.succeeded()) {
+            return Optional.of(result.result().resultJson());
         }
+        return result.cause() instanceof UpstreamCallException upstream ? upstream.resultJson() : Optional.empty();
     }
 
-    private void fail(Message<Object> message, ToolCall call, long started, String outcome, int code, String text) {
+    /**
+     * What a call through the breaker came to: a reply's own outcome, the breaker's verdicts (open, deadline), a
+     * client's typed failure, and any other failure of a client as a failed transport.
+     */
+    private static CallOutcome outcome(AsyncResult<ToolReply> result) {
+        if (result.succeeded()) {
+            return result.result().outcome();
+        }
+        Throwable cause = result.cause();
+        if (cause instanceof OpenCircuitException) {
+            return CallOutcome.UNAVAILABLE;
+        } else if (cause instanceof TimeoutException) {
+            return CallOutcome.TIMEOUT;
+        } else if (cause instanceof UpstreamCallException upstream) {
+            return upstream.outcome();
+        }
+        return CallOutcome.TRANSPORT_FAILED;
+    }
+
+    /** What the outcome's text leaves open: why the breaker refused or ended the call, or the client's message. */
+    private String detail(Throwable cause) {
+        if (cause instanceof OpenCircuitException) {
+            return "after repeated failures";
+        } else if (cause instanceof TimeoutException) {
+            return CallOutcome.duration(config.timeout().toMillis());
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    private void fail(Message<Object> message, ToolCall call, long started, CallOutcome outcome, String detail) {
         metrics.call(config.name(), outcome, System.nanoTime() - started);
         LOG.debug("call failed [target: {}, tenant: {}, device: {}, tool: {}, outcome: {}]",
-                config.name(), call.tenant(), call.device(), call.tool(), outcome);
-        message.fail(code, text);
-    }
-
-    private static String seconds(long millis) {
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+                config.name(), call.tenant(), call.device(), call.tool(), outcome.tag());
+        message.fail(outcome.code(), outcome.text(config.name(), detail));
     }
 
     /** A call waiting for, or holding, a slot. */

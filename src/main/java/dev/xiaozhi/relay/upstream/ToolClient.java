@@ -23,7 +23,8 @@ public interface ToolClient {
 
     /**
      * Calls a tool. A tool that ran and failed is a successful future with {@link ToolReply#isError()} set; a failed
-     * future means the target could not run the call.
+     * future means the tool did not run to a result, an {@link UpstreamCallException} saying what the call came to
+     * (any other failure counts as a failed transport).
      */
     Future<ToolReply> call(ToolCall call);
 

@@ -9,6 +9,7 @@ import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.CallLoad;
+import dev.xiaozhi.relay.support.ClusterCertificates;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.FreePorts;
@@ -24,8 +25,10 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,8 @@ class ClusterIT {
     private static final int NODES = 3;
     private static final int PIPES = 300;
     private static final long RECONNECT_BOUND_MS = 15_000;
+    private static final String CLUSTER_SECRET = "cluster-it-secret-" + UUID.randomUUID();
+    private static final String REGISTRY_KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
     private final List<RelayProcess> nodes = new ArrayList<>();
     private final List<Map<String, String>> environments = new ArrayList<>();
@@ -275,6 +280,9 @@ class ClusterIT {
                   hazelcastPort: ${env:HZ_PORT}
                   eventBusPort: ${env:EB_PORT}
                   members: "%s"
+                  secret: "%s"
+                  %s
+                registry: {encryptionKey: "%s"}
                 targets:
                   calculator: {type: builtin, builtin: calculator, timeout: 5s}
                   diagnostics: {type: builtin, builtin: diagnostics, placement: single, timeout: 3s}
@@ -283,8 +291,8 @@ class ClusterIT {
                     devices:
                       kitchen: {tokenHash: "%s"}
                 %s""".formatted(TokenHash.ofPlain(TestRelay.ADMIN_TOKEN), Path.of("cluster.xml").toAbsolutePath(),
-                members,
-                TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
+                members, CLUSTER_SECRET, ClusterCertificates.generate(dir.resolve("tls"), "cluster-it").yaml(),
+                REGISTRY_KEY, TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
         for (int i = 0; i < NODES; i++) {
             environments.add(Map.of("STATE_DIR", dir.resolve("node" + i).toString(),
                     "HZ_PORT", Integer.toString(hazelcastPorts[i]), "EB_PORT", Integer.toString(eventBusPorts[i])));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.xiaozhi.relay.model.PrefixMode;
 import dev.xiaozhi.relay.model.TokenHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,11 @@ class ConfigLoaderTest {
                                 + "enabled, placement, breaker, builtin"),
                 arguments("targets: {calc: {type: builtin, builtin: calculator, breaker: {maxFailures: 0}}}",
                         "targets.calc.breaker.maxFailures: expected an integer between 1 and 1000000, got \"0\""),
+                arguments("targets: {include: {files: mcp_config.json, prefix: sometimes}}",
+                        "targets.include.prefix: expected one of always, conditional, never"),
+                arguments("targets: {include: {file: mcp_config.json}}",
+                        "targets.include.file: unknown key; known keys: files, prefix"),
+                arguments("targets: {include: {prefix: conditional}}", "targets.include.files: required"),
                 arguments("targets: {\"bad name\": {type: builtin, builtin: calculator}}",
                         "targets.bad name: target names are 1 to 32 letters, digits, '_' or '-', starting with a "
                                 + "letter or digit"),
@@ -184,7 +190,31 @@ class ConfigLoaderTest {
         assertThat(remote.headers()).containsEntry("Authorization", "Bearer t0ken");
         assertThat(remote.toString()).doesNotContain("t0ken");
         assertThat(config.targets().get("off").enabled()).isFalse();
-        assertThatThrownBy(() -> config.withMcpConfig(dir.resolve("mcp_config.json"), Map.of("REMOTE_TOKEN", "t")))
+        assertThatThrownBy(() -> config.withMcpConfig(dir.resolve("mcp_config.json"), Map.of("REMOTE_TOKEN", "t"),
+                PrefixMode.ALWAYS))
                 .hasMessageContaining("target 'calculator' is already defined");
+    }
+
+    /**
+     * Verifies that included servers are prefixed {@code always} unless the include says otherwise, and that the
+     * pipe mode's {@code conditional} reaches every server of the file.
+     */
+    @Test
+    void prefixesIncludedServersAsTheIncludeSays(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("mcp_config.json"), """
+                {"mcpServers": {"calc": {"command": "calc"}, "adder": {"command": "adder"}}}
+                """);
+        Files.writeString(dir.resolve("default.yaml"), "targets:\n  include: [mcp_config.json]\n");
+        Files.writeString(dir.resolve("own.yaml"), "targets:\n  include: {files: mcp_config.json, prefix: never}\n");
+
+        RelayConfig byDefault = ConfigLoader.load(dir.resolve("default.yaml"), Map.of());
+        RelayConfig own = ConfigLoader.load(dir.resolve("own.yaml"), Map.of());
+        RelayConfig pipe = ConfigLoader.parse("{}", dir, Map.of()).withMcpConfig(dir.resolve("mcp_config.json"),
+                Map.of(), PrefixMode.CONDITIONAL);
+
+        assertThat(byDefault.targets().values()).extracting(TargetConfig::prefix).containsOnly(PrefixMode.ALWAYS);
+        assertThat(own.targets().values()).extracting(TargetConfig::prefix).containsOnly(PrefixMode.NEVER);
+        assertThat(pipe.targets()).containsOnlyKeys("calc", "adder");
+        assertThat(pipe.targets().values()).extracting(TargetConfig::prefix).containsOnly(PrefixMode.CONDITIONAL);
     }
 }

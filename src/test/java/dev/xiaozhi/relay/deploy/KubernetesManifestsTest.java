@@ -62,15 +62,18 @@ class KubernetesManifestsTest {
 
     private static final Path K8S = Path.of("k8s");
     private static final String SECRET_EXAMPLE = "secret.example.yaml";
+    private static final String TLS_SECRET_EXAMPLE = "secret-cluster-tls.example.yaml";
     private static final String RELAY = "relay";
     private static final String HEADLESS = "relay-hz";
     private static final String CONFIG_FILE = "relay.yaml";
     private static final YAMLMapper YAML = new YAMLMapper();
     /** What the tests put in the Secret: values of the formats the relay expects (the example holds placeholders). */
+    private static final String CLUSTER_SECRET_SAMPLE = "sample-cluster-secret-of-32-characters";
     private static final Map<String, String> SECRET_SAMPLES = Map.of(
             "demo-token", "xzr_sample-demo-token",
             "admin-token", "sample-admin-token",
             "registry-key", Base64.getEncoder().encodeToString(new byte[32]),
+            "cluster-secret", CLUSTER_SECRET_SAMPLE,
             "postgres-user", "relay",
             "postgres-password", "sample-password");
 
@@ -115,7 +118,7 @@ class KubernetesManifestsTest {
         });
     }
 
-    /** Verifies that the kustomization applies every manifest but the Secret example, and only files that exist. */
+    /** Verifies that the kustomization applies every manifest but the Secret examples, and only files that exist. */
     @Test
     void kustomizationListsEveryManifestButTheSecretExample() throws IOException {
         JsonNode kustomization = YAML.readTree(K8S.resolve("kustomization.yaml").toFile());
@@ -123,10 +126,29 @@ class KubernetesManifestsTest {
         kustomization.get("resources").forEach(resource -> listed.add(resource.asText()));
 
         Set<String> expected = new TreeSet<>(manifests.byFile().keySet());
-        expected.remove(SECRET_EXAMPLE);
+        expected.removeIf(file -> file.endsWith(".example.yaml"));
         assertThat(kustomization.get("kind").asText()).isEqualTo("Kustomization");
         assertThat(listed).isEqualTo(expected);
         assertThat(manifests.byFile().get(SECRET_EXAMPLE)).isInstanceOf(Secret.class);
+        assertThat(manifests.byFile().get(TLS_SECRET_EXAMPLE)).isInstanceOf(Secret.class);
+    }
+
+    /** Verifies that the pods mount the event bus's TLS Secret where relay.yaml's cluster.tls reads it. */
+    @Test
+    void eventBusTlsComesFromTheTlsSecret() {
+        Secret tls = (Secret) manifests.byFile().get(TLS_SECRET_EXAMPLE);
+        Volume volume = relay.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(each -> each.getSecret() != null).findFirst().orElseThrow();
+        Path mounted = Path.of(container.getVolumeMounts().stream()
+                .filter(mount -> mount.getName().equals(volume.getName())).map(VolumeMount::getMountPath)
+                .findFirst().orElseThrow());
+        ClusterConfig.Tls configured = podConfig.cluster().tls().orElseThrow();
+
+        assertThat(volume.getSecret().getSecretName()).isEqualTo(tls.getMetadata().getName());
+        assertThat(List.of(configured.key(), configured.cert(), configured.ca()))
+                .allSatisfy(file -> assertThat(file.getParent()).isEqualTo(mounted))
+                .extracting(file -> file.getFileName().toString())
+                .containsExactlyInAnyOrderElementsOf(tls.getStringData().keySet());
     }
 
     /** Verifies that the ConfigMap's cluster.xml is the repository's and that Hazelcast reads it. */
@@ -150,6 +172,7 @@ class KubernetesManifestsTest {
         String relayYaml = configMap.getData().get(CONFIG_FILE);
 
         assertThat(container.getArgs()).containsExactly("--config", configDir + "/" + CONFIG_FILE);
+        assertThat(podConfig.cluster().secret()).contains(CLUSTER_SECRET_SAMPLE);
         assertThat(podEnv.keySet()).filteredOn(name -> name.startsWith("RELAY_"))
                 .allSatisfy(name -> assertThat(relayYaml).contains("${env:" + name + "}"));
         assertThat(podConfig.cluster().enabled()).isTrue();
@@ -366,7 +389,8 @@ class KubernetesManifestsTest {
 
         Map<String, String> composeEnv = new HashMap<>();
         template.get("environment").fields().forEachRemaining(entry ->
-                composeEnv.put(entry.getKey(), entry.getValue().asText().replaceAll("\\$\\{[^}]+}", "xzr_sample")));
+                composeEnv.put(entry.getKey(), entry.getValue().asText().replaceAll("\\$\\{[^}]+}",
+                        composeSample(entry.getKey()))));
         RecordingEnvironment env = new RecordingEnvironment(composeEnv);
         RelayConfig config = ConfigLoader.parse(yaml, Path.of("/etc/relay"), env);
 
@@ -396,6 +420,15 @@ class KubernetesManifestsTest {
 
     private static Secret secretExample() {
         return (Secret) manifests.byFile().get(SECRET_EXAMPLE);
+    }
+
+    /** A sample value of a variable the compose file asks for, of the form the relay expects of it. */
+    private static String composeSample(String variable) {
+        return switch (variable) {
+            case "RELAY_REGISTRY_KEY" -> SECRET_SAMPLES.get("registry-key");
+            case "RELAY_CLUSTER_SECRET" -> CLUSTER_SECRET_SAMPLE;
+            default -> "xzr_sample";
+        };
     }
 
     private static Secret sampleSecret() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
+import dev.xiaozhi.relay.model.PrefixMode;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.support.Await;
@@ -108,11 +109,11 @@ class ChildEnvironmentAttackTest {
                 tenants:
                   acme: {devices: {kitchen: {tokenHash: "%s"}}}
                 """.formatted(stateDir, TokenHash.ofPlain(TestRelay.TOKEN)), stateDir, RELAY_ENV)
-                .withMcpConfig(mcpConfig, RELAY_ENV, StdioTargetSpec.INHERIT_ALL);
+                .withMcpConfig(mcpConfig, RELAY_ENV, PrefixMode.CONDITIONAL, StdioTargetSpec.INHERIT_ALL);
         try (TestRelay relay = TestRelay.start(config)) {
             TestSocket device = connected(vertx, relay, 1);
 
-            assertThat(environment(device, "snoop___env")).containsEntry("KEY", "v")
+            assertThat(environment(device, "env")).containsEntry("KEY", "v")
                     .containsEntry("BUILD_NUMBER", "42").containsEntry("AWS_SECRET_ACCESS_KEY", "aws-secret")
                     .doesNotContainKeys("RELAY_ADMIN_TOKEN", "RELAY_REGISTRY_KEY", "RELAY_DEMO_TOKEN", "MCP_ENDPOINT");
         }

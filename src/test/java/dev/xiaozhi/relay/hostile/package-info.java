@@ -1,7 +1,8 @@
 /**
  * The hostile-input suite: one test class per attack area of issue 11, each playing the attacker against a started
- * relay or a real component (a target answering with huge bodies or endless cursors, a child printing its
- * environment, a thundering herd of bad tokens, patterns built to backtrack, addresses built to slip past the
- * destination guard). Every test states what the attacker did and asserts that the relay kept its bound.
+ * relay or a real component (a Hazelcast client and a rogue member on the cluster's ports, a target answering with
+ * huge bodies or endless cursors, a child printing its environment or no longer reading, sockets that never upgrade,
+ * a thundering herd of bad tokens, patterns built to backtrack, addresses built to slip past the destination guard).
+ * Every test states what the attacker did and asserts that the relay kept its bound.
  */
 package dev.xiaozhi.relay.hostile;

@@ -3,10 +3,13 @@ package dev.xiaozhi.relay.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RecordCodec;
 import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.model.TenantLimits;
 import dev.xiaozhi.relay.model.ToolRule;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,14 +35,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Verifies the registry on a real Hazelcast member and the file store: tokens, rotation with grace, revocation
- * events, limits, encrypted endpoints and what survives a restart.
+ * Verifies the registry on a real Hazelcast member (the live maps of a cluster, entries tagged) and the file store:
+ * tokens, rotation with grace, revocation events, limits, encrypted endpoints and what survives a restart.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(60_000)
 class RegistryTest {
 
     private static final byte[] KEY = EndpointCipher.newKey();
+    private static final byte[] TAG_KEY = EndpointCipher.newKey();
 
     @TempDir
     Path dir;
@@ -113,12 +118,12 @@ class RegistryTest {
         createKitchen();
 
         assertThatThrownBy(() -> await(registry.createDevice("acme", "kitchen", "Again", null, null)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409));
         assertThatThrownBy(() -> await(registry.createDevice("nobody", "x", "X", null, null)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404));
         await(registry.createDevice("acme", "hall", "Hall", null, null));
         assertThatThrownBy(() -> await(registry.createDevice("acme", "attic", "Attic", null, null)))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(422));
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(422));
         await(registry.deleteDevice("acme", "hall"));
         await(registry.deleteDevice("acme", "hall"));
         assertThat(await(registry.devices("acme", null, 10)).items()).extracting(Device::id)
@@ -155,14 +160,27 @@ class RegistryTest {
     }
 
     private void open(Vertx vertx) throws Exception {
-        hazelcast = vertx.executeBlocking(EmbeddedHazelcast::startAlone).await(60, TimeUnit.SECONDS);
+        hazelcast = vertx.executeBlocking(RegistryTest::loneMember).await(60, TimeUnit.SECONDS);
         store = FileRegistryStore.open(vertx, dir.resolve("registry/registry.journal")).await(10, TimeUnit.SECONDS);
-        registry = Registry.start(vertx, hazelcast, store, new EndpointCipher(KEY)).await(10, TimeUnit.SECONDS);
+        registry = Registry.start(vertx, LiveMaps.clustered(hazelcast, TAG_KEY), store, new EndpointCipher(KEY))
+                .await(10, TimeUnit.SECONDS);
     }
 
     private void close() throws Exception {
         store.close().await(10, TimeUnit.SECONDS);
         hazelcast.shutdown();
+    }
+
+    /** A Hazelcast member on loopback that joins nobody. */
+    private static HazelcastInstance loneMember() {
+        Config config = new Config().setClusterName("registry-test-" + UUID.randomUUID());
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.getNetworkConfig().setPortAutoIncrement(true).getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        return Hazelcast.newHazelcastInstance(config);
     }
 
     private static <T> T await(Future<T> future) throws Exception {

@@ -69,7 +69,7 @@ class CatalogTest {
     @Test
     void marksTheKeptToolsOfATargetThatIsDown() throws Exception {
         CatalogUpdate up = update("files", PrefixMode.ALWAYS, "read");
-        CatalogUpdate down = new CatalogUpdate("files", PrefixMode.ALWAYS, 30_000, up.tools(), false);
+        CatalogUpdate down = new CatalogUpdate("files", PrefixMode.ALWAYS, 30_000, up.tools(), false, "files-1");
 
         JsonNode listed = Json.parse(Catalog.build(List.of(down), 0).view(ToolPolicy.ALLOW_ALL).page(null)
                 .orElseThrow()).at("/tools/0");
@@ -120,6 +120,6 @@ class CatalogTest {
         for (String tool : tools) {
             array.addObject().put("name", tool).put("description", "d").putObject("inputSchema").put("type", "object");
         }
-        return new CatalogUpdate(target, prefix, 30_000, array, true);
+        return new CatalogUpdate(target, prefix, 30_000, array, true, target + "-1");
     }
 }

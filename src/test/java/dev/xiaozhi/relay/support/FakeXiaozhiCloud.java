@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.support;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.protocol.Json;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,7 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
         private final Promise<Void> closed = Promise.promise();
         private final long openedNanos = System.nanoTime();
         private volatile long closedNanos;
+        private volatile JsonNode servedTools;
 
         Connection(ServerWebSocket socket) {
             this.socket = socket;
@@ -113,6 +116,11 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
             return closedNanos;
         }
 
+        /** The tools the tool side listed in answer to the cloud's {@code tools/list}, once it has answered. */
+        public Optional<JsonNode> servedTools() {
+            return Optional.ofNullable(servedTools);
+        }
+
         /** Completes when the connection is gone. */
         public Future<Void> closed() {
             return closed.future();
@@ -122,6 +130,16 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
             if (text.contains("\"id\":0") && text.contains("protocolVersion")) {
                 socket.writeTextMessage("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
                 socket.writeTextMessage("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}");
+            }
+            if (text.contains("\"tools\"")) {
+                try {
+                    JsonNode message = Json.parse(text);
+                    if (message.path("id").asInt(-1) == 1 && message.at("/result/tools").isArray()) {
+                        servedTools = message.at("/result/tools");
+                    }
+                } catch (JsonProcessingException e) {
+                    // not a reply this cloud waits for; the test reads it from the inbox
+                }
             }
             inbox.add(text);
         }

@@ -8,6 +8,12 @@ public final class Requests {
     private Requests() {
     }
 
+    /** An {@code initialize} with the given id and protocol version. */
+    public static String initialize(int id, String version) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\"}}}";
+    }
+
     /** A {@code tools/call} with the given id, catalog tool name and arguments object. */
     public static String call(int id, String tool, String arguments) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool

@@ -85,8 +85,7 @@ public final class TestSocket {
 
     /** Performs initialize (with the given id and version) and notifications/initialized. */
     public JsonNode initialize(String version) throws Exception {
-        JsonNode response = exchange("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
-                + "{\"protocolVersion\":\"" + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\"}}}");
+        JsonNode response = exchange(Requests.initialize(0, version));
         send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         return response;
     }

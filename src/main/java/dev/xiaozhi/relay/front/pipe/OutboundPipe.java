@@ -2,51 +2,57 @@ package dev.xiaozhi.relay.front.pipe;
 
 import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
 import dev.xiaozhi.relay.common.Backoff;
+import dev.xiaozhi.relay.config.PipesConfig.OnCatalogChange;
 import dev.xiaozhi.relay.config.PipesConfig;
-import dev.xiaozhi.relay.front.FrontContext;
-import dev.xiaozhi.relay.front.McpSession;
-import dev.xiaozhi.relay.front.ProgressRouter;
-import dev.xiaozhi.relay.front.SessionTransport;
+import dev.xiaozhi.relay.front.FrontKind;
+import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.ops.PipeState;
 import dev.xiaozhi.relay.ops.PipeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.internal.http.WebSocketInternal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One device's WebSocket to its Xiaozhi MCP endpoint, dialled out and kept forever: on it the relay serves the
- * device's catalog as MCP server, exactly as on an inbound session. Reconnects with full-jitter backoff from
+ * device's catalog as MCP server, as on an inbound session. Reconnects with full-jitter backoff from
  * {@code backoffBase} to {@code backoffCap}, reset after a healthy connection; a refused handshake (401/403) is
- * {@code unauthorized} and retried at the cap. Pings with a pong timeout. The URL is never logged.
+ * {@code unauthorized} and retried at the cap. When the tools the device may see change, it re-runs the handshake
+ * (the cloud reads the tool list only then): a new socket first, the old one closed once its calls are answered.
+ * Every dial takes a slot of the node's connect rate. The URL is never logged.
  */
-final class OutboundPipe implements SessionTransport {
+final class OutboundPipe {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundPipe.class);
-    private static final short CLOSE_GOING_AWAY = 1001;
-    private static final long ABORT_AFTER_MS = 1_000;
+    private static final short CLOSE_NORMAL = 1000;
+    private static final long RETIRE_POLL_MS = 100;
+    /** The longest an old socket keeps serving calls after a re-handshake. */
+    private static final long RETIRE_TIMEOUT_MS = 60_000;
 
     private final Vertx vertx;
     private PipeEndpoint endpoint;
     private final PipesConfig config;
-    private final FrontContext front;
-    private final ProgressRouter progress;
+    private final SessionHost host;
     private final WebSocketClient client;
     private final ConnectLimiter limiter;
-    private WebSocket socket;
-    private McpSession session;
-    private final Promise<Void> firstAttempt = Promise.promise();
-    private String state = "connecting";
-    private long connectedSince;
-    private long lastPongNanos;
-    private int attempts;
+    private final Consumer<OutboundPipe> onStopped;
     private final Backoff backoff;
+    private final RehandshakeTimer rehandshake;
+    private final Promise<Void> firstAttempt = Promise.promise();
+    private final List<PipeLink> retiring = new ArrayList<>(1);
+    private PipeLink current;
+    private boolean dialing;
+    private PipeState state = PipeState.CONNECTING;
+    private int attempts;
     private int lastCloseCode = -1;
     private String lastCloseReason = "";
     private long nextRetry;
@@ -55,16 +61,18 @@ final class OutboundPipe implements SessionTransport {
     private boolean redialNow;
     private volatile PipeStatus status;
 
-    OutboundPipe(Vertx vertx, PipeEndpoint endpoint, PipesConfig config, FrontContext front, ProgressRouter progress,
-            WebSocketClient client, ConnectLimiter limiter) {
+    /** @param onStopped told when the relay ended the pipe for good (its device was revoked) */
+    OutboundPipe(Vertx vertx, PipeEndpoint endpoint, PipesConfig config, SessionHost host, WebSocketClient client,
+            ConnectLimiter limiter, Consumer<OutboundPipe> onStopped) {
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.config = config;
-        this.front = front;
-        this.progress = progress;
+        this.host = host;
         this.client = client;
         this.limiter = limiter;
+        this.onStopped = onStopped;
         this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), config.healthyAfter());
+        this.rehandshake = new RehandshakeTimer(vertx, config.rehandshakeInterval().toMillis(), this::rehandshake);
         publishStatus();
     }
 
@@ -75,7 +83,7 @@ final class OutboundPipe implements SessionTransport {
 
     /** Starts dialling; the future completes when the first attempt has connected or failed. */
     Future<Void> start() {
-        connect();
+        dial();
         return firstAttempt.future();
     }
 
@@ -84,107 +92,162 @@ final class OutboundPipe implements SessionTransport {
         return endpoint.endpoint().equals(url);
     }
 
+    /** Takes the device's new identity (policy, limits) for the connections to come; the live session has it. */
+    void refresh(PipeEndpoint replacement) {
+        endpoint = replacement;
+    }
+
     /** Switches to a new endpoint URL (token churn): the current connection closes and the new one is dialled now. */
     void replaceEndpoint(PipeEndpoint replacement) {
         endpoint = replacement;
         LOG.info("pipe endpoint replaced [tenant: {}, device: {}]", tenant(), device());
         backoff.reset();
         attempts = 0;
-        if (socket != null) {
+        if (current != null) {
             redialNow = true;
-            socket.close((short) 1000, "endpoint replaced");
+            current.close(CLOSE_NORMAL, "endpoint replaced");
         } else if (retryTimer >= 0) {
             vertx.cancelTimer(retryTimer);
-            connect();
+            dial();
         }
     }
 
     /** Closes the pipe for good. */
-    void stop() {
+    Future<Void> stop(short code, String reason) {
         stopped = true;
         firstAttempt.tryComplete();
         vertx.cancelTimer(retryTimer);
-        if (socket != null) {
-            socket.close(CLOSE_GOING_AWAY, "relay shutting down");
+        rehandshake.cancel();
+        List<Future<Void>> closing = new ArrayList<>();
+        retiring.forEach(link -> closing.add(link.close(code, reason)));
+        if (current != null) {
+            closing.add(current.close(code, reason));
+        }
+        return Future.join(closing).mapEmpty();
+    }
+
+    /** The session host ended the device's session (revoked, or the node drains): the pipe stops for good. */
+    Future<Void> endedByRelay(short code, String reason) {
+        Future<Void> closed = stop(code, reason);
+        onStopped.accept(this);
+        return closed;
+    }
+
+    /** The tools a link's session may see changed; a re-handshake follows if so configured. */
+    void catalogChanged(PipeLink link) {
+        if (link == current && !stopped && config.onCatalogChange() == OnCatalogChange.RECONNECT) {
+            rehandshake.changed();
         }
     }
 
-    /** Pings, or closes a connection whose pong is overdue. */
-    void keepAlive(long now) {
-        if (socket == null) {
+    /** A link's socket closed: a retired one is simply gone; the current one is redialled. */
+    void linkClosed(PipeLink link) {
+        if (retiring.remove(link) || link != current) {
             return;
         }
-        if (now - lastPongNanos > config.pingInterval().toNanos() + config.pongTimeout().toNanos()) {
-            LOG.warn("pipe pong timeout [tenant: {}, device: {}]", tenant(), device());
-            WebSocket silent = socket;
-            silent.close(CLOSE_GOING_AWAY, "pong timeout");
-            vertx.setTimer(ABORT_AFTER_MS, id -> {
-                if (socket == silent && silent instanceof WebSocketInternal internal) {
-                    // a peer that stopped answering will not finish the closing handshake either
-                    internal.channelHandlerContext().pipeline().firstContext().close();
-                }
-            });
+        current = null;
+        long upForMs = System.currentTimeMillis() - link.openedAtMillis();
+        lastCloseCode = link.closeCode();
+        lastCloseReason = link.closeReason();
+        LOG.info("pipe closed [tenant: {}, device: {}, code: {}, up ms: {}]", tenant(), device(), lastCloseCode,
+                upForMs);
+        if (upForMs >= config.healthyAfter().toMillis()) {
+            attempts = 0;
+        }
+        if (stopped) {
+            state = PipeState.BACKOFF;
+            publishStatus();
+        } else if (dialing) {
+            state = PipeState.CONNECTING;
+            publishStatus();
+        } else if (redialNow) {
+            redialNow = false;
+            dial();
         } else {
-            socket.writePing(Buffer.buffer());
+            backoff(upForMs);
         }
     }
 
-    @Override
-    public boolean send(String json) {
-        if (socket == null) {
-            return false;
+    private void rehandshake() {
+        if (stopped || current == null || !current.stale()) {
+            return;
         }
-        if (socket.writeQueueFull()) {
-            LOG.warn("pipe not draining, closed [tenant: {}, device: {}]", tenant(), device());
-            socket.close((short) 1008, "write queue full");
-            return false;
-        }
-        socket.writeTextMessage(json);
-        return true;
+        LOG.info("pipe re-handshakes: its tools changed [tenant: {}, device: {}]", tenant(), device());
+        dial();
     }
 
-    @Override
-    public void close(short code, String reason) {
-        if (socket != null) {
-            socket.close(code, reason);
+    private void dial() {
+        if (dialing || stopped) {
+            return;
         }
-    }
-
-    private void connect() {
+        dialing = true;
         retryTimer = -1;
         nextRetry = 0;
-        state = "connecting";
-        attempts++;
+        if (current == null) {
+            state = PipeState.CONNECTING;
+            attempts++;
+        }
         publishStatus();
         limiter.acquire()
                 .compose(v -> client.connect(new WebSocketConnectOptions().setAbsoluteURI(endpoint.endpoint())))
-                .onSuccess(this::onConnected)
-                .onFailure(this::onConnectFailed);
+                .onComplete(connected -> {
+                    dialing = false;
+                    if (connected.succeeded()) {
+                        onConnected(connected.result());
+                    } else {
+                        onConnectFailed(connected.cause());
+                    }
+                });
     }
 
-    private void onConnected(WebSocket connected) {
+    private void onConnected(WebSocket socket) {
         if (stopped) {
-            connected.close(CLOSE_GOING_AWAY, "relay shutting down");
+            socket.close(SessionHost.CLOSE_GOING_AWAY, "relay shutting down");
             return;
         }
-        socket = connected;
-        connectedSince = System.currentTimeMillis();
-        lastPongNanos = System.nanoTime();
-        state = "connected";
-        session = new McpSession(endpoint.identity(), this, front, progress);
-        connected.textMessageHandler(session::onMessage);
-        connected.pongHandler(pong -> lastPongNanos = System.nanoTime());
-        connected.closeHandler(v -> onClosed(connected));
+        PipeLink previous = current;
+        current = new PipeLink(vertx, this, socket, host,
+                host.admit(endpoint.identity(), FrontKind.PIPE, String.valueOf(socket.remoteAddress())),
+                endpoint.identity(), config);
+        state = PipeState.CONNECTED;
         publishStatus();
         firstAttempt.tryComplete();
-        LOG.info("pipe connected [tenant: {}, device: {}, attempts: {}]", tenant(), device(), attempts);
+        if (previous == null) {
+            LOG.info("pipe connected [tenant: {}, device: {}, attempts: {}]", tenant(), device(), attempts);
+        } else {
+            LOG.info("pipe re-handshake connected [tenant: {}, device: {}]", tenant(), device());
+            retiring.add(previous);
+            retire(previous, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETIRE_TIMEOUT_MS));
+        }
+    }
+
+    /** Lets an old link answer its calls, then closes it. */
+    private void retire(PipeLink link, long deadline) {
+        if (!retiring.contains(link)) {
+            return;
+        }
+        if (link.pendingCalls() > 0 && System.nanoTime() < deadline) {
+            vertx.setTimer(RETIRE_POLL_MS, id -> retire(link, deadline));
+            return;
+        }
+        link.failPendingCalls("the connection was replaced; please retry");
+        link.close(CLOSE_NORMAL, "tools changed");
     }
 
     private void onConnectFailed(Throwable failure) {
         firstAttempt.tryComplete();
+        if (stopped) {
+            return;
+        }
+        if (current != null) {
+            LOG.warn("pipe re-handshake failed, old connection kept [tenant: {}, device: {}]: {}", tenant(),
+                    device(), failure.getClass().getSimpleName());
+            rehandshake.changed();
+            return;
+        }
         if (failure instanceof UpgradeRejectedException rejected
                 && (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
-            state = "unauthorized";
+            state = PipeState.UNAUTHORIZED;
             lastCloseReason = "unauthorized (HTTP " + rejected.getStatus() + ")";
             LOG.warn("pipe refused, token not accepted [tenant: {}, device: {}, status: {}]", tenant(), device(),
                     rejected.getStatus());
@@ -197,30 +260,8 @@ final class OutboundPipe implements SessionTransport {
         backoff(0);
     }
 
-    private void onClosed(WebSocket closed) {
-        long upForMs = System.currentTimeMillis() - connectedSince;
-        socket = null;
-        connectedSince = 0;
-        session.onClosed();
-        session = null;
-        Short code = closed.closeStatusCode();
-        lastCloseCode = code == null ? -1 : code;
-        lastCloseReason = closed.closeReason() == null ? "" : closed.closeReason();
-        LOG.info("pipe closed [tenant: {}, device: {}, code: {}, up ms: {}]", tenant(), device(), lastCloseCode,
-                upForMs);
-        if (upForMs >= config.healthyAfter().toMillis()) {
-            attempts = 0;
-        }
-        if (redialNow && !stopped) {
-            redialNow = false;
-            connect();
-        } else if (!stopped) {
-            backoff(upForMs);
-        }
-    }
-
     private void backoff(long upForMs) {
-        state = "backoff";
+        state = PipeState.BACKOFF;
         retryIn(backoff.nextDelayMs(upForMs));
     }
 
@@ -230,12 +271,12 @@ final class OutboundPipe implements SessionTransport {
         }
         nextRetry = System.currentTimeMillis() + delayMs;
         publishStatus();
-        retryTimer = vertx.setTimer(Math.max(1, delayMs), id -> connect());
+        retryTimer = vertx.setTimer(Math.max(1, delayMs), id -> dial());
     }
 
     private void publishStatus() {
-        status = new PipeStatus(tenant(), device(), state, connectedSince, attempts, lastCloseCode, lastCloseReason,
-                nextRetry);
+        status = new PipeStatus(tenant(), device(), state, current == null ? 0 : current.openedAtMillis(), attempts,
+                lastCloseCode, lastCloseReason, nextRetry);
     }
 
     private String tenant() {

@@ -1,10 +1,12 @@
 package dev.xiaozhi.relay.front.pipe;
 
 import dev.xiaozhi.relay.auth.ConfiguredDevices.PipeEndpoint;
+import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.config.PipesConfig;
 import dev.xiaozhi.relay.front.FrontContext;
-import dev.xiaozhi.relay.front.ProgressRouter;
+import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.ops.PipeStatus;
+import dev.xiaozhi.relay.ops.RelayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -12,6 +14,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.ProxyOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Owns the node's outbound pipes: one WebSocket per device endpoint on a shared client (no thread per pipe), new
- * connections spaced by {@code connectRate}, one timer for all pings. Endpoints can be replaced at runtime.
- * Honours {@code HTTPS_PROXY}.
+ * connections spaced by {@code connectRate}, their sessions in one {@link SessionHost} (catalog changes, registry
+ * changes, one timer for all pings, accounting, drain). Endpoints can be replaced at runtime. Honours
+ * {@code HTTPS_PROXY}.
  */
 public final class PipeVerticle extends VerticleBase {
 
@@ -35,18 +39,24 @@ public final class PipeVerticle extends VerticleBase {
 
     private final List<PipeEndpoint> initial;
     private final PipesConfig config;
-    private final FrontContext front;
+    private final SessionHost host;
+    private final Duration drainGrace;
     private final Map<String, OutboundPipe> pipes = new ConcurrentHashMap<>();
     private WebSocketClient client;
     private ConnectLimiter limiter;
-    private ProgressRouter progress;
-    private long keepAliveTimer;
 
-    /** Creates the verticle; every collaborator is required. */
-    public PipeVerticle(List<PipeEndpoint> endpoints, PipesConfig config, FrontContext front) {
+    /**
+     * Creates the verticle; every collaborator is required.
+     *
+     * @param devices    looks up a device's policy and limits when the registry changed them
+     * @param drainGrace how long a stopping node lets the pipes' calls in flight finish
+     */
+    public PipeVerticle(List<PipeEndpoint> endpoints, PipesConfig config, FrontContext front,
+            DeviceDirectory devices, RelayMetrics metrics, Duration drainGrace) {
         this.initial = List.copyOf(endpoints);
         this.config = Objects.requireNonNull(config);
-        this.front = Objects.requireNonNull(front);
+        this.host = new SessionHost(front, devices, metrics, config.pingInterval());
+        this.drainGrace = Objects.requireNonNull(drainGrace);
     }
 
     @Override
@@ -59,22 +69,16 @@ public final class PipeVerticle extends VerticleBase {
         proxy(System.getenv("HTTPS_PROXY")).ifPresent(options::setProxyOptions);
         client = vertx.createWebSocketClient(options);
         limiter = new ConnectLimiter(vertx, config.connectRate());
-        progress = front.newProgressRouter();
-        return progress.start(vertx).onSuccess(v -> {
-            initial.forEach(this::open);
-            long ping = config.pingInterval().toMillis();
-            keepAliveTimer = vertx.setPeriodic(ping, ping, id -> {
-                long now = System.nanoTime();
-                pipes.values().forEach(pipe -> pipe.keepAlive(now));
-            });
-        });
+        return host.start(vertx).onSuccess(v -> initial.forEach(this::open));
     }
 
     @Override
     public Future<?> stop() {
-        vertx.cancelTimer(keepAliveTimer);
-        pipes.values().forEach(OutboundPipe::stop);
-        return client.close();
+        return host.stop().eventually(() -> host.drain(drainGrace)).eventually(() -> {
+            List.copyOf(pipes.values())
+                    .forEach(pipe -> pipe.stop(SessionHost.CLOSE_GOING_AWAY, "relay shutting down"));
+            return client.close();
+        });
     }
 
     /**
@@ -90,10 +94,12 @@ public final class PipeVerticle extends VerticleBase {
             for (Map.Entry<String, OutboundPipe> entry : List.copyOf(pipes.entrySet())) {
                 PipeEndpoint replacement = wanted.remove(entry.getKey());
                 if (replacement == null) {
-                    entry.getValue().stop();
+                    entry.getValue().stop(SessionHost.CLOSE_GOING_AWAY, "device no longer served here");
                     pipes.remove(entry.getKey());
                 } else if (!entry.getValue().dials(replacement.endpoint())) {
                     entry.getValue().replaceEndpoint(replacement);
+                } else {
+                    entry.getValue().refresh(replacement);
                 }
             }
             Future.join(wanted.values().stream().map(this::open).toList()).<Void>mapEmpty().onComplete(applied);
@@ -109,8 +115,10 @@ public final class PipeVerticle extends VerticleBase {
     }
 
     private Future<Void> open(PipeEndpoint endpoint) {
-        OutboundPipe pipe = new OutboundPipe(vertx, endpoint, config, front, progress, client, limiter);
-        pipes.put(key(endpoint), pipe);
+        String key = key(endpoint);
+        OutboundPipe pipe = new OutboundPipe(vertx, endpoint, config, host, client, limiter,
+                stopped -> pipes.remove(key, stopped));
+        pipes.put(key, pipe);
         return pipe.start();
     }
 

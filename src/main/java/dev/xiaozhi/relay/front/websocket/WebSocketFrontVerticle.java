@@ -2,24 +2,20 @@ package dev.xiaozhi.relay.front.websocket;
 
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
-import dev.xiaozhi.relay.bus.EventBusAddresses;
-import dev.xiaozhi.relay.bus.RegistryChange;
 import dev.xiaozhi.relay.config.ServerConfig;
 import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
-import dev.xiaozhi.relay.front.ProgressRouter;
+import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.model.DeviceIdentity;
-import dev.xiaozhi.relay.model.ToolPolicy;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.registry.ProviderTokens;
-import dev.xiaozhi.relay.routing.Catalog;
 import dev.xiaozhi.relay.upstream.provider.ProviderSlots;
 import dev.xiaozhi.relay.upstream.provider.ProviderToolClient;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -28,21 +24,15 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The inbound WebSocket front at {@value #PATH}: authenticates devices before the upgrade (401; 429 for an address
- * that failed too often or a tenant at its session limit) and owns the sessions of its event loop, closing or
- * refreshing them when the registry revokes or changes their device or tenant. Tool providers dial in at
+ * that failed too often or a tenant at its session limit) and hands each accepted socket, as a session transport, to
+ * the {@link SessionHost} of its event loop. Tool providers dial in at
  * {@value #PROVIDER_PATH} with provider tokens and are handed to their targets. One instance per event loop shares
  * the device port; health routes are served on the same port.
  */
@@ -57,32 +47,27 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private static final String BEARER = "Bearer ";
 
     private final ServerConfig config;
-    private final FrontContext front;
     private final DeviceDirectory devices;
     private final AuthThrottle throttle;
     private final ProviderTokens providerTokens;
     private final ProviderSlots providers;
     private final Readiness readiness;
     private final RelayMetrics metrics;
-    private final Set<WebSocketSession> sessions = new LinkedHashSet<>();
-    private final Consumer<Catalog> catalogListener = this::onCatalogChanged;
-    private ProgressRouter progress;
-    private Catalog lastCatalog;
+    private final SessionHost host;
     private HttpServer server;
-    private long keepAliveTimer;
 
     /** Creates the verticle; every collaborator is required. */
     public WebSocketFrontVerticle(ServerConfig config, FrontContext front, DeviceDirectory devices,
             AuthThrottle throttle, ProviderTokens providerTokens, ProviderSlots providers, Readiness readiness,
             RelayMetrics metrics) {
         this.config = Objects.requireNonNull(config);
-        this.front = Objects.requireNonNull(front);
         this.devices = Objects.requireNonNull(devices);
         this.throttle = Objects.requireNonNull(throttle);
         this.providerTokens = Objects.requireNonNull(providerTokens);
         this.providers = Objects.requireNonNull(providers);
         this.readiness = Objects.requireNonNull(readiness);
         this.metrics = Objects.requireNonNull(metrics);
+        this.host = new SessionHost(front, devices, metrics, config.pingInterval());
     }
 
     @Override
@@ -95,14 +80,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             ctx.next();
         });
         readiness.mount(router);
-        lastCatalog = front.catalog().current();
-        front.catalog().addListener(catalogListener);
-        long pingMillis = config.pingInterval().toMillis();
-        keepAliveTimer = vertx.setPeriodic(pingMillis, pingMillis, id -> keepAlive());
-        progress = front.newProgressRouter();
-        Future<Void> registryChanges = vertx.eventBus().<RegistryChange>consumer(EventBusAddresses.REGISTRY_CHANGED,
-                message -> onRegistryChanged(message.body())).completion();
-        return Future.all(progress.start(vertx), registryChanges).compose(v -> vertx.createHttpServer(serverOptions())
+        return host.start(vertx).compose(v -> vertx.createHttpServer(serverOptions())
                 .connectionHandler(pending::opened)
                 .requestHandler(router)
                 .webSocketHandshakeHandler(handshake -> {
@@ -115,19 +93,8 @@ public final class WebSocketFrontVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        front.catalog().removeListener(catalogListener);
-        vertx.cancelTimer(keepAliveTimer);
-        Promise<Void> drained = Promise.promise();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        awaitPendingCalls(deadline, drained);
-        return drained.future().compose(v -> {
-            List<Future<Void>> closing = new ArrayList<>();
-            for (WebSocketSession session : List.copyOf(sessions)) {
-                session.session().failPendingCalls("the relay is shutting down; please retry");
-                closing.add(session.closeAndWait(WebSocketSession.CLOSE_GOING_AWAY, "relay shutting down"));
-            }
-            return Future.join(closing);
-        }).eventually(() -> server == null ? Future.succeededFuture() : server.close());
+        return host.stop().eventually(() -> host.drain(config.shutdownGrace()))
+                .eventually(() -> server == null ? Future.succeededFuture() : server.close());
     }
 
     /** Port the server is bound to. */
@@ -191,8 +158,8 @@ public final class WebSocketFrontVerticle extends VerticleBase {
                 return;
             }
             attempt.end();
-            LiveSession live = front.sessions().tryOpen(identity, "websocket", handshake.remoteAddress().toString());
-            if (live == null) {
+            LiveSession place = host.admit(identity, FrontKind.WEBSOCKET, handshake.remoteAddress().toString());
+            if (place == null) {
                 LOG.info("handshake refused [tenant: {}, device: {}, reason: session limit of {}]", identity.tenant(),
                         identity.device(), identity.limits().maxSessions());
                 refuse(handshake, 429, "session_limit");
@@ -200,9 +167,9 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             }
             handshake.accept().onComplete(accepted -> {
                 if (accepted.succeeded()) {
-                    bind(accepted.result(), identity, live);
+                    bind(accepted.result(), identity, place);
                 } else {
-                    front.sessions().closed(live);
+                    host.release(place);
                 }
             });
         });
@@ -235,19 +202,10 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         handshake.reject(status);
     }
 
-    private void bind(ServerWebSocket socket, DeviceIdentity identity, LiveSession live) {
+    private void bind(ServerWebSocket socket, DeviceIdentity identity, LiveSession place) {
         metrics.handshake("accepted");
-        metrics.sessionOpened();
         socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
-        sessions.add(new WebSocketSession(vertx, socket, identity, front, progress, ended -> {
-            sessions.remove(ended);
-            front.sessions().closed(live);
-            metrics.sessionClosed();
-            LOG.info("session closed [tenant: {}, device: {}, code: {}]", identity.tenant(), identity.device(),
-                    socket.closeStatusCode());
-        }));
-        LOG.info("session opened [tenant: {}, device: {}, remote: {}]", identity.tenant(), identity.device(),
-                socket.remoteAddress());
+        new WebSocketSession(vertx, socket, identity, host, place, config.idleTimeout());
     }
 
     private static String token(ServerWebSocketHandshake handshake) {
@@ -260,55 +218,5 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         }
         List<String> values = new QueryStringDecoder(handshake.query(), false).parameters().get("token");
         return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    private void keepAlive() {
-        long now = System.nanoTime();
-        long idleNanos = config.idleTimeout().toNanos();
-        List.copyOf(sessions).forEach(session -> session.keepAlive(now, idleNanos));
-    }
-
-    private void onCatalogChanged(Catalog catalog) {
-        context.runOnContext(v -> {
-            Catalog previous = lastCatalog;
-            lastCatalog = catalog;
-            Map<ToolPolicy, Boolean> changed = new HashMap<>();
-            for (WebSocketSession session : sessions) {
-                ToolPolicy policy = session.session().identity().policy();
-                if (changed.computeIfAbsent(policy, p -> !catalog.view(p).page(null)
-                        .equals(previous.view(p).page(null)))) {
-                    session.session().toolsChanged();
-                }
-            }
-        });
-    }
-
-    private void onRegistryChanged(RegistryChange change) {
-        for (WebSocketSession session : List.copyOf(sessions)) {
-            DeviceIdentity identity = session.session().identity();
-            if (!change.concerns(identity.tenant(), identity.device())) {
-                continue;
-            }
-            if (change.revoked()) {
-                LOG.info("session closed: revoked [tenant: {}, device: {}]", identity.tenant(), identity.device());
-                session.close(WebSocketSession.CLOSE_POLICY_VIOLATION, "revoked");
-            } else {
-                devices.lookup(identity.tenant(), identity.device()).onSuccess(updated -> updated.ifPresentOrElse(
-                        session.session()::updateIdentity,
-                        () -> session.close(WebSocketSession.CLOSE_POLICY_VIOLATION, "revoked")));
-            }
-        }
-    }
-
-    private void awaitPendingCalls(long deadline, Promise<Void> drained) {
-        int pending = sessions.stream().mapToInt(s -> s.session().pendingCalls()).sum();
-        if (pending == 0 || System.nanoTime() >= deadline) {
-            if (pending > 0) {
-                LOG.warn("grace period over with calls in flight [calls: {}]", pending);
-            }
-            drained.complete();
-            return;
-        }
-        vertx.setTimer(50, id -> awaitPendingCalls(deadline, drained));
     }
 }

@@ -1,127 +1,89 @@
 package dev.xiaozhi.relay.front.websocket;
 
-import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.FrontKind;
+import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.McpSession;
-import dev.xiaozhi.relay.front.ProgressRouter;
-import dev.xiaozhi.relay.front.SessionTransport;
+import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.front.SocketTransport;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds an {@link McpSession} to one device WebSocket: one JSON-RPC message per text frame, liveness from pings and
- * pongs, and a bounded write queue (a peer that does not read is closed, not buffered for).
+ * The transport of a session on one inbound device WebSocket: one JSON-RPC message per text frame, liveness from
+ * pings and pongs with an idle timeout. The session ends when the socket closes.
  */
-final class WebSocketSession implements SessionTransport {
+final class WebSocketSession extends SocketTransport {
 
-    /** Policy violation: the peer does not read what it is sent, or its device was revoked. */
-    static final short CLOSE_POLICY_VIOLATION = 1008;
     /** The peer sent a binary frame. */
     static final short CLOSE_UNSUPPORTED_DATA = 1003;
-    /** The node is going away. */
-    static final short CLOSE_GOING_AWAY = 1001;
     /** Normal closure, used for idle sessions. */
     static final short CLOSE_NORMAL = 1000;
     /** A message larger than the limit. */
     static final short CLOSE_TOO_BIG = 1009;
 
-    private static final long ABORT_AFTER_MS = 1000;
     private static final String MESSAGE_OVERFLOW = "max message size";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
 
-    private final Vertx vertx;
     private final ServerWebSocket socket;
+    private final SessionHost host;
     private final McpSession session;
+    private final long idleNanos;
     private long lastSeenNanos = System.nanoTime();
-    private boolean closing;
-    private boolean ended;
 
-    /** Binds a session to a socket; {@code onEnded} runs once the connection is gone. */
-    WebSocketSession(Vertx vertx, ServerWebSocket socket, DeviceIdentity identity, FrontContext front,
-            ProgressRouter progress, Handler<WebSocketSession> onEnded) {
-        this.vertx = vertx;
+    /** Opens a session in an admitted place of the host and binds it to a socket. */
+    WebSocketSession(Vertx vertx, ServerWebSocket socket, DeviceIdentity identity, SessionHost host,
+            LiveSession place, Duration idleTimeout) {
+        super(vertx, socket);
         this.socket = socket;
-        this.session = new McpSession(identity, this, front, progress);
-        socket.closeHandler(v -> {
-            ended = true;
-            session.onClosed();
-            onEnded.handle(this);
-        });
+        this.host = host;
+        this.idleNanos = idleTimeout.toNanos();
+        this.session = host.open(place, identity, this);
         socket.textMessageHandler(text -> {
             lastSeenNanos = System.nanoTime();
-            session.onMessage(text);
+            session.onMessage(text, this);
         });
-        socket.binaryMessageHandler(data -> close(CLOSE_UNSUPPORTED_DATA, "binary frames are not supported"));
+        socket.binaryMessageHandler(data -> end(CLOSE_UNSUPPORTED_DATA, "binary frames are not supported"));
         socket.pongHandler(data -> lastSeenNanos = System.nanoTime());
         socket.exceptionHandler(this::onException);
     }
 
-    McpSession session() {
+    @Override
+    protected McpSession session() {
         return session;
     }
 
-    ServerWebSocket socket() {
-        return socket;
+    @Override
+    protected void onSocketClosed() {
+        host.ended(session, "code: " + socket.closeStatusCode());
     }
 
-    /** Pings the peer, or closes the session when it has been silent longer than {@code idleNanos}. */
-    void keepAlive(long now, long idleNanos) {
+    @Override
+    public FrontKind kind() {
+        return FrontKind.WEBSOCKET;
+    }
+
+    /** Pings the peer, or closes the session when it has been silent longer than the idle timeout. */
+    @Override
+    public void keepAlive(long now) {
         if (now - lastSeenNanos > idleNanos) {
             LOG.info("idle session closed [tenant: {}, device: {}]", identity().tenant(), identity().device());
-            close(CLOSE_NORMAL, "idle");
+            end(CLOSE_NORMAL, "idle");
         } else if (!socket.writeQueueFull()) {
             socket.writePing(Buffer.buffer());
         }
     }
 
     @Override
-    public boolean send(String json) {
-        if (closing || socket.isClosed()) {
-            return false;
-        }
-        if (socket.writeQueueFull()) {
-            LOG.warn("slow reader closed [tenant: {}, device: {}]", identity().tenant(), identity().device());
-            close(CLOSE_POLICY_VIOLATION, "write queue full");
-            abortIfStillOpen();
-            return false;
-        }
-        socket.writeTextMessage(json);
-        return true;
-    }
-
-    @Override
-    public void close(short code, String reason) {
-        closeAndWait(code, reason);
-    }
-
-    /** Closes the socket once; the future completes when the closing handshake is over. */
-    Future<Void> closeAndWait(short code, String reason) {
-        if (closing || socket.isClosed()) {
-            return Future.succeededFuture();
-        }
-        closing = true;
-        return socket.close(code, reason);
-    }
-
-    /**
-     * A peer that does not read cannot receive a close frame either: drop the connection if the closing handshake
-     * has not ended soon after.
-     */
-    private void abortIfStillOpen() {
-        vertx.setTimer(ABORT_AFTER_MS, id -> {
-            if (!ended && socket instanceof WebSocketInternal internal) {
-                // from the head of the pipeline, past the Vert.x handler that waits for the closing handshake
-                internal.channelHandlerContext().pipeline().firstContext().close();
-            }
-        });
+    public Future<Void> end(short code, String reason) {
+        return close(code, reason);
     }
 
     private void onException(Throwable failure) {
@@ -131,7 +93,7 @@ final class WebSocketSession implements SessionTransport {
                 && String.valueOf(failure.getMessage()).contains(MESSAGE_OVERFLOW);
         if (overflow) {
             LOG.info("oversized message [tenant: {}, device: {}]", identity().tenant(), identity().device());
-            close(CLOSE_TOO_BIG, "message too big");
+            end(CLOSE_TOO_BIG, "message too big");
         } else {
             LOG.debug("socket error [tenant: {}, device: {}]: {}", identity().tenant(), identity().device(),
                     failure.getMessage());

@@ -1,5 +1,7 @@
 package dev.xiaozhi.relay.upstream.http;
 
+import dev.xiaozhi.relay.bus.CallOutcome;
+import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -28,9 +30,9 @@ public final class BoundedBody {
         return received > limit;
     }
 
-    /** The failure of a response over the bound. */
-    public IllegalStateException tooLarge() {
-        return new IllegalStateException("response larger than " + limit + " bytes");
+    /** The failure of a response over the bound: an answer the upstream gave, too large to take. */
+    public UpstreamCallException tooLarge() {
+        return new UpstreamCallException(CallOutcome.UPSTREAM_ERROR, "response larger than " + limit + " bytes");
     }
 
     /** Reads a whole response body; over {@code limit} bytes the request is reset and the future fails. */

@@ -4,6 +4,7 @@ import dev.xiaozhi.relay.common.Backoff;
 import dev.xiaozhi.relay.config.HttpTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.RelayInfo;
+import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import dev.xiaozhi.relay.upstream.mcp.McpClientConnection;
 import dev.xiaozhi.relay.upstream.mcp.McpServerClient;
 import dev.xiaozhi.relay.upstream.mcp.McpWire;
@@ -250,8 +251,8 @@ public final class HttpToolClient extends McpServerClient {
         }
         if (status >= 300) {
             BoundedBody.head(response, headBytes()).onComplete(body -> failRequest(requestId,
-                    new IllegalStateException("HTTP " + status + (body.succeeded() ? ": "
-                            + BoundedBody.excerpt(body.result(), EXCERPT_CHARS) : ""))));
+                    UpstreamCallException.ofHttpStatus(status, "HTTP " + status + (body.succeeded() ? ": "
+                            + BoundedBody.excerpt(body.result(), EXCERPT_CHARS) : ""), null)));
             return;
         }
         String type = String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE));

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.ToolReply;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.McpVersions;
 import dev.xiaozhi.relay.protocol.RelayInfo;
+import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -111,11 +113,11 @@ public final class McpClientConnection {
         return new PendingCall(requestId, reply);
     }
 
-    /** Tells the server that the relay no longer waits for a request. */
+    /** Tells the server that the relay no longer waits for a request, which fails as {@code CANCELLED}. */
     public void cancel(long requestId, String reason) {
         Promise<JsonNode> waiting = pending.remove(requestId);
         if (waiting != null) {
-            waiting.tryFail("cancelled: " + reason);
+            waiting.tryFail(new UpstreamCallException(CallOutcome.CANCELLED, reason));
             ObjectNode params = Json.MAPPER.createObjectNode().put("requestId", requestId).put("reason", reason);
             notify("notifications/cancelled", params);
         }
@@ -151,11 +153,12 @@ public final class McpClientConnection {
         }
     }
 
-    /** Fails every waiting request at once, e.g. when the transport died. */
+    /** Fails every waiting request at once as {@code TRANSPORT_FAILED}, e.g. when the transport died. */
     public void failAll(String reason) {
         List<Promise<JsonNode>> waiting = List.copyOf(pending.values());
         pending.clear();
-        waiting.forEach(promise -> promise.tryFail(reason));
+        UpstreamCallException failure = new UpstreamCallException(CallOutcome.TRANSPORT_FAILED, reason);
+        waiting.forEach(promise -> promise.tryFail(failure));
     }
 
     /** Handles one message from the server. */

@@ -1,12 +1,14 @@
 package dev.xiaozhi.relay.upstream.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.upstream.ToolClient;
+import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
@@ -57,7 +59,8 @@ public abstract class McpServerClient implements ToolClient {
     @Override
     public Future<ToolReply> call(ToolCall call) {
         if (!ready) {
-            return Future.failedFuture(config.name() + " " + notReadyMessage());
+            return Future.failedFuture(new UpstreamCallException(CallOutcome.TRANSPORT_FAILED,
+                    config.name() + " " + notReadyMessage()));
         }
         McpClientConnection.PendingCall pending = connection.callTool(call.tool(), call.arguments(),
                 call.replyTo() != null);
@@ -113,7 +116,10 @@ public abstract class McpServerClient implements ToolClient {
                 .mapEmpty();
     }
 
-    /** The server is gone: every call in flight fails at once with {@code reason}; the tool list stays. */
+    /**
+     * The server is gone: every call in flight fails at once as {@code TRANSPORT_FAILED} with {@code reason}; the
+     * tool list stays.
+     */
     protected void lost(String reason) {
         boolean wasReady = ready;
         ready = false;

@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.upstream.openapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
 import dev.xiaozhi.relay.config.AuthConfig;
@@ -13,6 +14,7 @@ import dev.xiaozhi.relay.protocol.ToolResults;
 import dev.xiaozhi.relay.secret.MissingSecretException;
 import dev.xiaozhi.relay.secret.SecretResolver;
 import dev.xiaozhi.relay.upstream.ToolClient;
+import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import dev.xiaozhi.relay.upstream.credential.Credential;
 import dev.xiaozhi.relay.upstream.credential.RequestAuth;
 import dev.xiaozhi.relay.upstream.credential.TargetCredentials;
@@ -187,8 +189,7 @@ public final class OpenApiToolClient implements ToolClient {
                 credential.rejected();
                 return send(call, request, credential, false);
             }
-            return Future.succeededFuture(ApiResponses.reply(response.status(), response.contentType(),
-                    response.body()));
+            return ApiResponses.reply(response.status(), response.contentType(), response.body());
         });
     }
 
@@ -220,6 +221,8 @@ public final class OpenApiToolClient implements ToolClient {
         }).compose(request -> {
             inFlight.put(call.callId(), request);
             return (body == null ? request.send() : request.send(body))
+                    .recover(failure -> Future.failedFuture(inFlight.containsKey(call.callId()) ? failure
+                            : new UpstreamCallException(CallOutcome.CANCELLED, "the caller stopped waiting")))
                     .andThen(done -> inFlight.remove(call.callId()));
         }).compose(response -> {
             String location = response.getHeader(HttpHeaders.LOCATION);

@@ -174,6 +174,24 @@ class OpenApiTargetTest {
     }
 
     /**
+     * Verifies that an API's 4xx answers, more than {@code breaker.maxFailures} (5 by default) of them, leave its
+     * circuit closed: the API answered, so it is alive.
+     */
+    @Test
+    void keepsTheCircuitClosedOnClientErrorAnswers(Vertx vertx) throws Exception {
+        TestSocket device = connected(vertx, TestRelay.TOKEN);
+
+        for (int id = 1; id <= 7; id++) {
+            assertThat(text(device.exchange(call(id, "stored___getStandings", "{\"league\":429,\"season\":2025}"))))
+                    .startsWith("HTTP 429 Too Many Requests");
+        }
+        JsonNode answered = device.exchange(call(8, "stored___getStandings", "{\"league\":39,\"season\":2025}"));
+
+        assertThat(answered.at("/result/isError").asBoolean()).isFalse();
+        assertThat(relay.node().metrics().targets().get("stored").circuit().get()).isEqualTo("closed");
+    }
+
+    /**
      * Verifies that redirects are followed up to the limit, and that the key is not sent to another origin.
      */
     @Test

@@ -8,17 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.model.TokenHash;
-import dev.xiaozhi.relay.protocol.Json;
-import dev.xiaozhi.relay.protocol.JsonRpc;
-import dev.xiaozhi.relay.protocol.ToolResults;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.FakeProvider;
 import dev.xiaozhi.relay.support.Requests;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -62,7 +59,7 @@ class ProviderTest {
             WebSocketClient client = vertx.createWebSocketClient();
             String providerPath = "/tools?token=" + PROVIDER_TOKEN;
             List<JsonNode> seen = new CopyOnWriteArrayList<>();
-            WebSocket provider = provide(client, relay.port(), providerPath, seen);
+            WebSocket provider = FakeProvider.connect(client, relay.port(), providerPath, seen);
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
             device.initialize("2024-11-05");
             Await.until(vertx, () -> device.exchange(Requests.listTools("1")).at("/result/tools").size() == 1);
@@ -80,11 +77,11 @@ class ProviderTest {
             assertThat(text(refused)).contains("home has no provider connected");
             assertThat(device.exchange(Requests.listTools("4")).at("/result/tools")).hasSize(1);
 
-            WebSocket second = provide(client, relay.port(), providerPath, seen);
+            WebSocket second = FakeProvider.connect(client, relay.port(), providerPath, seen);
             Await.until(vertx, () -> text(device.exchange(call(5, "home___lights", "{}"))).equals("lights: on"));
             Promise<Short> replacedCode = Promise.promise();
             second.closeHandler(v -> replacedCode.tryComplete(second.closeStatusCode()));
-            provide(client, relay.port(), providerPath, seen);
+            FakeProvider.connect(client, relay.port(), providerPath, seen);
             assertThat(replacedCode.future().await(10, TimeUnit.SECONDS)).isEqualTo((short) 4000);
 
             assertThatThrownBy(() -> client.connect(relay.port(), "127.0.0.1", "/tools?token=" + TestRelay.TOKEN)
@@ -121,8 +118,8 @@ class ProviderTest {
             assertThat(fresh).startsWith("xzr_").isNotEqualTo(PROVIDER_TOKEN);
             assertThat(admin.get("/providers").bodyAsJsonObject().encode()).contains("\"target\":\"home\"")
                     .contains("previousTokenValidUntil").doesNotContain(fresh).doesNotContain("sha256");
-            provide(client, relay.port(), "/tools?token=" + fresh, new CopyOnWriteArrayList<>());
-            provide(client, relay.port(), "/tools?token=" + PROVIDER_TOKEN, new CopyOnWriteArrayList<>());
+            FakeProvider.connect(client, relay.port(), "/tools?token=" + fresh, new CopyOnWriteArrayList<>());
+            FakeProvider.connect(client, relay.port(), "/tools?token=" + PROVIDER_TOKEN, new CopyOnWriteArrayList<>());
             vertx.timer(1200, TimeUnit.MILLISECONDS).await();
             assertThatThrownBy(() -> client.connect(relay.port(), "127.0.0.1", "/tools?token=" + PROVIDER_TOKEN)
                     .await(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(UpgradeRejectedException.class,
@@ -130,7 +127,7 @@ class ProviderTest {
             assertThat(admin.post("/providers/nobody/rotate", null).statusCode()).isEqualTo(404);
         }
         try (TestRelay restarted = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
-            provide(vertx.createWebSocketClient(), restarted.port(), "/tools?token=" + fresh,
+            FakeProvider.connect(vertx.createWebSocketClient(), restarted.port(), "/tools?token=" + fresh,
                     new CopyOnWriteArrayList<>());
         }
     }
@@ -139,29 +136,4 @@ class ProviderTest {
      * Dials in as a provider that offers one tool, {@code lights}, with its handlers set before it connects;
      * records what the relay sends.
      */
-    private static WebSocket provide(WebSocketClient client, int port, String path, List<JsonNode> seen)
-            throws Exception {
-        ClientWebSocket socket = client.webSocket();
-        socket.textMessageHandler(text -> {
-            try {
-                JsonNode message = Json.parse(text);
-                seen.add(message);
-                String id = message.has("id") ? message.get("id").toString() : null;
-                switch (message.path("method").asText()) {
-                    case "initialize" -> socket.writeTextMessage(JsonRpc.response(id, "{\"protocolVersion\":"
-                            + "\"2024-11-05\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"bridge\","
-                            + "\"version\":\"1\"}}"));
-                    case "tools/list" -> socket.writeTextMessage(JsonRpc.response(id, "{\"tools\":[{\"name\":"
-                            + "\"lights\",\"description\":\"Switches the lights\","
-                            + "\"inputSchema\":{\"type\":\"object\"}}]}"));
-                    case "tools/call" -> socket.writeTextMessage(JsonRpc.response(id, ToolResults.text("lights: on")));
-                    default -> { }
-                }
-            } catch (Exception e) {
-                socket.close();
-            }
-        });
-        socket.connect(port, "127.0.0.1", path).await(10, TimeUnit.SECONDS);
-        return socket;
-    }
 }

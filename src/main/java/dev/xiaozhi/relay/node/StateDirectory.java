@@ -14,23 +14,18 @@ import java.util.List;
  * the key that encrypts device endpoints, the admin tokens.
  *
  * @param devices     the configured devices, generated tokens included
- * @param cipher      encrypts device endpoints at rest
+ * @param cipher      encrypts device endpoints at rest (a cluster may share another one instead)
  * @param adminTokens the admin API's tokens
  */
-record LocalState(ConfiguredDevices devices, EndpointCipher cipher, List<AdminToken> adminTokens) {
-
-    /** This state with another endpoint cipher (the one a cluster shares). */
-    LocalState withCipher(EndpointCipher shared) {
-        return new LocalState(devices, shared, adminTokens);
-    }
+record StateDirectory(ConfiguredDevices devices, EndpointCipher cipher, List<AdminToken> adminTokens) {
 
     /** Reads it; blocking file I/O, never on an event loop. */
-    static LocalState load(RelayConfig config) {
+    static StateDirectory load(RelayConfig config) {
         EndpointCipher cipher = config.registry().store() == RegistryConfig.StoreKind.MEMORY
                 ? new EndpointCipher(EndpointCipher.newKey())
                 : EndpointCipher.of(config.registry().encryptionKey(),
                         config.node().stateDir().resolve("registry").resolve("endpoint.key"));
-        return new LocalState(ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir())),
+        return new StateDirectory(ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir())),
                 cipher, AdminTokens.resolve(config.admin(), config.node().stateDir()));
     }
 }

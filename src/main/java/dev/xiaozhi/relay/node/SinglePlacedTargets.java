@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * hashing. When membership changes, the new owner starts it and the old one stops it; on a single node it simply
  * runs here.
  */
-final class SingleTargets {
+final class SinglePlacedTargets {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SingleTargets.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SinglePlacedTargets.class);
     private static final String KEY_PREFIX = "target:";
 
     private final Vertx vertx;
@@ -34,7 +34,7 @@ final class SingleTargets {
      * @param targets   the single-placement targets of the configuration
      * @param verticles makes a target's verticle
      */
-    SingleTargets(Vertx vertx, Membership membership, List<TargetConfig> targets,
+    SinglePlacedTargets(Vertx vertx, Membership membership, List<TargetConfig> targets,
             Function<TargetConfig, VerticleBase> verticles) {
         this.vertx = vertx;
         this.membership = membership;

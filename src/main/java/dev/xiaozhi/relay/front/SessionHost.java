@@ -1,0 +1,236 @@
+package dev.xiaozhi.relay.front;
+
+import dev.xiaozhi.relay.auth.DeviceDirectory;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.ToolPolicy;
+import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.routing.Catalog;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every session needs, whatever carries it; one host per front verticle, used on that verticle's context. It
+ * admits sessions against their tenant's limit and accounts for them (the node's {@link LiveSessions}, the session
+ * metrics, the log lines); tells each session when what it may see of the catalog changes (names, descriptions or
+ * schemas, never a target's availability); applies the registry's changes (a revoked device's sessions end, a
+ * changed one takes its new policy and limits); keeps sessions alive on one timer; and drains them. A front brings
+ * only its {@link SessionTransport}.
+ */
+public final class SessionHost {
+
+    /** The relay ends a session because it is revoked, or its peer misbehaves. */
+    public static final short CLOSE_POLICY_VIOLATION = 1008;
+    /** The relay ends a session because the node is going away. */
+    public static final short CLOSE_GOING_AWAY = 1001;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionHost.class);
+    private static final long DRAIN_POLL_MS = 50;
+
+    private final FrontContext front;
+    private final DeviceDirectory devices;
+    private final RelayMetrics metrics;
+    private final Duration keepAliveInterval;
+    private final Set<McpSession> sessions = new LinkedHashSet<>();
+    private final Consumer<Catalog> catalogListener = this::onCatalogChanged;
+    private Vertx vertx;
+    private Context context;
+    private ProgressRouter progress;
+    private Catalog lastCatalog;
+    private MessageConsumer<RegistryChange> registryChanges;
+    private long keepAliveTimer = -1;
+
+    /**
+     * Creates a host; every collaborator is required.
+     *
+     * @param devices           looks up a device's current policy and limits when the registry changed them
+     * @param keepAliveInterval how often {@link SessionTransport#keepAlive} runs
+     */
+    public SessionHost(FrontContext front, DeviceDirectory devices, RelayMetrics metrics,
+            Duration keepAliveInterval) {
+        this.front = Objects.requireNonNull(front);
+        this.devices = Objects.requireNonNull(devices);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.keepAliveInterval = Objects.requireNonNull(keepAliveInterval);
+    }
+
+    /** Starts following the catalog, the registry and the keep-alive clock, on the calling verticle's context. */
+    public Future<Void> start(Vertx owner) {
+        vertx = owner;
+        context = owner.getOrCreateContext();
+        lastCatalog = front.catalog().current();
+        front.catalog().addListener(catalogListener);
+        long millis = keepAliveInterval.toMillis();
+        keepAliveTimer = owner.setPeriodic(millis, millis, id -> keepAlive());
+        progress = front.newProgressRouter();
+        registryChanges = owner.eventBus().consumer(EventBusAddresses.REGISTRY_CHANGED,
+                message -> onRegistryChanged(message.body()));
+        return Future.all(progress.start(owner), registryChanges.completion()).mapEmpty();
+    }
+
+    /** Stops following the catalog, the registry and the clock; sessions are left to {@link #drain}. */
+    public Future<Void> stop() {
+        front.catalog().removeListener(catalogListener);
+        vertx.cancelTimer(keepAliveTimer);
+        return registryChanges.unregister();
+    }
+
+    /**
+     * Reserves a place for a new session of a device.
+     *
+     * @return the place, or null when the device's tenant already has {@code maxSessions} open on this node
+     */
+    public LiveSession admit(DeviceIdentity identity, FrontKind kind, String remote) {
+        return front.sessions().tryOpen(identity, kind, remote);
+    }
+
+    /** Gives back a place that no session took (the upgrade failed). */
+    public void release(LiveSession place) {
+        front.sessions().closed(place);
+    }
+
+    /** Opens a session in an admitted place; its transport reports the end through {@link #ended}. */
+    public McpSession open(LiveSession place, DeviceIdentity identity, SessionTransport transport) {
+        McpSession session = new McpSession(identity, transport, this, place);
+        sessions.add(session);
+        metrics.sessionOpened();
+        LOG.info("session opened [tenant: {}, device: {}, front: {}, remote: {}]", identity.tenant(),
+                identity.device(), transport.kind().label(), transport.remote());
+        return session;
+    }
+
+    /**
+     * The session is over (its transport is gone for good): calls in flight are cancelled at their targets and the
+     * session is no longer counted. Idempotent.
+     *
+     * @param detail why, for the log line (a close code, "idle", …)
+     */
+    public void ended(McpSession session, String detail) {
+        if (!sessions.remove(session)) {
+            return;
+        }
+        session.onClosed();
+        front.sessions().closed(session.place());
+        metrics.sessionClosed();
+        LOG.info("session closed [tenant: {}, device: {}, front: {}, {}]", session.identity().tenant(),
+                session.identity().device(), session.transport().kind().label(), detail);
+    }
+
+    /** The sessions of this host, in the order they opened. */
+    public List<McpSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    /** Tool calls in flight over every session of this host. */
+    public int pendingCalls() {
+        int pending = 0;
+        for (McpSession session : sessions) {
+            pending += session.pendingCalls();
+        }
+        return pending;
+    }
+
+    /**
+     * Drains: waits until no call is in flight or the grace is over, then answers what is left with a tool error and
+     * ends every session as going away (1001).
+     */
+    public Future<Void> drain(Duration grace) {
+        Promise<Void> drained = Promise.promise();
+        awaitPendingCalls(System.nanoTime() + grace.toNanos(), drained);
+        return drained.future().compose(v -> {
+            List<Future<Void>> ending = new ArrayList<>();
+            for (McpSession session : List.copyOf(sessions)) {
+                session.failPendingCalls("the relay is shutting down; please retry");
+                ending.add(session.transport().end(CLOSE_GOING_AWAY, "relay shutting down"));
+            }
+            return Future.join(ending).mapEmpty();
+        });
+    }
+
+    /** The node's shared parts: catalog, router, limits. */
+    FrontContext front() {
+        return front;
+    }
+
+    /** The progress router of the verticle that owns this host. */
+    ProgressRouter progress() {
+        return progress;
+    }
+
+    private void keepAlive() {
+        long now = System.nanoTime();
+        for (McpSession session : List.copyOf(sessions)) {
+            session.transport().keepAlive(now);
+        }
+    }
+
+    private void onCatalogChanged(Catalog catalog) {
+        context.runOnContext(v -> {
+            Catalog previous = lastCatalog;
+            lastCatalog = catalog;
+            Map<ToolPolicy, Boolean> changed = new HashMap<>();
+            for (McpSession session : List.copyOf(sessions)) {
+                ToolPolicy policy = session.identity().policy();
+                if (changed.computeIfAbsent(policy, p -> catalog.view(p).signature()
+                        != previous.view(p).signature())) {
+                    session.transport().catalogChanged(session);
+                }
+            }
+        });
+    }
+
+    private void onRegistryChanged(RegistryChange change) {
+        for (McpSession session : List.copyOf(sessions)) {
+            DeviceIdentity identity = session.identity();
+            if (!change.concerns(identity.tenant(), identity.device())) {
+                continue;
+            }
+            if (change.revoked()) {
+                LOG.info("session ends: revoked [tenant: {}, device: {}]", identity.tenant(), identity.device());
+                session.transport().end(CLOSE_POLICY_VIOLATION, "revoked");
+            } else {
+                devices.lookup(identity.tenant(), identity.device()).onSuccess(updated -> updated.ifPresentOrElse(
+                        next -> refresh(session, next),
+                        () -> session.transport().end(CLOSE_POLICY_VIOLATION, "revoked")));
+            }
+        }
+    }
+
+    private void refresh(McpSession session, DeviceIdentity updated) {
+        Catalog catalog = front.catalog().current();
+        boolean toolsChanged = catalog.view(session.identity().policy()).signature()
+                != catalog.view(updated.policy()).signature();
+        session.updateIdentity(updated);
+        if (toolsChanged) {
+            session.transport().catalogChanged(session);
+        }
+    }
+
+    private void awaitPendingCalls(long deadline, Promise<Void> drained) {
+        int pending = pendingCalls();
+        if (pending == 0 || System.nanoTime() >= deadline) {
+            if (pending > 0) {
+                LOG.warn("grace period over with calls in flight [calls: {}]", pending);
+            }
+            drained.complete();
+            return;
+        }
+        vertx.setTimer(DRAIN_POLL_MS, id -> awaitPendingCalls(deadline, drained));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.xiaozhi.relay.registry;
+
+import com.hazelcast.core.HazelcastInstance;
+
+/**
+ * Where the registry's live maps are: in this process for a node that runs alone (which so opens no port for them),
+ * or in the cluster's Hazelcast members, every entry tagged with a key derived from the cluster secret so that an
+ * entry written by anyone else is refused.
+ */
+public interface LiveMaps {
+
+    /** The live map of that name. */
+    LiveMap map(String name);
+
+    /** Maps of this process alone. */
+    static LiveMaps local() {
+        return new LocalMaps();
+    }
+
+    /**
+     * Maps shared by the members of a cluster.
+     *
+     * @param tagKey the key of the entries' integrity tags, the same on every member
+     */
+    static LiveMaps clustered(HazelcastInstance hazelcast, byte[] tagKey) {
+        return new HazelcastMaps(hazelcast, new EntryTags(tagKey));
+    }
+}
