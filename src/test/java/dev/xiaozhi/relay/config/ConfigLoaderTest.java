@@ -62,7 +62,8 @@ class ConfigLoaderTest {
                                 + "tenants, registry"),
                 arguments("server: {colour: red}", "server.colour: unknown key; known keys: host, port, publicUrl, "
                         + "instances, tls, maxMessageBytes, maxResultBytes, writeQueueMaxBytes, pingInterval, "
-                        + "idleTimeout, pageSize, shutdownGrace, authFailures"),
+                        + "idleTimeout, pageSize, shutdownGrace, authFailures, httpSessionIdle, httpMaxResultBytes, "
+                        + "httpMaxSessionsPerDevice, httpMaxStreamsPerSession, allowedOrigins"),
                 arguments("server: {port: abc}", "server.port: expected an integer between 0 and 65535, got \"abc\""),
                 arguments("server: {port: 70000}",
                         "server.port: expected an integer between 0 and 65535, got \"70000\""),
