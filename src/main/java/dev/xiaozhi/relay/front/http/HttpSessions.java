@@ -84,11 +84,6 @@ public final class HttpSessions {
         }
     }
 
-    /** Sessions open on this node. */
-    public int size() {
-        return byId.size();
-    }
-
     /** The key a session is bound to: its device, as {@code tenant/device}. */
     static String deviceKey(DeviceIdentity identity) {
         return identity.tenant() + "/" + identity.device();
