@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.FreePorts;
 import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.LogCapture;
 import dev.xiaozhi.relay.support.Requests;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Verifies that the Streamable HTTP front answers bad and hostile requests with the spec's status or error, before
  * any work, and that nothing else is disturbed: missing and wrong tokens, wrong media types, bodies over the limit,
  * unknown and foreign session ids, an unsupported protocol-version header, foreign origins and hosts, and a client
- * that never reads its stream.
+ * that never reads its stream. The relay's two front verticles share a fixed port, so requests of one session reach
+ * both.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(120_000)
@@ -57,7 +59,7 @@ class HttpFrontHostileTest {
                 node: {stateDir: %s}
                 server:
                   host: 127.0.0.1
-                  port: 0
+                  port: %d
                   instances: 2
                   maxMessageBytes: 4KiB
                   writeQueueMaxBytes: 16KiB
@@ -70,7 +72,7 @@ class HttpFrontHostileTest {
                 tenants:
                   acme: {devices: {kitchen: {tokenHash: "%s"}}}
                   limited: {devices: {hall: {tokenHash: "%s"}}}
-                """.formatted(stateDir, upstream.url(), TokenHash.ofPlain(TestRelay.TOKEN),
+                """.formatted(stateDir, FreePorts.take(1)[0], upstream.url(), TokenHash.ofPlain(TestRelay.TOKEN),
                 TokenHash.ofPlain(TestRelay.LIMITED_TOKEN));
         relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()));
         http = new HttpPeer(relay.port());

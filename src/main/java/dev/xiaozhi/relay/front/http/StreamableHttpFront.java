@@ -117,10 +117,6 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                     + String.join(", ", McpVersions.SUPPORTED)));
             return;
         }
-        if (readiness.draining()) {
-            reply(request, 503, HttpReplies.error("The relay is shutting down; please retry"));
-            return;
-        }
         String remote = String.valueOf(request.remoteAddress());
         gate.admit(request.remoteAddress().hostAddress(), remote, DeviceGate.token(request.headers(),
                 request.query())).onSuccess(verdict -> {
@@ -172,6 +168,11 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
     }
 
     private void initialize(HttpServerRequest request, DeviceIdentity identity, String remote, JsonNode message) {
+        if (readiness.draining()) {
+            metrics.handshake("draining");
+            reply(request, 503, HttpReplies.error("The relay is shutting down; please retry"));
+            return;
+        }
         LiveSession place = host.admit(identity, FrontKind.HTTP, remote);
         if (place == null) {
             LOG.info("http session refused [tenant: {}, device: {}, reason: session limit of {}]",

@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.FreePorts;
 import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.LogCapture;
 import dev.xiaozhi.relay.support.Requests;
@@ -58,8 +59,8 @@ class StreamableHttpFrontTest {
     @ValueSource(strings = {"2025-03-26", "2025-06-18", "2025-11-25"})
     void servesTheSdkClient(String version, Vertx vertx, @TempDir Path stateDir) throws Exception {
         try (SdkPeer peer = SdkPeer.startHttp();
-                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, peer.url(), ""), stateDir,
-                        Map.of()))) {
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, peer.url(), "pingInterval: 200ms"),
+                        stateDir, Map.of()))) {
             List<ProgressNotification> progress = new CopyOnWriteArrayList<>();
             List<List<Tool>> changes = new CopyOnWriteArrayList<>();
             try (McpSyncClient client = client(relay, version, progress::add, changes::add)) {
@@ -78,6 +79,28 @@ class StreamableHttpFrontTest {
                 Await.until(vertx, () -> changes.stream().anyMatch(tools -> names(tools).contains("sdk___multiply")));
                 assertThat(((TextContent) client.callTool(CallToolRequest.builder().name("sdk___multiply")
                         .arguments(Map.of("a", 6, "b", 7)).build()).content().get(0)).text()).isEqualTo("42.0");
+            }
+        }
+    }
+
+    /**
+     * Verifies that a session is served whichever front verticle a request's connection reaches: each request here
+     * comes on a connection of its own, and the node's verticles, sharing a fixed port, take connections in turn
+     * (on port 0 each verticle would listen on a port of its own).
+     */
+    @Test
+    void servesASessionFromEveryFrontVerticle(@TempDir Path stateDir) throws Exception {
+        int port = FreePorts.take(1)[0];
+        try (SdkPeer peer = SdkPeer.startHttp();
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, peer.url(), "")
+                        .replace("  port: 0\n", "  port: " + port + "\n"), stateDir, Map.of()))) {
+            String session = new HttpPeer(relay.port()).initialize(TestRelay.TOKEN, "2025-06-18");
+
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> echoed = new HttpPeer(relay.port()).post(TestRelay.TOKEN, session,
+                        Requests.call(10 + i, "diagnostics___echo", "{\"text\":\"hop " + i + "\"}"));
+                assertThat(echoed.statusCode()).isEqualTo(200);
+                assertThat(Requests.text(Json.parse(echoed.body()))).isEqualTo("hop " + i);
             }
         }
     }
