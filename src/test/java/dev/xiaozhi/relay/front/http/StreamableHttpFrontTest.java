@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.FreePorts;
 import dev.xiaozhi.relay.support.HttpPeer;
@@ -25,6 +26,7 @@ import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
@@ -159,6 +161,28 @@ class StreamableHttpFrontTest {
             assertThat(status(http, newest)).isEqualTo(404);
             assertThat(Json.parse(http.post(TestRelay.TOKEN, used, Requests.listTools("3")).body())
                     .at("/result/tools").size()).isGreaterThan(1);
+        }
+    }
+
+    /**
+     * Verifies that an HTTP session is listed with the node's sessions as {@code http}, and that revoking its device
+     * ends it: it leaves the list and its token is refused with 401.
+     */
+    @Test
+    void endsTheSessionOfARevokedDevice(@TempDir Path stateDir, Vertx vertx) throws Exception {
+        try (TestRelay relay = TestRelay.start(stateDir, "")) {
+            HttpPeer http = new HttpPeer(relay.port());
+            String session = http.initialize(TestRelay.TOKEN, "2025-11-25");
+            AdminClient admin = new AdminClient(vertx, relay.adminPort(), TestRelay.ADMIN_TOKEN);
+            JsonArray listed = admin.get("/sessions").bodyAsJsonObject().getJsonArray("items");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.getJsonObject(0).getString("front")).isEqualTo("http");
+
+            assertThat(admin.post("/tenants/acme/devices/kitchen/revoke", null).statusCode()).isEqualTo(200);
+
+            Await.until(vertx, () -> admin.get("/sessions").bodyAsJsonObject().getJsonArray("items").isEmpty());
+            assertThat(http.post(TestRelay.TOKEN, session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}")
+                    .statusCode()).isEqualTo(401);
         }
     }
 
