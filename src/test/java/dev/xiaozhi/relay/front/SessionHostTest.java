@@ -271,8 +271,8 @@ class SessionHostTest {
 
         @Override
         public Future<Void> end(short code, String reason) {
-            ended.set(code);
             host.ended(session, "code: " + code);
+            ended.set(code);
             return Future.succeededFuture();
         }
     }

@@ -4,32 +4,29 @@ import dev.xiaozhi.relay.config.PipesConfig;
 import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.McpSession;
-import dev.xiaozhi.relay.front.SessionChannel;
 import dev.xiaozhi.relay.front.SessionHost;
-import dev.xiaozhi.relay.front.SessionTransport;
+import dev.xiaozhi.relay.front.SocketTransport;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One socket of an outbound pipe and the session on it, as the transport its {@link SessionHost} serves the cloud
- * through: one channel for replies and notifications, pings with a pong timeout, a bounded write queue. A pipe has
- * one link, and two for a moment while a re-handshake hands over from the old socket to the new one.
+ * through: pings with a pong timeout. A pipe has one link, and two for a moment while a re-handshake hands over from
+ * the old socket to the new one.
  */
-final class PipeLink implements SessionTransport, SessionChannel {
+final class PipeLink extends SocketTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipeLink.class);
-    private static final long ABORT_AFTER_MS = 1_000;
 
-    private final Vertx vertx;
     private final OutboundPipe pipe;
     private final WebSocket socket;
     private final PipesConfig config;
+    private final SessionHost host;
     private final McpSession session;
     private final long servedSignature;
     private final long openedAtMillis = System.currentTimeMillis();
@@ -38,33 +35,31 @@ final class PipeLink implements SessionTransport, SessionChannel {
     /** Opens a session in an admitted place of the host on a connected socket. */
     PipeLink(Vertx vertx, OutboundPipe pipe, WebSocket socket, SessionHost host, LiveSession place,
             DeviceIdentity identity, PipesConfig config) {
-        this.vertx = vertx;
+        super(vertx, socket);
         this.pipe = pipe;
         this.socket = socket;
         this.config = config;
+        this.host = host;
         this.session = host.open(place, identity, this);
         this.servedSignature = session.view().signature();
         socket.textMessageHandler(text -> session.onMessage(text, this));
         socket.pongHandler(pong -> lastPongNanos = System.nanoTime());
-        socket.closeHandler(v -> {
-            host.ended(session, "code: " + socket.closeStatusCode());
-            pipe.linkClosed(this);
-        });
+    }
+
+    @Override
+    protected McpSession session() {
+        return session;
+    }
+
+    @Override
+    protected void onSocketClosed() {
+        host.ended(session, "code: " + socket.closeStatusCode());
+        pipe.linkClosed(this);
     }
 
     @Override
     public FrontKind kind() {
         return FrontKind.PIPE;
-    }
-
-    @Override
-    public String remote() {
-        return String.valueOf(socket.remoteAddress());
-    }
-
-    @Override
-    public SessionChannel notifications() {
-        return this;
     }
 
     /** Pings, or closes a connection whose pong is overdue. */
@@ -74,14 +69,9 @@ final class PipeLink implements SessionTransport, SessionChannel {
             socket.writePing(Buffer.buffer());
             return;
         }
-        LOG.warn("pipe pong timeout [tenant: {}, device: {}]", tenant(), device());
-        close(SessionHost.CLOSE_GOING_AWAY, "pong timeout");
-        vertx.setTimer(ABORT_AFTER_MS, id -> {
-            if (!socket.isClosed() && socket instanceof WebSocketInternal internal) {
-                // a peer that stopped answering will not finish the closing handshake either
-                internal.channelHandlerContext().pipeline().firstContext().close();
-            }
-        });
+        LOG.warn("pipe pong timeout [tenant: {}, device: {}]", session.identity().tenant(),
+                session.identity().device());
+        closeAndAbort(SessionHost.CLOSE_GOING_AWAY, "pong timeout");
     }
 
     @Override
@@ -94,25 +84,6 @@ final class PipeLink implements SessionTransport, SessionChannel {
     @Override
     public Future<Void> end(short code, String reason) {
         return pipe.endedByRelay(code, reason);
-    }
-
-    @Override
-    public boolean send(String json) {
-        if (socket.isClosed()) {
-            return false;
-        }
-        if (socket.writeQueueFull()) {
-            LOG.warn("pipe not draining, closed [tenant: {}, device: {}]", tenant(), device());
-            close((short) 1008, "write queue full");
-            return false;
-        }
-        socket.writeTextMessage(json);
-        return true;
-    }
-
-    /** Closes the socket; the pipe hears of it through {@link OutboundPipe#linkClosed}. */
-    Future<Void> close(short code, String reason) {
-        return socket.isClosed() ? Future.succeededFuture() : socket.close(code, reason);
     }
 
     /** Whether the tools the session may see differ from those the cloud read at this link's handshake. */
@@ -144,13 +115,5 @@ final class PipeLink implements SessionTransport, SessionChannel {
     /** When the socket connected (epoch millis). */
     long openedAtMillis() {
         return openedAtMillis;
-    }
-
-    private String tenant() {
-        return session.identity().tenant();
-    }
-
-    private String device() {
-        return session.identity().device();
     }
 }
