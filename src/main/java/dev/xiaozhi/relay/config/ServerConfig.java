@@ -2,6 +2,8 @@ package dev.xiaozhi.relay.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,17 +15,19 @@ import java.util.Optional;
  * @param instances          front verticles; 0 for one per event loop
  * @param tls                certificate and key for {@code wss://}
  * @param maxMessageBytes    largest message a device may send; larger closes the session with 1009
- * @param maxResultBytes     largest response sent to a device; larger results are cut
+ * @param maxResultBytes     largest response sent on a pipe or WebSocket (the Xiaozhi cloud's cap); larger results
+ *                           are cut
  * @param writeQueueMaxBytes bytes queued for a device that does not read before its session is closed
  * @param pingInterval       WebSocket ping period
  * @param idleTimeout        silence after which a session is closed
  * @param pageSize           tools per {@code tools/list} page; 0 for one page
  * @param shutdownGrace      time in-flight calls get to finish when the node stops
  * @param authFailures       throttling of failed authentication per remote address
+ * @param http               the Streamable HTTP front's own limits and allowed origins
  */
 public record ServerConfig(String host, int port, Optional<String> publicUrl, int instances, Optional<TlsConfig> tls,
         int maxMessageBytes, int maxResultBytes, int writeQueueMaxBytes, Duration pingInterval, Duration idleTimeout,
-        int pageSize, Duration shutdownGrace, AuthFailuresConfig authFailures) {
+        int pageSize, Duration shutdownGrace, AuthFailuresConfig authFailures, HttpFrontConfig http) {
 
     /** Default device port. */
     public static final int DEFAULT_PORT = 8080;
@@ -46,8 +50,11 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
     private static final int MIB = 1024 * 1024;
 
     static ServerConfig from(ConfigNode node, Path baseDir) {
-        node.object("host", "port", "publicUrl", "instances", "tls", "maxMessageBytes", "maxResultBytes",
-                "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace", "authFailures");
+        List<String> keys = new ArrayList<>(List.of("host", "port", "publicUrl", "instances", "tls", "maxMessageBytes",
+                "maxResultBytes", "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace",
+                "authFailures"));
+        keys.addAll(HttpFrontConfig.KEYS);
+        node.object(keys.toArray(String[]::new));
         Optional<String> publicUrl = node.optionalString("publicUrl").filter(url -> !url.isEmpty());
         if (publicUrl.isPresent() && !publicUrl.get().matches("^wss?://.+")) {
             throw node.child("publicUrl").error("expected a ws:// or wss:// URL");
@@ -69,12 +76,13 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
                 idleTimeout,
                 node.integer("pageSize", 0, 100_000, 0),
                 node.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE),
-                AuthFailuresConfig.from(node.child("authFailures")));
+                AuthFailuresConfig.from(node.child("authFailures")),
+                HttpFrontConfig.from(node));
     }
 
     /** This configuration on another port. */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, instances, tls, maxMessageBytes, maxResultBytes,
-                writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace, authFailures);
+                writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace, authFailures, http);
     }
 }
