@@ -2,7 +2,7 @@ package dev.xiaozhi.relay.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xiaozhi.relay.client.WebSocketMcpClient;
+import dev.xiaozhi.relay.client.McpClient;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.McpVersions;
 import io.vertx.core.Future;
@@ -17,14 +17,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code probe URL [--call NAME --args JSON]}: connects to a relay as an MCP client over WebSocket, runs the
- * handshake the Xiaozhi cloud runs, prints the catalog and optionally calls one tool.
+ * {@code probe URL [--call NAME --args JSON]}: connects to a relay as an MCP client over WebSocket ({@code ws(s)://})
+ * or Streamable HTTP ({@code http(s)://}), runs the handshake the Xiaozhi cloud runs (at 2025-06-18 over HTTP, the
+ * first revision with a Streamable HTTP transport of its own), prints the catalog and optionally calls one tool.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = "Connects to an MCP WebSocket endpoint, lists its tools and optionally calls one.")
+        description = "Connects to an MCP endpoint (WebSocket or Streamable HTTP), lists its tools and optionally "
+                + "calls one.")
 final class ProbeCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "URL", description = "e.g. ws://localhost:8080/mcp?token=xzr_...")
+    @Parameters(paramLabel = "URL", description = "e.g. ws://localhost:8080/mcp?token=xzr_... or "
+            + "http://localhost:8080/mcp?token=xzr_...")
     String url;
 
     @Option(names = "--call", paramLabel = "NAME", description = "Tool to call after listing.")
@@ -63,8 +66,9 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private int run(Vertx vertx, JsonNode arguments) throws TimeoutException {
-        WebSocketMcpClient client = await(WebSocketMcpClient.connect(vertx, url, insecure));
-        JsonNode init = await(client.request("initialize", "{\"protocolVersion\":\"" + McpVersions.V2024_11_05
+        McpClient client = await(McpClient.connect(vertx, url, insecure));
+        String version = McpClient.isHttp(url) ? McpVersions.V2025_06_18 : McpVersions.V2024_11_05;
+        JsonNode init = await(client.request("initialize", "{\"protocolVersion\":\"" + version
                 + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"xiaozhi-relay-probe\",\"version\":\"1\"}}"));
         if (failed("initialize", init)) {
             return 1;

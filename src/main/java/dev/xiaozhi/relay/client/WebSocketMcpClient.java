@@ -18,7 +18,7 @@ import java.util.Map;
  * A minimal MCP client over one WebSocket: sends requests with increasing integer ids and completes each with the
  * whole JSON-RPC response. Used by the {@code probe} command. Not thread-safe: use it from one context.
  */
-public final class WebSocketMcpClient {
+public final class WebSocketMcpClient implements McpClient {
 
     private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -51,7 +51,7 @@ public final class WebSocketMcpClient {
                 .map(socket -> new WebSocketMcpClient(client, socket));
     }
 
-    /** Sends a request; the future holds the whole response ({@code result} or {@code error}). */
+    @Override
     public Future<JsonNode> request(String method, String paramsJson) {
         long id = nextId++;
         Promise<JsonNode> response = Promise.promise();
@@ -64,12 +64,12 @@ public final class WebSocketMcpClient {
         return response.future();
     }
 
-    /** Sends a notification. */
+    @Override
     public Future<Void> notify(String method, String paramsJson) {
         return socket.writeTextMessage(JsonRpc.notification(method, paramsJson));
     }
 
-    /** Closes the connection and its client. */
+    @Override
     public Future<Void> close() {
         return socket.close().eventually(client::close);
     }

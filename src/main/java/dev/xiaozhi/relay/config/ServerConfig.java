@@ -2,6 +2,8 @@ package dev.xiaozhi.relay.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,21 +15,23 @@ import java.util.Optional;
  * @param instances          front verticles; 0 for one per event loop
  * @param tls                certificate and key for {@code wss://}
  * @param maxMessageBytes    largest message a device may send; larger closes the session with 1009
- * @param maxResultBytes     largest response sent to a device; larger results are cut
+ * @param maxResultBytes     largest response sent on a pipe or WebSocket (the Xiaozhi cloud's cap); larger results
+ *                           are cut
  * @param writeQueueMaxBytes bytes queued for a device that does not read before its session is closed
  * @param pingInterval       WebSocket ping period
  * @param idleTimeout        silence after which a session is closed
  * @param pageSize           tools per {@code tools/list} page; 0 for one page
  * @param shutdownGrace      time in-flight calls get to finish when the node stops
  * @param authFailures       throttling of failed authentication per remote address
+ * @param http               the Streamable HTTP front's own limits and allowed origins
  * @param handshakeTimeout   time a new connection gets to send its first request (the upgrade) before it is closed
  * @param maxPendingHandshakes connections of one remote address still waiting to send their first request, per front
- *                           verticle; more are closed at once (0: no limit)
+ *                           verticle, before those waiting longest go (0: no limit)
  */
 public record ServerConfig(String host, int port, Optional<String> publicUrl, int instances, Optional<TlsConfig> tls,
         int maxMessageBytes, int maxResultBytes, int writeQueueMaxBytes, Duration pingInterval, Duration idleTimeout,
-        int pageSize, Duration shutdownGrace, AuthFailuresConfig authFailures, Duration handshakeTimeout,
-        int maxPendingHandshakes) {
+        int pageSize, Duration shutdownGrace, AuthFailuresConfig authFailures, HttpFrontConfig http,
+        Duration handshakeTimeout, int maxPendingHandshakes) {
 
     /** Default device port. */
     public static final int DEFAULT_PORT = 8080;
@@ -54,9 +58,12 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
     private static final int MIB = 1024 * 1024;
 
     static ServerConfig from(ConfigNode node, Path baseDir) {
-        node.object("host", "port", "publicUrl", "instances", "tls", "maxMessageBytes", "maxResultBytes",
-                "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace", "authFailures",
-                "handshakeTimeout", "maxPendingHandshakes");
+        List<String> keys = new ArrayList<>(List.of("host", "port", "publicUrl", "instances", "tls", "maxMessageBytes",
+                "maxResultBytes", "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace",
+                "authFailures"));
+        keys.addAll(HttpFrontConfig.KEYS);
+        keys.addAll(List.of("handshakeTimeout", "maxPendingHandshakes"));
+        node.object(keys.toArray(String[]::new));
         Optional<String> publicUrl = node.optionalString("publicUrl").filter(url -> !url.isEmpty());
         if (publicUrl.isPresent() && !publicUrl.get().matches("^wss?://.+")) {
             throw node.child("publicUrl").error("expected a ws:// or wss:// URL");
@@ -79,6 +86,7 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
                 node.integer("pageSize", 0, 100_000, 0),
                 node.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE),
                 AuthFailuresConfig.from(node.child("authFailures")),
+                HttpFrontConfig.from(node),
                 node.duration("handshakeTimeout", DEFAULT_HANDSHAKE_TIMEOUT),
                 node.integer("maxPendingHandshakes", 0, 1_000_000, DEFAULT_MAX_PENDING_HANDSHAKES));
     }
@@ -86,7 +94,7 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
     /** This configuration on another port. */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, instances, tls, maxMessageBytes, maxResultBytes,
-                writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace, authFailures, handshakeTimeout,
-                maxPendingHandshakes);
+                writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace, authFailures, http,
+                handshakeTimeout, maxPendingHandshakes);
     }
 }

@@ -11,6 +11,7 @@ import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.McpVersions;
 import dev.xiaozhi.relay.protocol.RelayInfo;
+import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.protocol.ToolResults;
 import dev.xiaozhi.relay.routing.CatalogTool;
 import dev.xiaozhi.relay.routing.CatalogView;
@@ -40,16 +41,19 @@ public final class McpSession {
     private final SessionTransport transport;
     private final SessionHost host;
     private final LiveSession place;
+    private final ResultTruncator truncator;
     private final Map<String, PendingCall> pending = new HashMap<>(4);
     private String version;
     private boolean closed;
 
-    /** Created by {@link SessionHost#open}. */
-    McpSession(DeviceIdentity identity, SessionTransport transport, SessionHost host, LiveSession place) {
+    /** Created by {@link SessionHost#open}; {@code truncator} fits this session's results into its front's cap. */
+    McpSession(DeviceIdentity identity, SessionTransport transport, SessionHost host, LiveSession place,
+            ResultTruncator truncator) {
         this.identity = identity;
         this.transport = transport;
         this.host = host;
         this.place = place;
+        this.truncator = truncator;
     }
 
     /** The device on the other end. */
@@ -60,6 +64,11 @@ public final class McpSession {
     /** What carries the session. */
     public SessionTransport transport() {
         return transport;
+    }
+
+    /** The protocol revision negotiated by {@code initialize}; null until the session is initialized. */
+    public String protocolVersion() {
+        return version;
     }
 
     /** The session's entry among the node's live sessions. */
@@ -96,11 +105,20 @@ public final class McpSession {
                     "Parse error: not a single valid JSON value"));
             return;
         }
-        if (message.isArray()) {
-            onBatch(message, channel);
-        } else {
-            handle(message, channel).onSuccess(reply -> send(channel, reply));
-        }
+        answer(message, channel).onSuccess(reply -> send(channel, reply));
+    }
+
+    /**
+     * Handles one parsed message or batch like {@link #onMessage}, but hands its reply back instead of sending it,
+     * for transports that answer each request on its own response (Streamable HTTP). What comes before the reply
+     * (a call's progress) still goes on {@code channel}.
+     *
+     * @return the reply (a response, an error, or a batch's array), or null when none is due; null too once the
+     *         session ended
+     */
+    public Future<String> answer(JsonNode message, SessionChannel channel) {
+        Future<String> reply = message.isArray() ? onBatch(message, channel) : handle(message, channel);
+        return reply.map(json -> closed ? null : json);
     }
 
     /** Tells the peer that its tool list changed, once the session is initialized. */
@@ -135,28 +153,24 @@ public final class McpSession {
         }
     }
 
-    private void onBatch(JsonNode batch, SessionChannel channel) {
+    private Future<String> onBatch(JsonNode batch, SessionChannel channel) {
         if (batch.isEmpty()) {
-            send(channel, JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
-            return;
+            return reply(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
         }
         if (!McpVersions.allowsBatches(version)) {
-            send(channel, JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
+            return reply(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
                     "Invalid Request: batches are only supported under protocol version " + McpVersions.V2025_03_26));
-            return;
         }
         List<Future<String>> replies = new ArrayList<>(batch.size());
         batch.forEach(message -> replies.add(handle(message, channel)));
-        Future.join(replies).onComplete(done -> {
+        return Future.join(replies).transform(done -> {
             StringBuilder array = new StringBuilder("[");
             for (Future<String> reply : replies) {
                 if (reply.result() != null) {
                     array.append(array.length() > 1 ? "," : "").append(reply.result());
                 }
             }
-            if (array.length() > 1) {
-                send(channel, array.append(']').toString());
-            }
+            return reply(array.length() > 1 ? array.append(']').toString() : null);
         });
     }
 
@@ -298,7 +312,7 @@ public final class McpSession {
                 return;
             }
             String result = reply.succeeded() ? reply.result() : ToolResults.error(describe(reply.cause(), tool));
-            pendingCall.response.tryComplete(JsonRpc.response(rawId, front.truncator().fit(rawId, result)));
+            pendingCall.response.tryComplete(JsonRpc.response(rawId, truncator.fit(rawId, result)));
         });
         return pendingCall.response.future();
     }

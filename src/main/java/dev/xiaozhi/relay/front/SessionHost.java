@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.model.ToolPolicy;
 import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.Catalog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -107,7 +108,16 @@ public final class SessionHost {
 
     /** Opens a session in an admitted place; its transport reports the end through {@link #ended}. */
     public McpSession open(LiveSession place, DeviceIdentity identity, SessionTransport transport) {
-        McpSession session = new McpSession(identity, transport, this, place);
+        return open(place, identity, transport, front.truncator());
+    }
+
+    /**
+     * Opens a session whose results are cut to a cap of its own front's rather than the node's
+     * {@code server.maxResultBytes} (the Xiaozhi cloud's): the Streamable HTTP front's clients take far larger ones.
+     */
+    public McpSession open(LiveSession place, DeviceIdentity identity, SessionTransport transport,
+            ResultTruncator resultCap) {
+        McpSession session = new McpSession(identity, transport, this, place, resultCap);
         sessions.add(session);
         metrics.sessionOpened();
         LOG.info("session opened [tenant: {}, device: {}, front: {}, remote: {}]", identity.tenant(),

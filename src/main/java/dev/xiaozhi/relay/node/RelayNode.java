@@ -11,7 +11,9 @@ import dev.xiaozhi.relay.auth.ConfiguredDevices;
 import dev.xiaozhi.relay.auth.GeneratedTokenStore;
 import dev.xiaozhi.relay.cluster.Membership;
 import dev.xiaozhi.relay.config.RelayConfig;
+import dev.xiaozhi.relay.front.DeviceGate;
 import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.http.HttpSessions;
 import dev.xiaozhi.relay.front.pipe.PipeVerticle;
 import dev.xiaozhi.relay.front.websocket.DeviceUrls;
 import dev.xiaozhi.relay.front.websocket.WebSocketFrontVerticle;
@@ -89,11 +91,12 @@ public final class RelayNode {
 
     private Future<Void> deploy() {
         Membership membership = runtime.membership();
-        FrontContext front = wiring.frontContext(UUID.randomUUID().toString().substring(0, 8),
-                () -> membership.active().size());
+        String nodeId = UUID.randomUUID().toString().substring(0, 8);
+        FrontContext front = wiring.frontContext(nodeId, () -> membership.active().size());
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         AuthThrottle throttle = new AuthThrottle(config.server().authFailures());
+        HttpSessions httpSessions = new HttpSessions(nodeId, config.server().http().maxSessionsPerDevice());
         return RegistryServices.start(vertx, runtime.registryMaps(), config, runtime.cipher(), state.devices())
                 .compose(started -> {
                     registryServices = started;
@@ -102,8 +105,8 @@ public final class RelayNode {
                 .compose(v -> targets.start())
                 .compose(v -> vertx.deployVerticle(() -> {
                     WebSocketFrontVerticle verticle = new WebSocketFrontVerticle(config.server(), front,
-                            registryServices.registry(), throttle, registryServices.providers(), wiring.providers(),
-                            readiness, metrics);
+                            registryServices.registry(), new DeviceGate(registryServices.registry(), throttle),
+                            httpSessions, registryServices.providers(), wiring.providers(), readiness, metrics);
                     fronts.add(verticle);
                     return verticle;
                 }, new DeploymentOptions().setInstances(instances)))

@@ -36,7 +36,7 @@ class CommandLineIT {
         }
     }
 
-    /** Verifies that probe lists a running relay's catalog and calls a tool. */
+    /** Verifies that probe lists a running relay's catalog and calls a tool, over WebSocket and Streamable HTTP. */
     @Test
     void probesARunningRelay(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("relay.yaml");
@@ -56,6 +56,18 @@ class CommandLineIT {
                     "ws://127.0.0.1:" + port + "/mcp?token=xzr_wrong")) {
                 assertThat(refused.awaitExit()).isEqualTo(1);
                 assertThat(refused.stderr()).contains("unauthorized");
+            }
+            try (RelayProcess probe = RelayProcess.start(Map.of(), "probe",
+                    "http://127.0.0.1:" + port + "/mcp?token=" + TestRelay.TOKEN, "--call", "calculator___evaluate",
+                    "--args", "{\"expression\":\"sqrt(16) + 2**3\"}");
+                    RelayProcess refused = RelayProcess.start(Map.of(), "probe",
+                            "http://127.0.0.1:" + port + "/mcp?token=xzr_wrong")) {
+                String out = new String(probe.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(probe.awaitExit()).as(probe.stderr()).isZero();
+                assertThat(out).contains("connected: xiaozhi-relay").contains("protocol 2025-06-18")
+                        .contains("3 tools").contains("  12");
+                assertThat(refused.awaitExit()).isEqualTo(1);
+                assertThat(refused.stderr()).containsIgnoringCase("unauthorized");
             }
         }
     }

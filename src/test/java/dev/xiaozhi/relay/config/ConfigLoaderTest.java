@@ -35,6 +35,7 @@ class ConfigLoaderTest {
         assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 8081, Map.of()));
         assertThat(config.server().maxResultBytes()).isEqualTo(8192);
         assertThat(config.server().maxMessageBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.server().http()).isEqualTo(HttpFrontConfig.DEFAULT);
         assertThat(config.targets()).containsOnlyKeys("calculator");
         assertThat(config.targets().get("calculator").spec()).isEqualTo(new BuiltinTargetSpec("calculator"));
         assertThat(config.tenants().get("demo").devices().get("demo").tokenHash()).isEmpty();
@@ -48,6 +49,7 @@ class ConfigLoaderTest {
     @Test
     void readsAnEmptyFileAsDefaults() {
         RelayConfig config = ConfigLoader.parse("", HERE, Map.of());
+        assertThat(config.server().http()).isEqualTo(HttpFrontConfig.DEFAULT);
 
         assertThat(config.server().pingInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.server().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -62,7 +64,8 @@ class ConfigLoaderTest {
                                 + "tenants, registry"),
                 arguments("server: {colour: red}", "server.colour: unknown key; known keys: host, port, publicUrl, "
                         + "instances, tls, maxMessageBytes, maxResultBytes, writeQueueMaxBytes, pingInterval, "
-                        + "idleTimeout, pageSize, shutdownGrace, authFailures"),
+                        + "idleTimeout, pageSize, shutdownGrace, authFailures, httpSessionIdle, httpMaxResultBytes, "
+                        + "httpMaxSessionsPerDevice, httpMaxStreamsPerSession, allowedOrigins"),
                 arguments("server: {port: abc}", "server.port: expected an integer between 0 and 65535, got \"abc\""),
                 arguments("server: {port: 70000}",
                         "server.port: expected an integer between 0 and 65535, got \"70000\""),
@@ -73,6 +76,9 @@ class ConfigLoaderTest {
                 arguments("server: {pingInterval: 60s, idleTimeout: 30s}",
                         "server.idleTimeout: must be at least server.pingInterval"),
                 arguments("server: {publicUrl: http://x}", "server.publicUrl: expected a ws:// or wss:// URL"),
+                arguments("server: {allowedOrigins: [https://a.example/path]}", "server.allowedOrigins: expected "
+                        + "origins like https://app.example.com (scheme and host, no path) or *, got "
+                        + "\"https://a.example/path\""),
                 arguments("server: {tls: {cert: nope.pem, key: nope.key}}", "server.tls.cert: file not found: "),
                 arguments("server: [1, 2]", "server: expected a mapping of keys"),
                 arguments("server: {port: \"${env:NOPE}\"}", "server.port: environment variable NOPE is not set"),

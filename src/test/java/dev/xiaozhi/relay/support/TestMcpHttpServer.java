@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.protocol.ToolResults;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A Streamable HTTP MCP server for tests, on a real port: sessions, JSON and event-stream answers, optional SigV4
  * verification (403 when the signature is wrong), and tools that misbehave on purpose: {@code fail} (HTTP 500),
- * {@code slow} (answers after 10 s), {@code drop} (closes the connection), {@code stream} (progress, then the result).
+ * {@code slow} (answers after 10 s), {@code drop} (closes the connection), {@code stream} (progress, then the result;
+ * with arguments {@code events} and {@code padding}, that many progress notifications, each with a message of that
+ * many characters).
  */
 public final class TestMcpHttpServer implements AutoCloseable {
 
@@ -97,24 +100,32 @@ public final class TestMcpHttpServer implements AutoCloseable {
             }
             case "tools/list" -> json(request, JsonRpc.response(id, TOOLS));
             case "tools/call" -> call(request, id, message.at("/params/name").asText(),
-                    message.at("/params/_meta/progressToken").toString());
+                    message.at("/params/_meta/progressToken").toString(), message.at("/params/arguments"));
             default -> json(request, JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "no " + method));
         }
     }
 
-    private void call(HttpServerRequest request, String id, String tool, String progressToken) {
+    private void call(HttpServerRequest request, String id, String tool, String progressToken, JsonNode arguments) {
         switch (tool) {
             case "fail" -> request.response().setStatusCode(500).end("boom: the backend fell over");
             case "slow" -> request.response().setStatusCode(200);
             case "drop" -> request.connection().close();
-            case "stream" -> request.response().putHeader("Content-Type", "text/event-stream")
-                    .setChunked(true)
-                    .write("event: message\ndata: " + JsonRpc.notification("notifications/progress",
-                            "{\"progressToken\":" + progressToken + ",\"progress\":1,\"total\":2}") + "\n\n")
-                    .compose(v -> request.response().end("data: " + JsonRpc.response(id,
-                            ToolResults.text("streamed")) + "\n\n"));
+            case "stream" -> stream(request, id, progressToken, arguments.path("events").asInt(1),
+                    arguments.path("padding").asInt(0));
             default -> json(request, JsonRpc.response(id, ToolResults.text("signed ok")));
         }
+    }
+
+    private static void stream(HttpServerRequest request, String id, String progressToken, int events, int padding) {
+        HttpServerResponse response = request.response().putHeader("Content-Type", "text/event-stream")
+                .setChunked(true);
+        String message = padding == 0 ? "" : ",\"message\":\"" + "p".repeat(padding) + "\"";
+        for (int i = 1; i <= events; i++) {
+            response.write("event: message\ndata: " + JsonRpc.notification("notifications/progress",
+                    "{\"progressToken\":" + progressToken + ",\"progress\":" + i + ",\"total\":" + (events + 1)
+                            + message + "}") + "\n\n");
+        }
+        response.end("data: " + JsonRpc.response(id, ToolResults.text("streamed")) + "\n\n");
     }
 
     private static void json(HttpServerRequest request, String body) {

@@ -3,38 +3,38 @@ package dev.xiaozhi.relay.front.websocket;
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.config.ServerConfig;
+import dev.xiaozhi.relay.front.DeviceGate;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.front.http.HttpSessions;
+import dev.xiaozhi.relay.front.http.StreamableHttpFront;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.registry.ProviderTokens;
 import dev.xiaozhi.relay.upstream.provider.ProviderSlots;
 import dev.xiaozhi.relay.upstream.provider.ProviderToolClient;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbound WebSocket front at {@value #PATH}: authenticates devices before the upgrade (401; 429 for an address
- * that failed too often or a tenant at its session limit) and hands each accepted socket, as a session transport, to
- * the {@link SessionHost} of its event loop. Tool providers dial in at
- * {@value #PROVIDER_PATH} with provider tokens and are handed to their targets. One instance per event loop shares
- * the device port; health routes are served on the same port.
+ * The device port: the inbound WebSocket front at {@value #PATH}, which authenticates devices before the upgrade
+ * (401; 429 for an address that failed too often or a tenant at its session limit) and hands each accepted socket, as
+ * a session transport, to the {@link SessionHost} of its event loop; on the same path, every request that is not an
+ * upgrade goes to the Streamable HTTP front ({@link StreamableHttpFront}), whose sessions this verticle's host holds
+ * too. Tool providers dial in at {@value #PROVIDER_PATH} with provider tokens and are handed to their targets. One
+ * instance per event loop shares the device port; health routes are served on the same port.
  */
 public final class WebSocketFrontVerticle extends VerticleBase {
 
@@ -44,11 +44,10 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     public static final String PROVIDER_PATH = "/tools";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketFrontVerticle.class);
-    private static final String BEARER = "Bearer ";
 
     private final ServerConfig config;
-    private final DeviceDirectory devices;
-    private final AuthThrottle throttle;
+    private final DeviceGate gate;
+    private final HttpSessions httpSessions;
     private final ProviderTokens providerTokens;
     private final ProviderSlots providers;
     private final Readiness readiness;
@@ -56,13 +55,18 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private final SessionHost host;
     private HttpServer server;
 
-    /** Creates the verticle; every collaborator is required. */
-    public WebSocketFrontVerticle(ServerConfig config, FrontContext front, DeviceDirectory devices,
-            AuthThrottle throttle, ProviderTokens providerTokens, ProviderSlots providers, Readiness readiness,
+    /**
+     * Creates the verticle; every collaborator is required.
+     *
+     * @param gate         lets devices in, for the WebSocket and the HTTP front alike
+     * @param httpSessions the node's Streamable HTTP sessions, across its front verticles
+     */
+    public WebSocketFrontVerticle(ServerConfig config, FrontContext front, DeviceDirectory devices, DeviceGate gate,
+            HttpSessions httpSessions, ProviderTokens providerTokens, ProviderSlots providers, Readiness readiness,
             RelayMetrics metrics) {
         this.config = Objects.requireNonNull(config);
-        this.devices = Objects.requireNonNull(devices);
-        this.throttle = Objects.requireNonNull(throttle);
+        this.gate = Objects.requireNonNull(gate);
+        this.httpSessions = Objects.requireNonNull(httpSessions);
         this.providerTokens = Objects.requireNonNull(providerTokens);
         this.providers = Objects.requireNonNull(providers);
         this.readiness = Objects.requireNonNull(readiness);
@@ -80,6 +84,8 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             ctx.next();
         });
         readiness.mount(router);
+        router.route(PATH).handler(new StreamableHttpFront(vertx, config, host, gate, httpSessions, readiness,
+                metrics));
         return host.start(vertx).compose(v -> vertx.createHttpServer(serverOptions())
                 .connectionHandler(pending::opened)
                 .requestHandler(router)
@@ -126,39 +132,18 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             refuse(handshake, 503, "draining");
             return;
         }
-        boolean provider = PROVIDER_PATH.equals(handshake.path());
-        Context context = vertx.getOrCreateContext();
-        throttle.begin(handshake.remoteAddress().hostAddress(), attempt -> context.runOnContext(v -> {
-            if (attempt == null) {
-                refuse(handshake, 429, "throttled");
-            } else if (provider) {
-                onProviderHandshake(handshake, attempt);
-            } else {
-                onDeviceHandshake(handshake, attempt);
-            }
-        }));
-    }
-
-    private void onDeviceHandshake(ServerWebSocketHandshake handshake, AuthThrottle.Attempt attempt) {
-        String token = token(handshake);
-        devices.authenticate(token).onComplete(found -> {
-            if (found.failed()) {
-                attempt.end();
-                LOG.warn("handshake refused: registry unavailable [remote: {}]: {}", handshake.remoteAddress(),
-                        found.cause().getMessage());
-                refuse(handshake, 503, "registry_unavailable");
+        if (PROVIDER_PATH.equals(handshake.path())) {
+            onProviderHandshake(handshake);
+            return;
+        }
+        String remote = handshake.remoteAddress().toString();
+        gate.admit(handshake.remoteAddress().hostAddress(), remote, token(handshake)).onSuccess(verdict -> {
+            if (verdict.refusal() != null) {
+                refuse(handshake, verdict.refusal().status(), verdict.refusal().outcome());
                 return;
             }
-            DeviceIdentity identity = found.result().orElse(null);
-            if (identity == null) {
-                boolean blocked = attempt.failed();
-                LOG.info("handshake refused [remote: {}, reason: {}]", handshake.remoteAddress(),
-                        token == null ? "missing token" : "unknown or revoked token");
-                refuse(handshake, blocked ? 429 : 401, blocked ? "throttled" : "unauthorized");
-                return;
-            }
-            attempt.end();
-            LiveSession place = host.admit(identity, FrontKind.WEBSOCKET, handshake.remoteAddress().toString());
+            DeviceIdentity identity = verdict.identity();
+            LiveSession place = host.admit(identity, FrontKind.WEBSOCKET, remote);
             if (place == null) {
                 LOG.info("handshake refused [tenant: {}, device: {}, reason: session limit of {}]", identity.tenant(),
                         identity.device(), identity.limits().maxSessions());
@@ -175,7 +160,17 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         });
     }
 
-    private void onProviderHandshake(ServerWebSocketHandshake handshake, AuthThrottle.Attempt attempt) {
+    private void onProviderHandshake(ServerWebSocketHandshake handshake) {
+        gate.room(handshake.remoteAddress().hostAddress()).onSuccess(attempt -> {
+            if (attempt == null) {
+                refuse(handshake, 429, "throttled");
+            } else {
+                authenticateProvider(handshake, attempt);
+            }
+        });
+    }
+
+    private void authenticateProvider(ServerWebSocketHandshake handshake, AuthThrottle.Attempt attempt) {
         providerTokens.authenticate(token(handshake)).onComplete(found -> {
             if (found.failed()) {
                 attempt.end();
@@ -209,14 +204,6 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     }
 
     private static String token(ServerWebSocketHandshake handshake) {
-        String authorization = handshake.headers().get(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return authorization.substring(BEARER.length()).trim();
-        }
-        if (handshake.query() == null) {
-            return null;
-        }
-        List<String> values = new QueryStringDecoder(handshake.query(), false).parameters().get("token");
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return DeviceGate.token(handshake.headers(), handshake.query());
     }
 }

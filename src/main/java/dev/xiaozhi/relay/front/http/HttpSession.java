@@ -1,0 +1,194 @@
+package dev.xiaozhi.relay.front.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.front.FrontKind;
+import dev.xiaozhi.relay.front.McpSession;
+import dev.xiaozhi.relay.front.SessionChannel;
+import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.front.SessionTransport;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport of one Streamable HTTP session: it outlives its requests and connections, has a response channel per
+ * request waiting for its reply plus at most one notification stream (a GET), and ends when the client deletes it,
+ * when it has been idle for {@code server.httpSessionIdle}, when its device's least recently used session makes room,
+ * or when the host ends it. Lives on the context of the front verticle that created it; requests that arrive on
+ * another verticle's connection hop over with {@link #run}.
+ */
+final class HttpSession implements SessionTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSession.class);
+    private static final short CLOSE_NORMAL = 1000;
+
+    private final String id;
+    private final String device;
+    private final String remote;
+    private final Context context;
+    private final HttpSessions directory;
+    private final SessionHost host;
+    private final long idleNanos;
+    private final int maxStreams;
+    private final Set<ResponseChannel> open = new LinkedHashSet<>();
+    private ResponseChannel notifications;
+    private McpSession session;
+    private volatile long lastUsedNanos = System.nanoTime();
+    private boolean ended;
+
+    HttpSession(String id, DeviceIdentity identity, String remote, Context context, HttpSessions directory,
+            SessionHost host, long idleNanos, int maxStreams) {
+        this.id = id;
+        this.device = HttpSessions.deviceKey(identity);
+        this.remote = remote;
+        this.context = context;
+        this.directory = directory;
+        this.host = host;
+        this.idleNanos = idleNanos;
+        this.maxStreams = maxStreams;
+    }
+
+    /** The {@code Mcp-Session-Id}. */
+    String id() {
+        return id;
+    }
+
+    /** Whose session it is: {@code tenant/device}. */
+    String device() {
+        return device;
+    }
+
+    /** When a request last used it, on {@link System#nanoTime()}'s clock; for eviction. Any thread. */
+    long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    /** Runs a task on the context that owns the session. Any thread. */
+    void run(Runnable task) {
+        context.runOnContext(v -> task.run());
+    }
+
+    /** Takes the MCP session it carries, once opened by the host. */
+    void bind(McpSession opened) {
+        session = opened;
+    }
+
+    /** The MCP session it carries. */
+    McpSession session() {
+        return session;
+    }
+
+    /**
+     * Handles a POST's message or batch. One that carries requests is answered on its channel; one that carries only
+     * notifications and responses is accepted with 202 (or refused with 400 if the session found it invalid).
+     */
+    void post(JsonNode message, boolean carriesRequests, ResponseChannel channel) {
+        if (ended) {
+            channel.close();
+            return;
+        }
+        lastUsedNanos = System.nanoTime();
+        if (!carriesRequests) {
+            session.answer(message, channel).onComplete(done -> {
+                if (done.result() == null) {
+                    channel.finish(null, 202);
+                } else {
+                    channel.fail(400, done.result());
+                }
+            });
+            return;
+        }
+        if (!admit(channel)) {
+            return;
+        }
+        session.answer(message, channel).onComplete(done -> channel.finish(done.result(), ended ? 404 : 202));
+    }
+
+    /** Opens the notification stream of a GET; a second one while the first is open is refused with 409. */
+    void listen(ResponseChannel channel) {
+        if (ended) {
+            channel.close();
+            return;
+        }
+        lastUsedNanos = System.nanoTime();
+        if (notifications != null) {
+            channel.fail(409, HttpReplies.error("Conflict: this session's notification stream is open already"));
+            return;
+        }
+        if (admit(channel)) {
+            notifications = channel;
+            channel.openStream();
+        }
+    }
+
+    @Override
+    public FrontKind kind() {
+        return FrontKind.HTTP;
+    }
+
+    @Override
+    public String remote() {
+        return remote;
+    }
+
+    @Override
+    public SessionChannel notifications() {
+        return notifications;
+    }
+
+    /** Keeps the notification stream warm, or ends the session once it has been unused for the idle time. */
+    @Override
+    public void keepAlive(long nowNanos) {
+        if (notifications != null) {
+            notifications.keepAlive();
+        }
+        if (open.isEmpty() && session.pendingCalls() == 0 && nowNanos - lastUsedNanos > idleNanos) {
+            LOG.info("idle http session ended [tenant: {}, device: {}]", session.identity().tenant(),
+                    session.identity().device());
+            end(CLOSE_NORMAL, "idle");
+        }
+    }
+
+    /** Ends the session: its responses end, its id answers 404 from now on, the host is told. */
+    @Override
+    public Future<Void> end(short code, String reason) {
+        if (!ended) {
+            ended = true;
+            directory.remove(this);
+            for (ResponseChannel channel : List.copyOf(open)) {
+                channel.close();
+            }
+            open.clear();
+            notifications = null;
+            host.ended(session, "code: " + code + ", " + reason);
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Counts an open response against the session's limit; refuses it with 429 over the limit. */
+    private boolean admit(ResponseChannel channel) {
+        if (open.size() >= maxStreams) {
+            channel.fail(429, HttpReplies.error("Too many open requests in this session (limit " + maxStreams + ")"));
+            return false;
+        }
+        open.add(channel);
+        channel.onClosed(() -> run(() -> forget(channel)));
+        if (channel.isClosed()) {
+            forget(channel);
+        }
+        return true;
+    }
+
+    private void forget(ResponseChannel channel) {
+        open.remove(channel);
+        if (notifications == channel) {
+            notifications = null;
+        }
+        lastUsedNanos = System.nanoTime();
+    }
+}

@@ -1,0 +1,350 @@
+package dev.xiaozhi.relay.front.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.config.ServerConfig;
+import dev.xiaozhi.relay.front.DeviceGate;
+import dev.xiaozhi.relay.front.FrontKind;
+import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
+import dev.xiaozhi.relay.front.McpSession;
+import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.ops.Readiness;
+import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.protocol.JsonRpc;
+import dev.xiaozhi.relay.protocol.McpVersions;
+import dev.xiaozhi.relay.protocol.ResultTruncator;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Streamable HTTP front (MCP 2025-03-26, 2025-06-18, 2025-11-25) at {@code /mcp}, for every request there that
+ * is not a WebSocket upgrade: {@code POST} carries one message (a batch under 2025-03-26), answered as
+ * {@code application/json}, or as {@code text/event-stream} when progress comes before the result, or 202 for
+ * notifications and responses; {@code GET} opens the session's notification stream; {@code DELETE} ends the session.
+ * Devices authenticate on every request as on the WebSocket front ({@link DeviceGate}: 401 with
+ * {@code WWW-Authenticate: Bearer}, 429); {@code Mcp-Session-Id} is bound to the device that created it (another
+ * device gets 404). One instance per front verticle, sharing that verticle's {@link SessionHost}; the sessions of
+ * all of a node's verticles are found through one {@link HttpSessions}.
+ */
+public final class StreamableHttpFront implements Handler<RoutingContext> {
+
+    /** The session header. */
+    public static final String SESSION_ID = "Mcp-Session-Id";
+    /** The protocol-version header. */
+    public static final String PROTOCOL_VERSION = "MCP-Protocol-Version";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpFront.class);
+    private static final String JSON = "application/json";
+    private static final String EVENT_STREAM = "text/event-stream";
+    private static final String ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS";
+    private static final String ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Mcp-Session-Id, "
+            + "MCP-Protocol-Version, Last-Event-ID";
+    private static final String EXPOSED_HEADERS = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate";
+
+    private final ServerConfig config;
+    private final SessionHost host;
+    private final DeviceGate gate;
+    private final HttpSessions sessions;
+    private final Readiness readiness;
+    private final RelayMetrics metrics;
+    private final OriginPolicy origins;
+    private final ResultTruncator resultCap;
+    private final Context context;
+
+    /** Creates the front of one verticle, on that verticle's context; every collaborator is required. */
+    public StreamableHttpFront(Vertx vertx, ServerConfig config, SessionHost host, DeviceGate gate,
+            HttpSessions sessions, Readiness readiness, RelayMetrics metrics) {
+        this.config = Objects.requireNonNull(config);
+        this.host = Objects.requireNonNull(host);
+        this.gate = Objects.requireNonNull(gate);
+        this.sessions = Objects.requireNonNull(sessions);
+        this.readiness = Objects.requireNonNull(readiness);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.origins = new OriginPolicy(config.http().allowedOrigins(), config.host());
+        this.resultCap = new ResultTruncator(config.http().maxResultBytes());
+        this.context = vertx.getOrCreateContext();
+    }
+
+    @Override
+    public void handle(RoutingContext routing) {
+        HttpServerRequest request = routing.request();
+        HttpServerResponse response = routing.response();
+        request.pause();
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (!origins.allowsOrigin(origin) || !origins.allowsHost(request.authority() == null ? null
+                : request.authority().host())) {
+            LOG.info("http request refused: origin or host not allowed [remote: {}]", request.remoteAddress());
+            reply(request, 403, HttpReplies.error("Forbidden: origin not allowed"));
+            return;
+        }
+        if (origin != null) {
+            response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                    .putHeader(HttpHeaders.VARY, HttpHeaders.ORIGIN)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+        }
+        HttpMethod method = request.method();
+        if (HttpMethod.OPTIONS.equals(method)) {
+            response.setStatusCode(204)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "86400")
+                    .end();
+            return;
+        }
+        if (!HttpMethod.POST.equals(method) && !HttpMethod.GET.equals(method) && !HttpMethod.DELETE.equals(method)) {
+            response.putHeader(HttpHeaders.ALLOW, ALLOWED_METHODS);
+            reply(request, 405, HttpReplies.error("Method not allowed"));
+            return;
+        }
+        String version = request.getHeader(PROTOCOL_VERSION);
+        if (version != null && !McpVersions.SUPPORTED.contains(version.trim())) {
+            reply(request, 400, HttpReplies.error("Bad Request: unsupported MCP-Protocol-Version; supported: "
+                    + String.join(", ", McpVersions.SUPPORTED)));
+            return;
+        }
+        String remote = String.valueOf(request.remoteAddress());
+        gate.admit(request.remoteAddress().hostAddress(), remote, DeviceGate.token(request.headers(),
+                request.query())).onSuccess(verdict -> {
+                    if (verdict.refusal() != null) {
+                        refuse(request, verdict.refusal());
+                    } else if (HttpMethod.POST.equals(method)) {
+                        onPost(request, verdict.identity(), remote);
+                    } else {
+                        onSessionRequest(request, verdict.identity());
+                    }
+                });
+    }
+
+    private void onPost(HttpServerRequest request, DeviceIdentity identity, String remote) {
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null || !mediaType(contentType).equals(JSON)) {
+            reply(request, 415, HttpReplies.error("Unsupported Media Type: Content-Type must be application/json"));
+            return;
+        }
+        if (!accepts(request, JSON) || !accepts(request, EVENT_STREAM)) {
+            reply(request, 406, HttpReplies.error(
+                    "Not Acceptable: Accept must list both application/json and text/event-stream"));
+            return;
+        }
+        String id = request.getHeader(SESSION_ID);
+        HttpSession session = id == null ? null : ownSession(request, identity);
+        if (id != null && session == null) {
+            return;
+        }
+        readBody(request, body -> {
+            JsonNode message;
+            try {
+                message = Json.parse(body.toString());
+            } catch (JsonProcessingException e) {
+                reply(request, 400, JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.PARSE_ERROR,
+                        "Parse error: not a single valid JSON value"));
+                return;
+            }
+            if (session != null) {
+                ResponseChannel channel = channel(request, identity);
+                session.run(() -> session.post(message, carriesRequests(message), channel));
+            } else if (isInitialize(message)) {
+                initialize(request, identity, remote, message);
+            } else {
+                reply(request, 400, HttpReplies.error("Bad Request: no Mcp-Session-Id; a session starts with "
+                        + "initialize"));
+            }
+        });
+    }
+
+    private void initialize(HttpServerRequest request, DeviceIdentity identity, String remote, JsonNode message) {
+        if (readiness.draining()) {
+            metrics.handshake("draining");
+            reply(request, 503, HttpReplies.error("The relay is shutting down; please retry"));
+            return;
+        }
+        LiveSession place = host.admit(identity, FrontKind.HTTP, remote);
+        if (place == null) {
+            LOG.info("http session refused [tenant: {}, device: {}, reason: session limit of {}]",
+                    identity.tenant(), identity.device(), identity.limits().maxSessions());
+            metrics.handshake("session_limit");
+            reply(request, 429, HttpReplies.error("Too many sessions for this tenant"));
+            return;
+        }
+        HttpSession session = new HttpSession(sessions.newId(), identity, remote, context, sessions, host,
+                config.http().sessionIdle().toNanos(), config.http().maxStreamsPerSession());
+        McpSession opened = host.open(place, identity, session, resultCap);
+        session.bind(opened);
+        ResponseChannel channel = channel(request, identity);
+        request.response().putHeader(SESSION_ID, session.id());
+        opened.answer(message, channel).onComplete(done -> {
+            if (opened.protocolVersion() == null) {
+                request.response().headers().remove(SESSION_ID);
+                session.end((short) 1000, "initialize failed");
+                channel.fail(400, done.result() == null ? HttpReplies.error("Bad Request: initialize failed")
+                        : done.result());
+                return;
+            }
+            metrics.handshake("http_accepted");
+            for (HttpSession evicted : sessions.add(session)) {
+                LOG.info("http session evicted: least recently used of its device [tenant: {}, device: {}]",
+                        identity.tenant(), identity.device());
+                evicted.run(() -> evicted.end((short) 1000, "evicted"));
+            }
+            channel.finish(done.result(), 202);
+        });
+    }
+
+    private void onSessionRequest(HttpServerRequest request, DeviceIdentity identity) {
+        request.resume();
+        if (request.getHeader(SESSION_ID) == null) {
+            reply(request, 400, HttpReplies.error("Bad Request: Mcp-Session-Id is required"));
+            return;
+        }
+        HttpSession session = ownSession(request, identity);
+        if (session == null) {
+            return;
+        }
+        if (HttpMethod.DELETE.equals(request.method())) {
+            sessions.remove(session);
+            session.run(() -> session.end((short) 1000, "deleted by the client"));
+            request.response().setStatusCode(200).end();
+            return;
+        }
+        if (!accepts(request, EVENT_STREAM)) {
+            reply(request, 406, HttpReplies.error("Not Acceptable: Accept must list text/event-stream"));
+            return;
+        }
+        ResponseChannel channel = channel(request, identity);
+        session.run(() -> session.listen(channel));
+    }
+
+    /** The session named by the request's header, if it is this device's; answers 404 otherwise. */
+    private HttpSession ownSession(HttpServerRequest request, DeviceIdentity identity) {
+        HttpSession session = sessions.find(request.getHeader(SESSION_ID));
+        if (session == null || !session.device().equals(HttpSessions.deviceKey(identity))) {
+            reply(request, 404, HttpReplies.error("Session not found; initialize a new one"));
+            return null;
+        }
+        return session;
+    }
+
+    private ResponseChannel channel(HttpServerRequest request, DeviceIdentity identity) {
+        return new ResponseChannel(context, request.response(), config.writeQueueMaxBytes(),
+                () -> LOG.warn("slow reader dropped [tenant: {}, device: {}, front: http]", identity.tenant(),
+                        identity.device()));
+    }
+
+    /** Reads the body up to {@code server.maxMessageBytes}; a larger one is answered with 413. */
+    private void readBody(HttpServerRequest request, Consumer<Buffer> done) {
+        int max = config.maxMessageBytes();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && !length.trim().matches("\\d{1,18}")) {
+            reply(request, 400, HttpReplies.error("Bad Request: invalid Content-Length"));
+            return;
+        }
+        if (length != null && Long.parseLong(length.trim()) > max) {
+            tooLarge(request);
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] over = new boolean[1];
+        request.handler(chunk -> {
+            if (!over[0] && body.length() + chunk.length() > max) {
+                over[0] = true;
+                tooLarge(request);
+            } else if (!over[0]) {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.endHandler(v -> {
+            if (!over[0]) {
+                done.accept(body);
+            }
+        });
+        request.exceptionHandler(failure -> over[0] = true);
+        request.resume();
+    }
+
+    private void tooLarge(HttpServerRequest request) {
+        LOG.info("http request refused: body over {} bytes [remote: {}]", config.maxMessageBytes(),
+                request.remoteAddress());
+        HttpServerResponse response = request.response();
+        if (request.version() != HttpVersion.HTTP_2) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        response.setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(HttpReplies.error("Payload Too Large: the limit is " + config.maxMessageBytes() + " bytes"))
+                .onComplete(done -> {
+                    if (request.version() != HttpVersion.HTTP_2) {
+                        request.connection().close();
+                    }
+                });
+    }
+
+    private void refuse(HttpServerRequest request, DeviceGate.Refusal refusal) {
+        metrics.handshake(refusal.outcome());
+        if (refusal == DeviceGate.Refusal.UNAUTHORIZED) {
+            request.response().putHeader("WWW-Authenticate", "Bearer");
+            reply(request, 401, HttpReplies.error("Unauthorized: a valid device token is required"));
+        } else if (refusal == DeviceGate.Refusal.THROTTLED) {
+            reply(request, 429, HttpReplies.error("Too many failed attempts; try again later"));
+        } else {
+            reply(request, 503, HttpReplies.error("The registry is unavailable; please retry"));
+        }
+    }
+
+    /** Answers at once, without reading the body. */
+    private static void reply(HttpServerRequest request, int status, String body) {
+        request.resume();
+        request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
+    }
+
+    private static boolean isInitialize(JsonNode message) {
+        return message.isObject() && "initialize".equals(message.path("method").asText())
+                && message.hasNonNull("id");
+    }
+
+    /** Whether a message, or any message of a batch, is a request (and so wants a reply). */
+    private static boolean carriesRequests(JsonNode message) {
+        if (message.isArray()) {
+            for (JsonNode element : message) {
+                if (carriesRequests(element)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return message.isObject() && message.has("method") && message.has("id");
+    }
+
+    private static boolean accepts(HttpServerRequest request, String type) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        if (accept == null) {
+            return false;
+        }
+        String anySubtype = type.substring(0, type.indexOf('/')) + "/*";
+        for (String range : accept.split(",")) {
+            String media = mediaType(range);
+            if (media.equals(type) || media.equals("*/*") || media.equals(anySubtype)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String mediaType(String header) {
+        int semicolon = header.indexOf(';');
+        return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.xiaozhi.relay.front.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.model.TokenHash;
+import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.support.AdminClient;
+import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.FreePorts;
+import dev.xiaozhi.relay.support.HttpPeer;
+import dev.xiaozhi.relay.support.LogCapture;
+import dev.xiaozhi.relay.support.Requests;
+import dev.xiaozhi.relay.support.SdkPeer;
+import dev.xiaozhi.relay.support.TestRelay;
+import dev.xiaozhi.relay.support.TestSocket;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ClientCapabilities;
+import io.modelcontextprotocol.spec.McpSchema.InitializeResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Verifies the Streamable HTTP front with the official MCP Java SDK's client against a started relay, and the life of
+ * its sessions: the larger result cap, idle expiry, least-recently-used eviction per device and DELETE.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(120_000)
+class StreamableHttpFrontTest {
+
+    /**
+     * Verifies that the SDK's Streamable HTTP client initializes, lists, calls with progress, and hears
+     * {@code list_changed} on its GET stream, at every revision the front speaks.
+     * GIVEN a relay (two front verticles) whose target is an SDK server that reports progress and adds a tool on its
+     * first call; WHEN an SDK client connects over HTTP at the revision; THEN it sees the tools, gets the call's
+     * progress before its result, and is told the tool list changed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2025-03-26", "2025-06-18", "2025-11-25"})
+    void servesTheSdkClient(String version, Vertx vertx, @TempDir Path stateDir) throws Exception {
+        try (SdkPeer peer = SdkPeer.startHttp();
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, peer.url(), "pingInterval: 200ms"),
+                        stateDir, Map.of()))) {
+            List<ProgressNotification> progress = new CopyOnWriteArrayList<>();
+            List<List<Tool>> changes = new CopyOnWriteArrayList<>();
+            try (McpSyncClient client = client(relay, version, progress::add, changes::add)) {
+                InitializeResult initialized = client.initialize();
+                assertThat(initialized.protocolVersion()).isEqualTo(version);
+                Await.until(vertx, () -> names(client.listTools().tools()).contains("sdk___add"));
+
+                CallToolResult sum = client.callTool(CallToolRequest.builder().name("sdk___add")
+                        .arguments(Map.of("a", 2, "b", 3)).progressToken("mine").build());
+
+                assertThat(((TextContent) sum.content().get(0)).text()).isEqualTo("5.0");
+                assertThat(progress).singleElement().satisfies(p -> {
+                    assertThat(p.progressToken()).isEqualTo("mine");
+                    assertThat(p.message()).isEqualTo("halfway");
+                });
+                Await.until(vertx, () -> changes.stream().anyMatch(tools -> names(tools).contains("sdk___multiply")));
+                assertThat(((TextContent) client.callTool(CallToolRequest.builder().name("sdk___multiply")
+                        .arguments(Map.of("a", 6, "b", 7)).build()).content().get(0)).text()).isEqualTo("42.0");
+            }
+        }
+    }
+
+    /**
+     * Verifies that a session is served whichever front verticle a request's connection reaches: each request here
+     * comes on a connection of its own, and the node's verticles, sharing a fixed port, take connections in turn
+     * (on port 0 each verticle would listen on a port of its own).
+     */
+    @Test
+    void servesASessionFromEveryFrontVerticle(@TempDir Path stateDir) throws Exception {
+        int port = FreePorts.take(1)[0];
+        try (SdkPeer peer = SdkPeer.startHttp();
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, peer.url(), "")
+                        .replace("  port: 0\n", "  port: " + port + "\n"), stateDir, Map.of()))) {
+            String session = new HttpPeer(relay.port()).initialize(TestRelay.TOKEN, "2025-06-18");
+
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> echoed = new HttpPeer(relay.port()).post(TestRelay.TOKEN, session,
+                        Requests.call(10 + i, "diagnostics___echo", "{\"text\":\"hop " + i + "\"}"));
+                assertThat(echoed.statusCode()).isEqualTo(200);
+                assertThat(Requests.text(Json.parse(echoed.body()))).isEqualTo("hop " + i);
+            }
+        }
+    }
+
+    /**
+     * Verifies that HTTP clients get whole results up to the HTTP front's cap while WebSocket sessions keep the
+     * Xiaozhi cloud's 8 KiB.
+     */
+    @Test
+    void cutsResultsAtTheCapOfTheirFront(@TempDir Path stateDir, Vertx vertx) throws Exception {
+        try (SdkPeer peer = SdkPeer.startHttp();
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, peer.url(), ""), stateDir,
+                        Map.of()))) {
+            String text = "x".repeat(20_000);
+            String echo = Requests.call(2, "diagnostics___echo", "{\"text\":\"" + text + "\"}");
+            HttpPeer http = new HttpPeer(relay.port());
+            String session = http.initialize(TestRelay.TOKEN, "2025-06-18");
+            JsonNode overHttp = Json.parse(http.post(TestRelay.TOKEN, session, echo).body());
+            TestSocket socket = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
+            socket.initialize("2025-06-18");
+
+            JsonNode overWebSocket = socket.exchange(echo);
+
+            assertThat(Requests.text(overHttp)).isEqualTo(text);
+            assertThat(Requests.text(overWebSocket)).contains("[truncated by the relay").hasSizeLessThan(8192);
+        }
+    }
+
+    /**
+     * Verifies that an HTTP session outlives its requests until it is idle for {@code server.httpSessionIdle}, that
+     * a device's least recently used session makes room for its newest, and that DELETE ends a session; an ended
+     * session's id answers 404.
+     */
+    @Test
+    void endsSessionsWhenIdleEvictedOrDeleted(@TempDir Path stateDir, Vertx vertx) throws Exception {
+        String server = "pingInterval: 200ms\nhttpSessionIdle: 1s\nhttpMaxSessionsPerDevice: 2";
+        try (SdkPeer peer = SdkPeer.startHttp();
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, peer.url(), server), stateDir,
+                        Map.of()));
+                LogCapture logs = LogCapture.start()) {
+            HttpPeer http = new HttpPeer(relay.port());
+            String idle = http.initialize(TestRelay.TOKEN, "2025-11-25");
+            Await.until(vertx, () -> logs.lines().stream().anyMatch(line -> line.startsWith("idle http session")));
+            assertThat(status(http, idle)).isEqualTo(404);
+
+            String oldest = http.initialize(TestRelay.TOKEN, "2025-11-25");
+            String used = http.initialize(TestRelay.TOKEN, "2025-11-25");
+            assertThat(status(http, used)).isEqualTo(200);
+            String newest = http.initialize(TestRelay.TOKEN, "2025-11-25");
+
+            assertThat(status(http, oldest)).isEqualTo(404);
+            assertThat(status(http, used)).isEqualTo(200);
+            assertThat(status(http, newest)).isEqualTo(200);
+            assertThat(http.send("DELETE", HttpPeer.headers(TestRelay.TOKEN, newest), null).statusCode())
+                    .isEqualTo(200);
+            assertThat(status(http, newest)).isEqualTo(404);
+            assertThat(Json.parse(http.post(TestRelay.TOKEN, used, Requests.listTools("3")).body())
+                    .at("/result/tools").size()).isGreaterThan(1);
+        }
+    }
+
+    /**
+     * Verifies that an HTTP session is listed with the node's sessions as {@code http}, and that revoking its device
+     * ends it: it leaves the list and its token is refused with 401.
+     */
+    @Test
+    void endsTheSessionOfARevokedDevice(@TempDir Path stateDir, Vertx vertx) throws Exception {
+        try (TestRelay relay = TestRelay.start(stateDir, "")) {
+            HttpPeer http = new HttpPeer(relay.port());
+            String session = http.initialize(TestRelay.TOKEN, "2025-11-25");
+            AdminClient admin = new AdminClient(vertx, relay.adminPort(), TestRelay.ADMIN_TOKEN);
+            JsonArray listed = admin.get("/sessions").bodyAsJsonObject().getJsonArray("items");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.getJsonObject(0).getString("front")).isEqualTo("http");
+
+            assertThat(admin.post("/tenants/acme/devices/kitchen/revoke", null).statusCode()).isEqualTo(200);
+
+            Await.until(vertx, () -> admin.get("/sessions").bodyAsJsonObject().getJsonArray("items").isEmpty());
+            assertThat(http.post(TestRelay.TOKEN, session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}")
+                    .statusCode()).isEqualTo(401);
+        }
+    }
+
+    private static int status(HttpPeer http, String session) throws Exception {
+        HttpResponse<String> answer = http.post(TestRelay.TOKEN, session, "{\"jsonrpc\":\"2.0\",\"id\":9,"
+                + "\"method\":\"ping\"}");
+        return answer.statusCode();
+    }
+
+    private static McpSyncClient client(TestRelay relay, String version, Consumer<ProgressNotification> progress,
+            Consumer<List<Tool>> changes) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+                .builder("http://127.0.0.1:" + relay.port())
+                .endpoint("/mcp")
+                .supportedProtocolVersions(List.of(version))
+                .customizeRequest(request -> request.header("Authorization", "Bearer " + TestRelay.TOKEN))
+                .build();
+        return McpClient.sync(transport)
+                .requestTimeout(Duration.ofSeconds(20))
+                .capabilities(ClientCapabilities.builder().build())
+                .progressConsumer(progress)
+                .toolsChangeConsumer(changes)
+                .build();
+    }
+
+    private static List<String> names(List<Tool> tools) {
+        return tools.stream().map(Tool::name).toList();
+    }
+
+    private static String yaml(Path stateDir, String sdkUrl, String serverExtra) {
+        return """
+                node: {stateDir: %s}
+                server:
+                  host: 127.0.0.1
+                  port: 0
+                  instances: 2
+                %s
+                admin: {port: 0}
+                targets:
+                  sdk: {type: http, url: "%s"}
+                  diagnostics: {type: builtin, builtin: diagnostics}
+                tenants:
+                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
+                """.formatted(stateDir, serverExtra.indent(2).stripTrailing(), sdkUrl,
+                TokenHash.ofPlain(TestRelay.TOKEN));
+    }
+}

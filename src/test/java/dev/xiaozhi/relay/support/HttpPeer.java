@@ -1,0 +1,64 @@
+package dev.xiaozhi.relay.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A raw Streamable HTTP client of the relay's {@code /mcp}, for tests that send what an MCP SDK would not: any
+ * method, headers and body, the answer read whole.
+ */
+public final class HttpPeer {
+
+    /** The headers of a well-behaved POST. */
+    public static final Map<String, String> POST_HEADERS = Map.of("Content-Type", "application/json",
+            "Accept", "application/json, text/event-stream");
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI endpoint;
+
+    /** A peer of the relay on {@code port}. */
+    public HttpPeer(int port) {
+        this.endpoint = URI.create("http://127.0.0.1:" + port + "/mcp");
+    }
+
+    /** Sends a request; {@code body} may be null. */
+    public HttpResponse<String> send(String method, Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A well-behaved POST of a device, on a session (null for none). */
+    public HttpResponse<String> post(String token, String session, String body) throws Exception {
+        return send("POST", headers(token, session), body);
+    }
+
+    /** Initializes a new session at a protocol version and says initialized; returns its {@code Mcp-Session-Id}. */
+    public String initialize(String token, String version) throws Exception {
+        HttpResponse<String> answer = post(token, null, Requests.initialize(1, version));
+        String session = answer.headers().firstValue("Mcp-Session-Id")
+                .orElseThrow(() -> new AssertionError("no session: " + answer.statusCode() + " " + answer.body()));
+        post(token, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return session;
+    }
+
+    /** The headers of a well-behaved POST with a bearer token and a session (either may be null). */
+    public static Map<String, String> headers(String token, String session) {
+        Map<String, String> headers = new LinkedHashMap<>(POST_HEADERS);
+        if (token != null) {
+            headers.put("Authorization", "Bearer " + token);
+        }
+        if (session != null) {
+            headers.put("Mcp-Session-Id", session);
+        }
+        return headers;
+    }
+}
