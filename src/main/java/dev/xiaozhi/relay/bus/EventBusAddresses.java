@@ -30,7 +30,8 @@ public final class EventBusAddresses {
     }
 
     /**
-     * Node-local address of a target's verticle; bodies: {@link ToolCall} (request/reply) and {@link ToolCancel}.
+     * Node-local address of a target's verticle; bodies: {@link ToolCall} and {@link TargetRequest} (request/reply)
+     * and {@link ToolCancel}.
      */
     public static String target(String targetName) {
         return TARGET_PREFIX + targetName;

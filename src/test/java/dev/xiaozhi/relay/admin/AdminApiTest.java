@@ -81,6 +81,15 @@ class AdminApiTest {
         assertThat(patched.bodyAsJsonObject().getString("name")).isEqualTo("Beta Ltd");
         assertThat(patched.bodyAsJsonObject().getJsonObject("policy").getJsonArray("allowTargets"))
                 .containsExactly("calc*");
+        JsonObject narrowed = admin.send(HttpMethod.PATCH, "/tenants/beta", new JsonObject().put("policy",
+                new JsonObject().put("denyPrompts", new JsonArray().add("*___secret*"))
+                        .put("allowResources", new JsonArray().add("relay://docs/*")))).bodyAsJsonObject()
+                .getJsonObject("policy");
+        assertThat(narrowed.getJsonArray("allowTargets")).containsExactly("calc*");
+        assertThat(narrowed.getJsonArray("allowPrompts")).containsExactly("*");
+        assertThat(narrowed.getJsonArray("denyPrompts")).containsExactly("*___secret*");
+        assertThat(narrowed.getJsonArray("allowResources")).containsExactly("relay://docs/*");
+        assertThat(narrowed.getJsonArray("denyResources")).isEmpty();
         assertThat(admin.post("/tenants/beta/disable", null).bodyAsJsonObject().getString("status"))
                 .isEqualTo("disabled");
         assertThat(admin.get("/tenants/beta").bodyAsJsonObject().getString("status")).isEqualTo("disabled");

@@ -31,6 +31,9 @@ public final class McpClientConnection {
     /** The revision the relay offers when it connects to a server. */
     public static final String OFFERED_VERSION = McpVersions.V2025_06_18;
 
+    /** The most pages a listing follows {@code nextCursor} through before it stops with what it has. */
+    public static final int MAX_LIST_PAGES = 100;
+
     private static final Logger LOG = LoggerFactory.getLogger(McpClientConnection.class);
 
     private final Vertx vertx;
@@ -40,6 +43,7 @@ public final class McpClientConnection {
     private BiConsumer<String, JsonNode> notificationHandler = (method, params) -> { };
     private long nextId = 1;
     private String version;
+    private JsonNode capabilities = Json.MAPPER.createObjectNode();
 
     /**
      * @param target name of the target, for logs
@@ -61,6 +65,11 @@ public final class McpClientConnection {
         return version;
     }
 
+    /** The capabilities the server declared; empty before {@link #initialize}. */
+    public JsonNode capabilities() {
+        return capabilities;
+    }
+
     /** Runs the handshake: initialize, check the revision, notifications/initialized. */
     public Future<Void> initialize(String clientVersion, long timeoutMs) {
         ObjectNode params = Json.MAPPER.createObjectNode().put("protocolVersion", OFFERED_VERSION);
@@ -72,6 +81,9 @@ public final class McpClientConnection {
                 return Future.failedFuture("server answered unsupported protocol version '" + agreed + "'");
             }
             version = agreed;
+            if (result.path("capabilities").isObject()) {
+                capabilities = result.get("capabilities");
+            }
             notify("notifications/initialized", null);
             return Future.succeededFuture();
         });
@@ -79,11 +91,23 @@ public final class McpClientConnection {
 
     /** Lists every tool, following {@code nextCursor} to the end. */
     public Future<JsonNode> listTools(long timeoutMs) {
-        return listFrom(null, Json.MAPPER.createArrayNode(), timeoutMs);
+        return list("tools/list", "tools", timeoutMs);
     }
 
-    /** A tool call on its way: the relay-side request id (for cancelling) and the reply. */
-    public record PendingCall(long requestId, Future<ToolReply> reply) {
+    /**
+     * Lists everything a list method returns ({@code prompts/list} with key {@code prompts}, …), following
+     * {@code nextCursor} to the end or through {@link #MAX_LIST_PAGES} pages.
+     */
+    public Future<JsonNode> list(String method, String key, long timeoutMs) {
+        return listFrom(method, key, null, Json.MAPPER.createArrayNode(), 1, timeoutMs);
+    }
+
+    /**
+     * A request on its way: the relay-side request id (for cancelling) and the reply.
+     *
+     * @param <T> what the reply holds
+     */
+    public record PendingCall<T>(long requestId, Future<T> reply) {
     }
 
     /**
@@ -91,7 +115,7 @@ public final class McpClientConnection {
      *
      * @param withProgress ask for progress, under the request id as progress token
      */
-    public PendingCall callTool(String tool, JsonNode arguments, boolean withProgress) {
+    public PendingCall<ToolReply> callTool(String tool, JsonNode arguments, boolean withProgress) {
         ObjectNode params = Json.MAPPER.createObjectNode().put("name", tool);
         params.set("arguments", arguments);
         long requestId = nextId;
@@ -100,7 +124,13 @@ public final class McpClientConnection {
         }
         Future<ToolReply> reply = request("tools/call", params, 0)
                 .map(result -> new ToolReply(result.toString(), result.path("isError").asBoolean(false)));
-        return new PendingCall(requestId, reply);
+        return new PendingCall<>(requestId, reply);
+    }
+
+    /** Sends a request with the caller's deadline (the target's circuit breaker); the reply holds the result. */
+    public PendingCall<JsonNode> start(String method, JsonNode params) {
+        long requestId = nextId;
+        return new PendingCall<>(requestId, request(method, params, 0));
     }
 
     /** Tells the server that the relay no longer waits for a request, which fails as {@code CANCELLED}. */
@@ -183,7 +213,7 @@ public final class McpClientConnection {
             LOG.debug("response to no waiting request [target: {}]", target);
         } else if (message.has("error")) {
             JsonNode error = message.get("error");
-            response.tryFail(new McpErrorException(error.path("code").asInt(), error.path("message").asText()));
+            response.tryFail(new McpErrorException(error));
         } else {
             response.tryComplete(message.path("result"));
         }
@@ -194,15 +224,24 @@ public final class McpClientConnection {
                 : JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method));
     }
 
-    private Future<JsonNode> listFrom(String cursor, ArrayNode tools, long timeoutMs) {
+    private Future<JsonNode> listFrom(String method, String key, String cursor, ArrayNode items, int page,
+            long timeoutMs) {
         ObjectNode params = Json.MAPPER.createObjectNode();
         if (cursor != null) {
             params.put("cursor", cursor);
         }
-        return request("tools/list", params, timeoutMs).compose(result -> {
-            result.path("tools").forEach(tools::add);
+        return request(method, params, timeoutMs).compose(result -> {
+            result.path(key).forEach(items::add);
             String next = result.path("nextCursor").textValue();
-            return next == null || next.isEmpty() ? Future.succeededFuture(tools) : listFrom(next, tools, timeoutMs);
+            if (next == null || next.isEmpty()) {
+                return Future.succeededFuture(items);
+            }
+            if (page >= MAX_LIST_PAGES) {
+                LOG.warn("listing stopped after {} pages [target: {}, method: {}, items: {}]", page, target, method,
+                        items.size());
+                return Future.succeededFuture(items);
+            }
+            return listFrom(method, key, next, items, page + 1, timeoutMs);
         });
     }
 }

@@ -2,11 +2,14 @@ package dev.xiaozhi.relay.upstream.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
+import dev.xiaozhi.relay.bus.TargetAnswer;
+import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.RelayInfo;
+import dev.xiaozhi.relay.upstream.ServerOffer;
 import dev.xiaozhi.relay.upstream.ToolClient;
 import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import io.vertx.core.Future;
@@ -18,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every target that is an MCP server has in common, whatever the transport: the handshake, the last good tool
- * list (kept while the server is down), calls multiplexed under relay-side ids, cancellation, progress routed back to
- * its call, and re-listing on {@code notifications/tools/list_changed}. Subclasses bring the transport.
+ * What every target that is an MCP server has in common, whatever the transport: the handshake, the last good lists
+ * of tools, prompts, resources and resource templates (kept while the server is down; prompts and resources listed
+ * only when the server declares them), calls and other requests multiplexed under relay-side ids, cancellation,
+ * progress routed back to its call, and re-listing on the server's {@code list_changed} notifications. Subclasses
+ * bring the transport.
  */
 public abstract class McpServerClient implements ToolClient {
 
@@ -35,7 +40,8 @@ public abstract class McpServerClient implements ToolClient {
     private final Map<Long, String> callIds = new HashMap<>();
     private McpClientConnection connection;
     private JsonNode tools = Json.MAPPER.createArrayNode();
-    private Runnable toolsChanged = () -> { };
+    private ServerOffer offer = ServerOffer.NONE;
+    private Runnable offerChanged = () -> { };
     private BiConsumer<String, JsonNode> progress = (callId, params) -> { };
     private boolean ready;
 
@@ -54,16 +60,39 @@ public abstract class McpServerClient implements ToolClient {
     }
 
     @Override
+    public ServerOffer offer() {
+        return offer;
+    }
+
+    @Override
     public Future<ToolReply> call(ToolCall call) {
         if (!ready) {
-            return Future.failedFuture(new UpstreamCallException(CallOutcome.TRANSPORT_FAILED,
-                    config.name() + " " + notReadyMessage()));
+            return notReady();
         }
-        McpClientConnection.PendingCall pending = connection.callTool(call.tool(), call.arguments(),
-                call.replyTo() != null);
-        requestIds.put(call.callId(), pending.requestId());
-        callIds.put(pending.requestId(), call.callId());
-        return pending.reply().onComplete(done -> forget(call.callId()));
+        return track(call.callId(), connection.callTool(call.tool(), call.arguments(), call.replyTo() != null));
+    }
+
+    @Override
+    public Future<TargetAnswer> request(TargetRequest request) {
+        if (!ready) {
+            return notReady();
+        }
+        return track(request.callId(), connection.start(request.method(), request.params()))
+                .map(result -> new TargetAnswer(result.toString(), false))
+                .recover(failure -> failure instanceof McpErrorException error
+                        ? Future.succeededFuture(new TargetAnswer(error.errorJson(), true))
+                        : Future.failedFuture(failure));
+    }
+
+    private <T> Future<T> notReady() {
+        return Future.failedFuture(new UpstreamCallException(CallOutcome.TRANSPORT_FAILED,
+                config.name() + " " + notReadyMessage()));
+    }
+
+    private <T> Future<T> track(String callId, McpClientConnection.PendingCall<T> pending) {
+        requestIds.put(callId, pending.requestId());
+        callIds.put(pending.requestId(), callId);
+        return pending.reply().onComplete(done -> forget(callId));
     }
 
     @Override
@@ -75,8 +104,8 @@ public abstract class McpServerClient implements ToolClient {
     }
 
     @Override
-    public void toolsChangedHandler(Runnable listener) {
-        this.toolsChanged = listener;
+    public void offerChangedHandler(Runnable listener) {
+        this.offerChanged = listener;
     }
 
     @Override
@@ -97,20 +126,60 @@ public abstract class McpServerClient implements ToolClient {
         return connection;
     }
 
-    /** Runs the handshake and the first listing on the current connection; the target is ready after it. */
+    /**
+     * Runs the handshake and the first listings on the current connection; the target is ready after it. A server
+     * that fails to list its prompts or resources still serves its tools.
+     */
     protected Future<Void> handshake() {
         McpClientConnection current = connection;
         long timeoutMs = config.timeout().toMillis();
         return current.initialize(RelayInfo.version(), timeoutMs)
                 .compose(v -> current.listTools(timeoutMs))
-                .onSuccess(listed -> {
+                .compose(listed -> listOffer(current, ServerOffer.NONE, true, true).map(listedOffer -> {
                     tools = listed;
+                    offer = listedOffer;
                     ready = true;
-                    LOG.info("server ready [target: {}, protocol: {}, tools: {}]", config.name(), current.version(),
-                            listed.size());
-                    toolsChanged.run();
-                })
+                    LOG.info("server ready [target: {}, protocol: {}, tools: {}, prompts: {}, resources: {}, "
+                            + "resource templates: {}]", config.name(), current.version(), listed.size(),
+                            listedOffer.prompts().size(), listedOffer.resources().size(),
+                            listedOffer.resourceTemplates().size());
+                    offerChanged.run();
+                    return listed;
+                }))
                 .mapEmpty();
+    }
+
+    /**
+     * Lists the server's prompts and resources (and templates) again where asked and declared; never fails: a list
+     * that cannot be read stays as it was.
+     */
+    private Future<ServerOffer> listOffer(McpClientConnection current, ServerOffer known, boolean prompts,
+            boolean resources) {
+        JsonNode declared = current.capabilities();
+        Future<JsonNode> promptList = relisted(current, declared.has("prompts"), prompts, "prompts/list", "prompts",
+                known.prompts());
+        Future<JsonNode> resourceList = relisted(current, declared.has("resources"), resources, "resources/list",
+                "resources", known.resources());
+        Future<JsonNode> templateList = relisted(current, declared.has("resources"), resources,
+                "resources/templates/list", "resourceTemplates", known.resourceTemplates());
+        return Future.all(promptList, resourceList, templateList).map(all -> new ServerOffer(promptList.result(),
+                resourceList.result(), templateList.result(), declared));
+    }
+
+    /** A list read again when asked, kept when not, and empty when the server did not declare it. */
+    private Future<JsonNode> relisted(McpClientConnection current, boolean declared, boolean again, String method,
+            String key, JsonNode known) {
+        if (!declared) {
+            return Future.succeededFuture(Json.MAPPER.createArrayNode());
+        }
+        return again ? listOrKeep(current, method, key, known) : Future.succeededFuture(known);
+    }
+
+    private Future<JsonNode> listOrKeep(McpClientConnection current, String method, String key, JsonNode known) {
+        return current.list(method, key, config.timeout().toMillis()).recover(failure -> {
+            LOG.warn("listing failed [target: {}, method: {}]: {}", config.name(), method, failure.getMessage());
+            return Future.succeededFuture(known);
+        });
     }
 
     /**
@@ -121,7 +190,7 @@ public abstract class McpServerClient implements ToolClient {
         boolean wasReady = ready;
         ready = false;
         if (wasReady) {
-            toolsChanged.run();
+            offerChanged.run();
         }
         requestIds.clear();
         callIds.clear();
@@ -133,6 +202,18 @@ public abstract class McpServerClient implements ToolClient {
     @Override
     public boolean available() {
         return ready;
+    }
+
+    private void relist(boolean prompts, boolean resources) {
+        McpClientConnection current = connection;
+        if (ready) {
+            listOffer(current, offer, prompts, resources).onSuccess(listed -> {
+                if (current == connection) {
+                    offer = listed;
+                    offerChanged.run();
+                }
+            });
+        }
     }
 
     private Long forget(String callId) {
@@ -149,10 +230,12 @@ public abstract class McpServerClient implements ToolClient {
                 if (ready) {
                     connection.listTools(config.timeout().toMillis()).onSuccess(listed -> {
                         tools = listed;
-                        toolsChanged.run();
+                        offerChanged.run();
                     });
                 }
             }
+            case "notifications/prompts/list_changed" -> relist(true, false);
+            case "notifications/resources/list_changed" -> relist(false, true);
             case "notifications/progress" -> {
                 JsonNode token = params == null ? null : params.get("progressToken");
                 String callId = token != null && token.canConvertToLong() ? callIds.get(token.asLong()) : null;
