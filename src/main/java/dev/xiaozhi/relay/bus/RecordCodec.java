@@ -27,6 +27,7 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
         register(eventBus, ToolCancel.class);
         register(eventBus, TargetRequest.class);
         register(eventBus, TargetAnswer.class);
+        register(eventBus, TargetNotification.class);
         register(eventBus, CatalogUpdate.class);
         register(eventBus, ProgressUpdate.class);
         register(eventBus, RegistryChange.class);

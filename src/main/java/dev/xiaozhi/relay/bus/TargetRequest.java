@@ -14,8 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param params    the request's params, already in the target's own names and URIs; never modified after sending
  * @param tenant    calling tenant
  * @param device    calling device
+ * @param session   relay-wide id of the calling session (whose subscriptions a target counts)
  * @param timeoutMs deadline of the request in milliseconds
  */
 public record TargetRequest(String callId, String target, String method, JsonNode params, String tenant,
-        String device, long timeoutMs) {
+        String device, String session, long timeoutMs) {
 }

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.TargetAnswer;
+import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
+import dev.xiaozhi.relay.protocol.LogLevel;
 import dev.xiaozhi.relay.protocol.McpVersions;
 import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.protocol.ToolResults;
@@ -24,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,9 @@ public final class McpSession {
     private final SessionHost host;
     private final LiveSession place;
     private final Map<String, PendingCall> pending = new HashMap<>(4);
+    private final Map<String, TargetRoute> subscriptions = new HashMap<>();
+    private final String id;
+    private LogLevel logLevel;
     private String version;
     private boolean closed;
 
@@ -53,6 +59,7 @@ public final class McpSession {
         this.transport = transport;
         this.host = host;
         this.place = place;
+        this.id = host.front().nextCallId();
     }
 
     /** The device on the other end. */
@@ -108,8 +115,52 @@ public final class McpSession {
 
     /** Tells the peer that its tool list changed, once the session is initialized. */
     public void toolsChanged() {
+        notifySession("notifications/tools/list_changed", null);
+    }
+
+    /** Tells the peer that its prompt list changed, once the session is initialized. */
+    void promptsChanged() {
+        notifySession("notifications/prompts/list_changed", null);
+    }
+
+    /** Tells the peer that its resource or template list changed, once the session is initialized. */
+    void resourcesChanged() {
+        notifySession("notifications/resources/list_changed", null);
+    }
+
+    /**
+     * Hands on a target's notification, if it concerns this session: a log message at or above the level the session
+     * set (none before it set one), an update of a resource it subscribed to, under its catalog URI.
+     */
+    void onTargetNotification(TargetNotification notification) {
+        JsonNode params = notification.params();
+        if (version == null || params == null || !params.isObject()) {
+            return;
+        }
+        if ("notifications/message".equals(notification.method())) {
+            Optional<LogLevel> level = LogLevel.parse(params.path("level").asText());
+            if (logLevel != null && level.isPresent() && level.get().atLeast(logLevel)
+                    && view().declared(notification.target(), "logging")) {
+                ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+                if (!forwarded.has("logger")) {
+                    forwarded.put("logger", notification.target());
+                }
+                notifySession(notification.method(), forwarded.toString());
+            }
+            return;
+        }
+        String uri = params.path("uri").asText();
+        subscriptions.forEach((catalogUri, route) -> {
+            if (route.target().equals(notification.target()) && route.params().path("uri").asText().equals(uri)) {
+                notifySession(notification.method(), Json.MAPPER.createObjectNode().put("uri", catalogUri)
+                        .toString());
+            }
+        });
+    }
+
+    private void notifySession(String method, String paramsJson) {
         if (version != null) {
-            send(transport.notifications(), JsonRpc.notification("notifications/tools/list_changed", null));
+            send(transport.notifications(), JsonRpc.notification(method, paramsJson));
         }
     }
 
@@ -127,6 +178,8 @@ public final class McpSession {
     /** The session ended: pending calls are cancelled at their targets and nothing more is sent. */
     void onClosed() {
         closed = true;
+        subscriptions.values().forEach(route -> unsubscribe(route));
+        subscriptions.clear();
         for (PendingCall call : List.copyOf(pending.values())) {
             call.cancel("session closed");
             call.response.tryComplete(null);
@@ -220,6 +273,10 @@ public final class McpSession {
             case "tools/call" -> callTool(rawId, params, channel);
             case "prompts/get" -> forward(rawId, TargetRoutes.promptGet(params, view()));
             case "resources/read" -> forward(rawId, TargetRoutes.resourceRead(params, view()));
+            case "resources/subscribe" -> subscribe(rawId, params);
+            case "resources/unsubscribe" -> unsubscribe(rawId, params);
+            case "completion/complete" -> forward(rawId, TargetRoutes.complete(params, view()));
+            case "logging/setLevel" -> reply(setLevel(rawId, params));
             default -> reply(JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + echo(method)));
         };
     }
@@ -235,9 +292,9 @@ public final class McpSession {
         version = McpVersions.negotiate(requested.textValue());
         LOG.info("session initialized [tenant: {}, device: {}, protocol: {}, client: {}]", identity.tenant(),
                 identity.device(), version, echo(params.path("clientInfo").path("name").asText("?")));
-        return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version
-                + "\",\"capabilities\":{\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":\"" + RelayInfo.NAME
-                + "\",\"version\":" + Json.quote(host.front().serverVersion()) + "}}");
+        return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version + "\",\"capabilities\":"
+                + ServerCapabilities.of(view()) + ",\"serverInfo\":{\"name\":\"" + RelayInfo.NAME + "\",\"version\":"
+                + Json.quote(host.front().serverVersion()) + "}}");
     }
 
     private String list(String rawId, JsonNode params, Function<String, Optional<String>> pages) {
@@ -290,10 +347,74 @@ public final class McpSession {
         return null;
     }
 
-    /** Sends a request other than a tool call to its target; the target's error is the session's. */
+    private Future<String> subscribe(String rawId, JsonNode params) {
+        TargetRoute route = TargetRoutes.subscription("resources/subscribe", params, view());
+        return forward(rawId, route, answer -> {
+            if (!answer.error()) {
+                subscriptions.put(params.get("uri").textValue(), route);
+            }
+        });
+    }
+
+    private Future<String> unsubscribe(String rawId, JsonNode params) {
+        JsonNode uri = params == null ? null : params.get("uri");
+        if (uri == null || !uri.isTextual()) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: uri must be a string"));
+        }
+        TargetRoute route = subscriptions.remove(uri.textValue());
+        if (route != null) {
+            unsubscribe(route);
+        }
+        return reply(JsonRpc.response(rawId, "{}"));
+    }
+
+    /** Tells a target that this session no longer follows a resource; nobody waits for the answer. */
+    private void unsubscribe(TargetRoute subscribed) {
+        tell(subscribed.target(), "resources/unsubscribe", subscribed.params(), subscribed.timeoutMs());
+    }
+
+    /**
+     * Keeps the session's log level, by which the relay filters the log messages it hands on, and tells the targets
+     * that send logs (each passes on only a level lower than its server has).
+     */
+    private String setLevel(String rawId, JsonNode params) {
+        JsonNode level = params == null ? null : params.get("level");
+        Optional<LogLevel> parsed = level == null ? Optional.empty() : LogLevel.parse(level.asText());
+        if (parsed.isEmpty()) {
+            return JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: level must be one of debug, info, "
+                    + "notice, warning, error, critical, alert, emergency");
+        }
+        logLevel = parsed.get();
+        CatalogView view = view();
+        ObjectNode forwarded = Json.MAPPER.createObjectNode().put("level", logLevel.wireName());
+        view.targetsDeclaring("logging").forEach(target -> tell(target, "logging/setLevel", forwarded,
+                FrontContext.DEADLINE_MARGIN_MS));
+        return JsonRpc.response(rawId, "{}");
+    }
+
+    private void tell(String target, String method, JsonNode params, long timeoutMs) {
+        FrontContext front = host.front();
+        front.router().request(new TargetRequest(front.nextCallId(), target, method, params, identity.tenant(),
+                identity.device(), id, timeoutMs), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
+                .onFailure(e -> LOG.debug("request not delivered [tenant: {}, device: {}, target: {}, method: {}]",
+                        identity.tenant(), identity.device(), target, method));
+    }
+
     private Future<String> forward(String rawId, TargetRoute route) {
+        return forward(rawId, route, answer -> { });
+    }
+
+    /**
+     * Sends a request other than a tool call to its target; the target's error is the session's.
+     *
+     * @param answered told of the target's answer before the session is
+     */
+    private Future<String> forward(String rawId, TargetRoute route, Consumer<TargetAnswer> answered) {
         if (route.isRefused()) {
             return reply(JsonRpc.error(rawId, route.errorCode(), route.error()));
+        }
+        if (route.isAnswered()) {
+            return reply(JsonRpc.response(rawId, route.answer()));
         }
         String refused = admit(rawId);
         if (refused != null) {
@@ -301,12 +422,15 @@ public final class McpSession {
         }
         FrontContext front = host.front();
         TargetRequest request = new TargetRequest(front.nextCallId(), route.target(), route.method(),
-                route.params(), identity.tenant(), identity.device(), route.timeoutMs());
+                route.params(), identity.tenant(), identity.device(), id, route.timeoutMs());
         PendingCall pendingCall = new PendingCall(route.target(), request.callId(), false, Promise.promise());
         pending.put(rawId, pendingCall);
         front.router().request(request, route.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(answer -> {
             if (!pending.remove(rawId, pendingCall)) {
                 return;
+            }
+            if (answer.succeeded()) {
+                answered.accept(answer.result());
             }
             pendingCall.response.tryComplete(answer(rawId, route, answer.succeeded() ? answer.result() : null,
                     answer.cause()));

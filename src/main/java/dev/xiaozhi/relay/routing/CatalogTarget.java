@@ -17,4 +17,9 @@ record CatalogTarget(String name, PrefixMode prefix, long timeoutMs, JsonNode ca
     boolean declares(String capability) {
         return capabilities.has(capability);
     }
+
+    /** Whether its server lets resources be subscribed to. */
+    boolean subscribable() {
+        return capabilities.path("resources").path("subscribe").asBoolean(false);
+    }
 }

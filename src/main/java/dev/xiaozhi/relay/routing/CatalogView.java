@@ -100,10 +100,27 @@ public final class CatalogView {
         return targets.values().stream().anyMatch(target -> target.declares(capability));
     }
 
-    /** The targets the view may see whose servers declared a capability. */
+    /** Whether the server of a target the view may see declared a capability. */
+    public boolean declared(String target, String capability) {
+        CatalogTarget known = targets.get(target);
+        return known != null && known.declares(capability);
+    }
+
+    /** The targets the view may see whose servers declared a capability, by name. */
     public List<String> targetsDeclaring(String capability) {
         return targets.values().stream().filter(target -> target.declares(capability)).map(CatalogTarget::name)
                 .sorted().toList();
+    }
+
+    /** Whether a target the view may see lets resources be subscribed to. */
+    public boolean subscribable() {
+        return targets.values().stream().anyMatch(CatalogTarget::subscribable);
+    }
+
+    /** Whether a target the view may see lets its resources be subscribed to. */
+    public boolean subscribable(String target) {
+        CatalogTarget known = targets.get(target);
+        return known != null && known.subscribable();
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.xiaozhi.relay.bus.CatalogUpdate;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.ProgressUpdate;
 import dev.xiaozhi.relay.bus.TargetAnswer;
+import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolCancel;
@@ -91,6 +92,9 @@ public final class TargetVerticle extends VerticleBase {
         metrics.registerTarget(config.name(), new RelayMetrics.TargetState(
                 () -> breaker.state().name().toLowerCase(Locale.ROOT), () -> publishedTools));
         client.offerChangedHandler(this::publishTools);
+        client.sessionNotificationHandler((method, params) -> vertx.eventBus().publish(
+                EventBusAddresses.TARGET_NOTIFICATIONS, new TargetNotification(config.name(), method, params),
+                new DeliveryOptions().setLocalOnly(!single())));
         client.progressHandler((callId, params) -> {
             String replyTo = progressReplyTo.get(callId);
             if (replyTo != null) {
@@ -134,6 +138,7 @@ public final class TargetVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         client.offerChangedHandler(() -> { });
+        client.sessionNotificationHandler((method, params) -> { });
         router.removeLocal(config.name());
         metrics.unregisterTarget(config.name());
         publish(update(Json.MAPPER.createArrayNode(), ServerOffer.NONE));

@@ -59,6 +59,13 @@ public interface ToolClient {
     default void progressHandler(BiConsumer<String, JsonNode> handler) {
     }
 
+    /**
+     * Registers a receiver of the server's notifications for sessions (method, params):
+     * {@code notifications/message} and {@code notifications/resources/updated}.
+     */
+    default void sessionNotificationHandler(BiConsumer<String, JsonNode> handler) {
+    }
+
     /** Registers a listener for changes of what the target offers (called on the verticle's context). */
     default void offerChangedHandler(Runnable listener) {
     }

@@ -164,6 +164,103 @@ class PromptsAndResourcesIT {
                 .get("inputSchema"));
     }
 
+    /**
+     * Verifies that initialize announces what the targets offer (prompts, resources with subscriptions, completions,
+     * logging) and that a completion is asked of the prompt's own target under its own name.
+     */
+    @Test
+    void announcesTheTargetsCapabilitiesAndRoutesCompletions(Vertx vertx) throws Exception {
+        TestSocket device = connected(vertx, TestRelay.TOKEN);
+        TestSocket late = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
+
+        JsonNode capabilities = late.initialize("2025-06-18").at("/result/capabilities");
+        JsonNode completion = device.exchange(request("1", "completion/complete", "{\"ref\":{\"type\":"
+                + "\"ref/prompt\",\"name\":\"local___completable-prompt\"},\"argument\":{\"name\":"
+                + "\"department\",\"value\":\"Eng\"}}"));
+        JsonNode unknown = device.exchange(request("2", "completion/complete", "{\"ref\":{\"type\":"
+                + "\"ref/prompt\",\"name\":\"nope\"},\"argument\":{\"name\":\"a\",\"value\":\"\"}}"));
+
+        assertThat(capabilities.at("/tools/listChanged").asBoolean()).isTrue();
+        assertThat(capabilities.at("/prompts/listChanged").asBoolean()).isTrue();
+        assertThat(capabilities.at("/resources/subscribe").asBoolean()).isTrue();
+        assertThat(capabilities.at("/resources/listChanged").asBoolean()).isTrue();
+        assertThat(capabilities.has("logging")).isTrue();
+        assertThat(capabilities.has("completions")).isTrue();
+        assertThat(completion.at("/result/completion/values").toString()).contains("Engineering");
+        assertThat(unknown.at("/error/code").asInt()).isEqualTo(-32602);
+    }
+
+    /**
+     * Verifies that a session that set a log level gets the target's log messages at or above it, and a session
+     * that set none gets none.
+     */
+    @Test
+    void forwardsLogMessagesToSessionsByTheirOwnLevel(Vertx vertx) throws Exception {
+        TestSocket listening = connected(vertx, TestRelay.TOKEN);
+        TestSocket quiet = connected(vertx, TestRelay.TOKEN);
+
+        JsonNode set = listening.exchange(request("1", "logging/setLevel", "{\"level\":\"warning\"}"));
+        JsonNode bad = listening.exchange(request("2", "logging/setLevel", "{\"level\":\"loud\"}"));
+        listening.exchange(request("3", "tools/call", "{\"name\":\"local___toggle-simulated-logging\"}"));
+        try {
+            List<JsonNode> messages = new ArrayList<>();
+            while (messages.size() < 3) {
+                messages.add(notification(listening, "notifications/message"));
+            }
+
+            assertThat(set.get("result").isEmpty()).isTrue();
+            assertThat(bad.at("/error/code").asInt()).isEqualTo(-32602);
+            assertThat(messages).extracting(m -> m.at("/params/level").asText())
+                    .allMatch(level -> List.of("warning", "error", "critical", "alert", "emergency").contains(level));
+            assertThat(quiet.exchange(request("4", "ping", null)).has("result")).isTrue();
+            assertThat(quiet.nothingPending()).as("no log message for a session without a level").isTrue();
+        } finally {
+            listening.exchange(request("5", "tools/call", "{\"name\":\"local___toggle-simulated-logging\"}"));
+        }
+    }
+
+    /**
+     * Verifies that resource updates reach the sessions that subscribed, under their catalog URI, and no other; and
+     * that one subscriber leaving leaves the other's subscription in place (the upstream one is counted).
+     */
+    @Test
+    void fansResourceUpdatesOutToSubscribersOnly(Vertx vertx) throws Exception {
+        String uri = "relay://local/demo://resource/dynamic/text/1";
+        TestSocket first = connected(vertx, TestRelay.TOKEN);
+        TestSocket second = connected(vertx, TestRelay.TOKEN);
+        TestSocket bystander = connected(vertx, TestRelay.TOKEN);
+
+        JsonNode subscribed = first.exchange(request("1", "resources/subscribe", "{\"uri\":\"" + uri + "\"}"));
+        second.exchange(request("1", "resources/subscribe", "{\"uri\":\"" + uri + "\"}"));
+        JsonNode unknown = first.exchange(request("2", "resources/subscribe", "{\"uri\":\"relay://nowhere/x\"}"));
+        first.exchange(request("3", "tools/call", "{\"name\":\"local___toggle-subscriber-updates\"}"));
+        try {
+            JsonNode update = notification(first, "notifications/resources/updated");
+            JsonNode alsoUpdated = notification(second, "notifications/resources/updated");
+            first.exchange(request("4", "resources/unsubscribe", "{\"uri\":\"" + uri + "\"}"));
+
+            assertThat(subscribed.get("result").isEmpty()).isTrue();
+            assertThat(unknown.at("/error/code").asInt()).isEqualTo(-32002);
+            assertThat(update.at("/params/uri").asText()).isEqualTo(uri);
+            assertThat(alsoUpdated.at("/params/uri").asText()).isEqualTo(uri);
+            assertThat(notification(second, "notifications/resources/updated").at("/params/uri").asText())
+                    .as("the second subscriber still follows").isEqualTo(uri);
+            assertThat(bystander.exchange(request("5", "ping", null)).has("result")).isTrue();
+            assertThat(bystander.nothingPending()).as("no update for a session that did not subscribe").isTrue();
+        } finally {
+            first.exchange(request("6", "tools/call", "{\"name\":\"local___toggle-subscriber-updates\"}"));
+        }
+    }
+
+    /** The next notification of a method, skipping others. */
+    private static JsonNode notification(TestSocket device, String method) throws Exception {
+        JsonNode message = device.nextJson();
+        while (!method.equals(message.path("method").asText())) {
+            message = device.nextJson();
+        }
+        return message;
+    }
+
     private static TestSocket connected(Vertx vertx, String token) throws Exception {
         TestSocket device = TestSocket.connect(vertx, relay.url(token));
         device.initialize("2025-06-18");

@@ -8,6 +8,7 @@ import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.protocol.LogLevel;
 import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.upstream.ServerOffer;
 import dev.xiaozhi.relay.upstream.ToolClient;
@@ -16,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,9 @@ public abstract class McpServerClient implements ToolClient {
     private JsonNode tools = Json.MAPPER.createArrayNode();
     private ServerOffer offer = ServerOffer.NONE;
     private Runnable offerChanged = () -> { };
+    private BiConsumer<String, JsonNode> sessionNotifications = (method, params) -> { };
+    private final UpstreamSubscriptions subscriptions = new UpstreamSubscriptions();
+    private LogLevel logLevel;
     private BiConsumer<String, JsonNode> progress = (callId, params) -> { };
     private boolean ready;
 
@@ -72,11 +77,44 @@ public abstract class McpServerClient implements ToolClient {
         return track(call.callId(), connection.callTool(call.tool(), call.arguments(), call.replyTo() != null));
     }
 
+    /**
+     * Passes a request on; resource subscriptions are counted over the target's sessions (the server hears of a
+     * URI's first and last), and a log level is passed on only when it asks for more than the server sends already
+     * (each session's own level is applied by the relay).
+     */
     @Override
     public Future<TargetAnswer> request(TargetRequest request) {
+        String uri = request.params() == null ? "" : request.params().path("uri").asText();
+        if ("resources/unsubscribe".equals(request.method())) {
+            return subscriptions.remove(uri, request.session()) && ready ? send(request) : done();
+        }
         if (!ready) {
             return notReady();
         }
+        return switch (request.method()) {
+            case "resources/subscribe" -> subscriptions.add(uri, request.session())
+                    ? send(request).andThen(answer -> {
+                        if (answer.failed() || answer.result().error()) {
+                            subscriptions.remove(uri, request.session());
+                        }
+                    }) : done();
+            case "logging/setLevel" -> {
+                Optional<LogLevel> level = LogLevel.parse(request.params().path("level").asText());
+                if (level.isPresent() && (logLevel == null || level.get().compareTo(logLevel) < 0)) {
+                    logLevel = level.get();
+                    yield send(request);
+                }
+                yield done();
+            }
+            default -> send(request);
+        };
+    }
+
+    private static Future<TargetAnswer> done() {
+        return Future.succeededFuture(new TargetAnswer("{}", false));
+    }
+
+    private Future<TargetAnswer> send(TargetRequest request) {
         return track(request.callId(), connection.start(request.method(), request.params()))
                 .map(result -> new TargetAnswer(result.toString(), false))
                 .recover(failure -> failure instanceof McpErrorException error
@@ -106,6 +144,11 @@ public abstract class McpServerClient implements ToolClient {
     @Override
     public void offerChangedHandler(Runnable listener) {
         this.offerChanged = listener;
+    }
+
+    @Override
+    public void sessionNotificationHandler(BiConsumer<String, JsonNode> handler) {
+        this.sessionNotifications = handler;
     }
 
     @Override
@@ -144,9 +187,25 @@ public abstract class McpServerClient implements ToolClient {
                             listedOffer.prompts().size(), listedOffer.resources().size(),
                             listedOffer.resourceTemplates().size());
                     offerChanged.run();
+                    restoreSessionState(current);
                     return listed;
                 }))
                 .mapEmpty();
+    }
+
+    /** A new connection gets the subscriptions and the log level the sessions asked for on the old one. */
+    private void restoreSessionState(McpClientConnection current) {
+        long timeoutMs = config.timeout().toMillis();
+        for (String uri : subscriptions.uris()) {
+            current.request("resources/subscribe", Json.MAPPER.createObjectNode().put("uri", uri), timeoutMs)
+                    .onFailure(e -> LOG.warn("subscription not restored [target: {}]: {}", config.name(),
+                            e.getMessage()));
+        }
+        if (logLevel != null) {
+            current.request("logging/setLevel", Json.MAPPER.createObjectNode().put("level", logLevel.wireName()),
+                    timeoutMs).onFailure(e -> LOG.warn("log level not restored [target: {}]: {}", config.name(),
+                            e.getMessage()));
+        }
     }
 
     /**
@@ -243,6 +302,8 @@ public abstract class McpServerClient implements ToolClient {
                     progress.accept(callId, params);
                 }
             }
+            case "notifications/message", "notifications/resources/updated" ->
+                sessionNotifications.accept(method, params);
             default -> LOG.debug("server notification [target: {}, method: {}]", config.name(), method);
         }
     }
