@@ -173,6 +173,29 @@ class CatalogTest {
         assertThat(view.signature()).isEqualTo(catalog.view(ToolPolicy.ALLOW_ALL).signature());
     }
 
+    /**
+     * Verifies that merged resources come in the relay's own pages even when tools come in one (the Xiaozhi
+     * cloud's), every resource once.
+     */
+    @Test
+    void paginatesMergedResourcesWithTheRelaysOwnCursor() throws Exception {
+        var resources = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < 150; i++) {
+            resources.addObject().put("uri", "file:///" + i).put("name", "r" + i);
+        }
+        CatalogView view = Catalog.build(List.of(new CatalogUpdate("docs", PrefixMode.NEVER, 30_000,
+                update("docs", PrefixMode.NEVER, "tool").tools(), true, "docs-1", null, resources, null, null)), 0)
+                .view(ToolPolicy.ALLOW_ALL);
+
+        JsonNode first = Json.parse(view.resourcePage(null).orElseThrow());
+        JsonNode second = Json.parse(view.resourcePage(first.get("nextCursor").asText()).orElseThrow());
+
+        assertThat(first.get("resources")).hasSize(CatalogView.DEFAULT_PAGE_SIZE);
+        assertThat(second.get("resources")).hasSize(150 - CatalogView.DEFAULT_PAGE_SIZE);
+        assertThat(second.has("nextCursor")).isFalse();
+        assertThat(view.page(null).orElseThrow()).doesNotContain("nextCursor");
+    }
+
     private static CatalogUpdate offer(String target, PrefixMode prefix, String prompt, String uri,
             String template) {
         var prompts = Json.MAPPER.createArrayNode();
