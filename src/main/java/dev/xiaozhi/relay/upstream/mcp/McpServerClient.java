@@ -178,7 +178,7 @@ public abstract class McpServerClient implements ToolClient {
         long timeoutMs = config.timeout().toMillis();
         return current.initialize(RelayInfo.version(), timeoutMs)
                 .compose(v -> current.listTools(timeoutMs))
-                .compose(listed -> listOffer(current, ServerOffer.NONE, true, true).map(listedOffer -> {
+                .compose(listed -> listOffer(current).map(listedOffer -> {
                     tools = listed;
                     offer = listedOffer;
                     ready = true;
@@ -208,30 +208,25 @@ public abstract class McpServerClient implements ToolClient {
         }
     }
 
-    /**
-     * Lists the server's prompts and resources (and templates) again where asked and declared; never fails: a list
-     * that cannot be read stays as it was.
-     */
-    private Future<ServerOffer> listOffer(McpClientConnection current, ServerOffer known, boolean prompts,
-            boolean resources) {
+    /** Lists the server's prompts and resources (and templates) as far as it declares them; never fails. */
+    private Future<ServerOffer> listOffer(McpClientConnection current) {
         JsonNode declared = current.capabilities();
-        Future<JsonNode> promptList = relisted(current, declared.has("prompts"), prompts, "prompts/list", "prompts",
-                known.prompts());
-        Future<JsonNode> resourceList = relisted(current, declared.has("resources"), resources, "resources/list",
-                "resources", known.resources());
-        Future<JsonNode> templateList = relisted(current, declared.has("resources"), resources,
-                "resources/templates/list", "resourceTemplates", known.resourceTemplates());
-        return Future.all(promptList, resourceList, templateList).map(all -> new ServerOffer(promptList.result(),
-                resourceList.result(), templateList.result(), declared));
+        Future<JsonNode> promptList = declared.has("prompts")
+                ? listOrKeep(current, "prompts/list", "prompts", ServerOffer.NONE.prompts())
+                : Future.succeededFuture(ServerOffer.NONE.prompts());
+        Future<ResourceLists> resourceLists = declared.has("resources")
+                ? listResources(current, ServerOffer.NONE)
+                : Future.succeededFuture(new ResourceLists(ServerOffer.NONE.resources(),
+                        ServerOffer.NONE.resourceTemplates()));
+        return Future.all(promptList, resourceLists).map(all -> new ServerOffer(promptList.result(),
+                resourceLists.result().resources(), resourceLists.result().templates(), declared));
     }
 
-    /** A list read again when asked, kept when not, and empty when the server did not declare it. */
-    private Future<JsonNode> relisted(McpClientConnection current, boolean declared, boolean again, String method,
-            String key, JsonNode known) {
-        if (!declared) {
-            return Future.succeededFuture(Json.MAPPER.createArrayNode());
-        }
-        return again ? listOrKeep(current, method, key, known) : Future.succeededFuture(known);
+    private Future<ResourceLists> listResources(McpClientConnection current, ServerOffer known) {
+        Future<JsonNode> resources = listOrKeep(current, "resources/list", "resources", known.resources());
+        Future<JsonNode> templates = listOrKeep(current, "resources/templates/list", "resourceTemplates",
+                known.resourceTemplates());
+        return Future.all(resources, templates).map(all -> new ResourceLists(resources.result(), templates.result()));
     }
 
     private Future<JsonNode> listOrKeep(McpClientConnection current, String method, String key, JsonNode known) {
@@ -263,16 +258,36 @@ public abstract class McpServerClient implements ToolClient {
         return ready;
     }
 
-    private void relist(boolean prompts, boolean resources) {
+    /** Lists prompts again; the result replaces only the prompts of what is known by then. */
+    private void relistPrompts() {
         McpClientConnection current = connection;
-        if (ready) {
-            listOffer(current, offer, prompts, resources).onSuccess(listed -> {
+        if (ready && current.capabilities().has("prompts")) {
+            listOrKeep(current, "prompts/list", "prompts", offer.prompts()).onSuccess(listed -> {
                 if (current == connection) {
-                    offer = listed;
+                    offer = new ServerOffer(listed, offer.resources(), offer.resourceTemplates(),
+                            offer.capabilities());
                     offerChanged.run();
                 }
             });
         }
+    }
+
+    /** Lists resources and templates again; the result replaces only those of what is known by then. */
+    private void relistResources() {
+        McpClientConnection current = connection;
+        if (ready && current.capabilities().has("resources")) {
+            listResources(current, offer).onSuccess(listed -> {
+                if (current == connection) {
+                    offer = new ServerOffer(offer.prompts(), listed.resources(), listed.templates(),
+                            offer.capabilities());
+                    offerChanged.run();
+                }
+            });
+        }
+    }
+
+    /** A server's resources and resource templates. */
+    private record ResourceLists(JsonNode resources, JsonNode templates) {
     }
 
     private Long forget(String callId) {
@@ -293,8 +308,8 @@ public abstract class McpServerClient implements ToolClient {
                     });
                 }
             }
-            case "notifications/prompts/list_changed" -> relist(true, false);
-            case "notifications/resources/list_changed" -> relist(false, true);
+            case "notifications/prompts/list_changed" -> relistPrompts();
+            case "notifications/resources/list_changed" -> relistResources();
             case "notifications/progress" -> {
                 JsonNode token = params == null ? null : params.get("progressToken");
                 String callId = token != null && token.canConvertToLong() ? callIds.get(token.asLong()) : null;
