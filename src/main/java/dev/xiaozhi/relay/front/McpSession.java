@@ -47,9 +47,8 @@ public final class McpSession {
     private final SessionHost host;
     private final LiveSession place;
     private final Map<String, PendingCall> pending = new HashMap<>(4);
-    private final Map<String, TargetRoute> subscriptions = new HashMap<>();
+    private final TargetFollowing following = new TargetFollowing();
     private final String id;
-    private LogLevel logLevel;
     private String version;
     private boolean closed;
 
@@ -128,34 +127,12 @@ public final class McpSession {
         notifySession("notifications/resources/list_changed", null);
     }
 
-    /**
-     * Hands on a target's notification, if it concerns this session: a log message at or above the level the session
-     * set (none before it set one), an update of a resource it subscribed to, under its catalog URI.
-     */
+    /** Hands on a target's notification if it concerns this session ({@link TargetFollowing#paramsFor}). */
     void onTargetNotification(TargetNotification notification) {
-        JsonNode params = notification.params();
-        if (version == null || params == null || !params.isObject()) {
-            return;
+        if (version != null) {
+            following.paramsFor(notification, view()).forEach(params -> notifySession(notification.method(),
+                    params));
         }
-        if ("notifications/message".equals(notification.method())) {
-            Optional<LogLevel> level = LogLevel.parse(params.path("level").asText());
-            if (logLevel != null && level.isPresent() && level.get().atLeast(logLevel)
-                    && view().declared(notification.target(), "logging")) {
-                ObjectNode forwarded = ((ObjectNode) params).deepCopy();
-                if (!forwarded.has("logger")) {
-                    forwarded.put("logger", notification.target());
-                }
-                notifySession(notification.method(), forwarded.toString());
-            }
-            return;
-        }
-        String uri = params.path("uri").asText();
-        subscriptions.forEach((catalogUri, route) -> {
-            if (route.target().equals(notification.target()) && route.params().path("uri").asText().equals(uri)) {
-                notifySession(notification.method(), Json.MAPPER.createObjectNode().put("uri", catalogUri)
-                        .toString());
-            }
-        });
     }
 
     private void notifySession(String method, String paramsJson) {
@@ -178,8 +155,7 @@ public final class McpSession {
     /** The session ended: pending calls are cancelled at their targets and nothing more is sent. */
     void onClosed() {
         closed = true;
-        subscriptions.values().forEach(route -> unsubscribe(route));
-        subscriptions.clear();
+        following.clear().forEach(this::unsubscribe);
         for (PendingCall call : List.copyOf(pending.values())) {
             call.cancel("session closed");
             call.response.tryComplete(null);
@@ -351,7 +327,7 @@ public final class McpSession {
         TargetRoute route = TargetRoutes.subscription("resources/subscribe", params, view());
         return forward(rawId, route, answer -> {
             if (!answer.error()) {
-                subscriptions.put(params.get("uri").textValue(), route);
+                following.subscribed(params.get("uri").textValue(), route);
             }
         });
     }
@@ -361,7 +337,7 @@ public final class McpSession {
         if (uri == null || !uri.isTextual()) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: uri must be a string"));
         }
-        TargetRoute route = subscriptions.remove(uri.textValue());
+        TargetRoute route = following.unsubscribed(uri.textValue());
         if (route != null) {
             unsubscribe(route);
         }
@@ -384,9 +360,9 @@ public final class McpSession {
             return JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: level must be one of debug, info, "
                     + "notice, warning, error, critical, alert, emergency");
         }
-        logLevel = parsed.get();
+        following.level(parsed.get());
         CatalogView view = view();
-        ObjectNode forwarded = Json.MAPPER.createObjectNode().put("level", logLevel.wireName());
+        ObjectNode forwarded = Json.MAPPER.createObjectNode().put("level", parsed.get().wireName());
         view.targetsDeclaring("logging").forEach(target -> tell(target, "logging/setLevel", forwarded,
                 FrontContext.DEADLINE_MARGIN_MS));
         return JsonRpc.response(rawId, "{}");
