@@ -26,18 +26,16 @@ public record ToolRule(List<String> allowTargets, List<String> denyTargets, List
     /** Lets everything pass. */
     public static final ToolRule ALLOW_ALL = new ToolRule(List.of("*"), List.of(), List.of("*"), List.of());
 
-    private static final List<String> EVERYTHING = List.of("*");
-
     /** Copies the lists. */
     public ToolRule {
         allowTargets = List.copyOf(allowTargets);
         denyTargets = List.copyOf(denyTargets);
         allowTools = List.copyOf(allowTools);
         denyTools = List.copyOf(denyTools);
-        allowPrompts = allowPrompts == null ? EVERYTHING : List.copyOf(allowPrompts);
-        denyPrompts = denyPrompts == null ? List.of() : List.copyOf(denyPrompts);
-        allowResources = allowResources == null ? EVERYTHING : List.copyOf(allowResources);
-        denyResources = denyResources == null ? List.of() : List.copyOf(denyResources);
+        allowPrompts = List.copyOf(allowPrompts == null ? List.of("*") : allowPrompts);
+        denyPrompts = List.copyOf(denyPrompts == null ? List.of() : denyPrompts);
+        allowResources = List.copyOf(allowResources == null ? List.of("*") : allowResources);
+        denyResources = List.copyOf(denyResources == null ? List.of() : denyResources);
     }
 
     /** A rule over targets and tools that lets every prompt and resource of the allowed targets pass. */

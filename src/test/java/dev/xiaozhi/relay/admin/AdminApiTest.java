@@ -97,6 +97,10 @@ class AdminApiTest {
         assertThat(admin.send(HttpMethod.DELETE, "/tenants/beta", null).statusCode()).isEqualTo(204);
         assertThat(admin.get("/tenants/beta").statusCode()).isEqualTo(404);
         assertThat(admin.get("/tenants/acme").bodyAsJsonObject().getBoolean("fromConfig")).isTrue();
+        HttpResponse<Buffer> plain = admin.post("/tenants", new JsonObject().put("id", "gamma"));
+        assertThat(plain.statusCode()).isEqualTo(201);
+        assertThat(plain.bodyAsJsonObject().getJsonObject("policy").getJsonArray("allowPrompts")).containsExactly("*");
+        assertThat(plain.bodyAsJsonObject().getJsonObject("policy").getJsonArray("denyResources")).isEmpty();
     }
 
     /** Verifies device create (token once), get, list, update, rotate, revoke and idempotent delete. */

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PromptsAndResourcesIT {
 
     private static final String GUEST_TOKEN = "xzr_test-token-guest";
+    private static final long NOTIFICATION_WAIT_MS = 60_000;
     private static final String LOCAL_DOC = "relay://local/demo://resource/static/document/features.md";
 
     private static Process http;
@@ -191,15 +194,17 @@ class PromptsAndResourcesIT {
     }
 
     /**
-     * Verifies that a session that set a log level gets the target's log messages at or above it, and a session
-     * that set none gets none.
+     * Verifies that a session that set a log level gets the target's log messages at or above it although another
+     * session asked the server for more, and a session that set none gets none.
      */
     @Test
     void forwardsLogMessagesToSessionsByTheirOwnLevel(Vertx vertx) throws Exception {
         TestSocket listening = connected(vertx, TestRelay.TOKEN);
+        TestSocket verbose = connected(vertx, TestRelay.TOKEN);
         TestSocket quiet = connected(vertx, TestRelay.TOKEN);
 
         JsonNode set = listening.exchange(request("1", "logging/setLevel", "{\"level\":\"warning\"}"));
+        verbose.exchange(request("1", "logging/setLevel", "{\"level\":\"debug\"}"));
         JsonNode bad = listening.exchange(request("2", "logging/setLevel", "{\"level\":\"loud\"}"));
         listening.exchange(request("3", "tools/call", "{\"name\":\"local___toggle-simulated-logging\"}"));
         try {
@@ -212,6 +217,7 @@ class PromptsAndResourcesIT {
             assertThat(bad.at("/error/code").asInt()).isEqualTo(-32602);
             assertThat(messages).extracting(m -> m.at("/params/level").asText())
                     .allMatch(level -> List.of("warning", "error", "critical", "alert", "emergency").contains(level));
+            assertThat(notification(verbose, "notifications/message").at("/params/level").asText()).isNotBlank();
             assertThat(quiet.exchange(request("4", "ping", null)).has("result")).isTrue();
             assertThat(quiet.nothingPending()).as("no log message for a session without a level").isTrue();
         } finally {
@@ -252,13 +258,24 @@ class PromptsAndResourcesIT {
         }
     }
 
-    /** The next notification of a method, skipping others. */
+    /**
+     * The next notification of a method, skipping others; the server sends some only every few seconds, so this
+     * waits up to {@value #NOTIFICATION_WAIT_MS} ms.
+     */
     private static JsonNode notification(TestSocket device, String method) throws Exception {
-        JsonNode message = device.nextJson();
-        while (!method.equals(message.path("method").asText())) {
-            message = device.nextJson();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTIFICATION_WAIT_MS);
+        while (true) {
+            try {
+                JsonNode message = device.nextJson();
+                if (method.equals(message.path("method").asText())) {
+                    return message;
+                }
+            } catch (TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no " + method + " within " + NOTIFICATION_WAIT_MS + " ms", e);
+                }
+            }
         }
-        return message;
     }
 
     private static TestSocket connected(Vertx vertx, String token) throws Exception {
