@@ -108,13 +108,17 @@ final class RegistryJson {
             problems.put("policy", "expected an object");
             return fallback;
         }
-        Set<String> known = Set.of("allowTargets", "denyTargets", "allowTools", "denyTools");
+        Set<String> known = Set.of("allowTargets", "denyTargets", "allowTools", "denyTools", "allowPrompts",
+                "denyPrompts", "allowResources", "denyResources");
         policy.fieldNames().stream().filter(n -> !known.contains(n)).sorted().forEach(n -> problems.put(
                 "policy." + n, "unknown field"));
         ToolRule base = fallback == null ? ToolRule.ALLOW_ALL : fallback;
         return new ToolRule(patterns(policy, "allowTargets", base.allowTargets()),
                 patterns(policy, "denyTargets", base.denyTargets()), patterns(policy, "allowTools", base.allowTools()),
-                patterns(policy, "denyTools", base.denyTools()));
+                patterns(policy, "denyTools", base.denyTools()), patterns(policy, "allowPrompts", base.allowPrompts()),
+                patterns(policy, "denyPrompts", base.denyPrompts()),
+                patterns(policy, "allowResources", base.allowResources()),
+                patterns(policy, "denyResources", base.denyResources()));
     }
 
     /** A wss:// or ws:// endpoint, null when absent; {@code ""} clears it. */
@@ -184,7 +188,11 @@ final class RegistryJson {
         return new JsonObject().put("allowTargets", new JsonArray(policy.allowTargets()))
                 .put("denyTargets", new JsonArray(policy.denyTargets()))
                 .put("allowTools", new JsonArray(policy.allowTools()))
-                .put("denyTools", new JsonArray(policy.denyTools()));
+                .put("denyTools", new JsonArray(policy.denyTools()))
+                .put("allowPrompts", new JsonArray(policy.allowPrompts()))
+                .put("denyPrompts", new JsonArray(policy.denyPrompts()))
+                .put("allowResources", new JsonArray(policy.allowResources()))
+                .put("denyResources", new JsonArray(policy.denyResources()));
     }
 
     private int count(JsonObject object, String field, int fallback) {

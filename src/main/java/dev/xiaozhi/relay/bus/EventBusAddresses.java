@@ -9,6 +9,12 @@ public final class EventBusAddresses {
     /** Published when a device or tenant was revoked or changed; live sessions close or refresh. */
     public static final String REGISTRY_CHANGED = "relay.registry.changed";
 
+    /**
+     * Published by a target when its server sent a notification for sessions (log messages, resource updates);
+     * body: {@link TargetNotification}. To its own node, or to every node for a target placed on one node.
+     */
+    public static final String TARGET_NOTIFICATIONS = "relay.target.notifications";
+
     /** Published (clustered) when a node asks single-placement targets to publish their tools again. */
     public static final String CATALOG_REFRESH = "relay.catalog.refresh";
 
@@ -30,7 +36,8 @@ public final class EventBusAddresses {
     }
 
     /**
-     * Node-local address of a target's verticle; bodies: {@link ToolCall} (request/reply) and {@link ToolCancel}.
+     * Node-local address of a target's verticle; bodies: {@link ToolCall} and {@link TargetRequest} (request/reply)
+     * and {@link ToolCancel}.
      */
     public static String target(String targetName) {
         return TARGET_PREFIX + targetName;

@@ -25,6 +25,9 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
     public static void registerAll(EventBus eventBus) {
         register(eventBus, ToolCall.class);
         register(eventBus, ToolCancel.class);
+        register(eventBus, TargetRequest.class);
+        register(eventBus, TargetAnswer.class);
+        register(eventBus, TargetNotification.class);
         register(eventBus, CatalogUpdate.class);
         register(eventBus, ProgressUpdate.class);
         register(eventBus, RegistryChange.class);

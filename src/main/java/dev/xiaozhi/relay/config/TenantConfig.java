@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * @param id          tenant id
  * @param name        display name
- * @param policy      the targets and tools its devices may use ({@code targets}, {@code denyTargets},
- *                    {@code tools}, {@code denyTools}: glob patterns)
+ * @param policy      the targets, tools, prompts and resources its devices may use ({@code targets},
+ *                    {@code denyTargets}, {@code tools}, {@code denyTools}, {@code prompts}, {@code denyPrompts},
+ *                    {@code resources}, {@code denyResources}: glob patterns)
  * @param limits      its limits (0: unlimited)
  * @param devices     its devices by id
  * @param credentials its own credentials for targets, by target name, in place of the targets' defaults
@@ -23,7 +24,8 @@ public record TenantConfig(String id, String name, ToolRule policy, TenantLimits
 
     static TenantConfig from(String id, ConfigNode node) {
         DeviceConfig.requireId(id, node);
-        node.object("name", "targets", "denyTargets", "tools", "denyTools", "limits", "devices", "credentials");
+        node.object("name", "targets", "denyTargets", "tools", "denyTools", "prompts", "denyPrompts", "resources",
+                "denyResources", "limits", "devices", "credentials");
         Map<String, DeviceConfig> devices = new LinkedHashMap<>();
         node.entries("devices").forEach((deviceId, device) -> devices.put(deviceId, DeviceConfig.from(deviceId,
                 device)));
@@ -32,7 +34,9 @@ public record TenantConfig(String id, String name, ToolRule policy, TenantLimits
                 .orElseThrow(() -> auth.error("expected an auth block"))));
         ToolRule policy = new ToolRule(node.globList("targets", List.of("*")),
                 node.globList("denyTargets", List.of()), node.globList("tools", List.of("*")),
-                node.globList("denyTools", List.of()));
+                node.globList("denyTools", List.of()), node.globList("prompts", List.of("*")),
+                node.globList("denyPrompts", List.of()), node.globList("resources", List.of("*")),
+                node.globList("denyResources", List.of()));
         ConfigNode limits = node.child("limits").object("maxDevices", "maxSessions", "callsPerMinute",
                 "deviceCallsPerMinute");
         return new TenantConfig(id, node.string("name", id), policy, new TenantLimits(

@@ -4,16 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
+import dev.xiaozhi.relay.bus.TargetAnswer;
+import dev.xiaozhi.relay.bus.TargetNotification;
+import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
+import dev.xiaozhi.relay.protocol.LogLevel;
 import dev.xiaozhi.relay.protocol.McpVersions;
 import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.protocol.ToolResults;
-import dev.xiaozhi.relay.routing.CatalogTool;
+import dev.xiaozhi.relay.routing.CatalogEntry;
 import dev.xiaozhi.relay.routing.CatalogView;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,19 +27,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One device's MCP conversation, as the server side, independent of the transport. {@code initialize},
- * {@code ping} and {@code tools/list} are answered from the node's own state; {@code tools/call} travels over the
- * event bus to the target and the reply goes back under the device's own id. Not thread-safe: a session lives on
- * the event loop of the verticle that owns it.
+ * {@code ping} and the list methods ({@code tools/list}, {@code prompts/list}, {@code resources/list},
+ * {@code resources/templates/list}) are answered from the node's own state; {@code tools/call} and the requests for
+ * prompts and resources travel over the event bus to the target and the reply goes back under the device's own id.
+ * Not thread-safe: a session lives on the event loop of the verticle that owns it.
  */
 public final class McpSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpSession.class);
-    private static final int MAX_ECHOED_NAME = 80;
 
     private DeviceIdentity identity;
     private final SessionTransport transport;
@@ -43,6 +49,8 @@ public final class McpSession {
     private final LiveSession place;
     private final ResultTruncator truncator;
     private final Map<String, PendingCall> pending = new HashMap<>(4);
+    private final TargetFollowing following = new TargetFollowing();
+    private final String id;
     private String version;
     private boolean closed;
 
@@ -54,6 +62,7 @@ public final class McpSession {
         this.host = host;
         this.place = place;
         this.truncator = truncator;
+        this.id = host.front().nextCallId();
     }
 
     /** The device on the other end. */
@@ -86,7 +95,7 @@ public final class McpSession {
         return host.front().catalog().current().view(identity.policy());
     }
 
-    /** Number of tool calls waiting for their target. */
+    /** Number of tool calls and other requests waiting for their target. */
     public int pendingCalls() {
         return pending.size();
     }
@@ -123,23 +132,48 @@ public final class McpSession {
 
     /** Tells the peer that its tool list changed, once the session is initialized. */
     public void toolsChanged() {
+        notifySession("notifications/tools/list_changed", null);
+    }
+
+    /** Tells the peer that its prompt list changed, once the session is initialized. */
+    void promptsChanged() {
+        notifySession("notifications/prompts/list_changed", null);
+    }
+
+    /** Tells the peer that its resource or template list changed, once the session is initialized. */
+    void resourcesChanged() {
+        notifySession("notifications/resources/list_changed", null);
+    }
+
+    /** Hands on a target's notification if it concerns this session ({@link TargetFollowing#paramsFor}). */
+    void onTargetNotification(TargetNotification notification) {
         if (version != null) {
-            send(transport.notifications(), JsonRpc.notification("notifications/tools/list_changed", null));
+            following.paramsFor(notification, view()).forEach(params -> notifySession(notification.method(),
+                    params));
         }
     }
 
-    /** Answers every pending call with a tool error, e.g. when the node stops. */
+    private void notifySession(String method, String paramsJson) {
+        if (version != null) {
+            send(transport.notifications(), JsonRpc.notification(method, paramsJson));
+        }
+    }
+
+    /** Answers every pending call with a tool error (other requests with an error), e.g. when the node stops. */
     public void failPendingCalls(String text) {
         for (Map.Entry<String, PendingCall> entry : List.copyOf(pending.entrySet())) {
             pending.remove(entry.getKey());
             entry.getValue().cancel(text);
-            entry.getValue().response.tryComplete(JsonRpc.response(entry.getKey(), ToolResults.error(text)));
+            entry.getValue().response.tryComplete(entry.getValue().toolCall
+                    ? JsonRpc.response(entry.getKey(), ToolResults.error(text))
+                    : JsonRpc.error(entry.getKey(), JsonRpc.INTERNAL_ERROR, text));
         }
     }
 
     /** The session ended: pending calls are cancelled at their targets and nothing more is sent. */
     void onClosed() {
         closed = true;
+        following.clear().forEach(this::unsubscribe);
         for (PendingCall call : List.copyOf(pending.values())) {
             call.cancel("session closed");
             call.response.tryComplete(null);
@@ -222,8 +256,17 @@ public final class McpSession {
                     "Invalid Request: " + method + " before initialize"));
         }
         return switch (method) {
-            case "tools/list" -> reply(listTools(rawId, params));
+            case "tools/list" -> reply(list(rawId, params, view()::page));
+            case "prompts/list" -> reply(list(rawId, params, view()::promptPage));
+            case "resources/list" -> reply(list(rawId, params, view()::resourcePage));
+            case "resources/templates/list" -> reply(list(rawId, params, view()::templatePage));
             case "tools/call" -> callTool(rawId, params, channel);
+            case "prompts/get" -> forward(rawId, TargetRoutes.promptGet(params, view()));
+            case "resources/read" -> forward(rawId, TargetRoutes.resourceRead(params, view()));
+            case "resources/subscribe" -> subscribe(rawId, params);
+            case "resources/unsubscribe" -> unsubscribe(rawId, params);
+            case "completion/complete" -> forward(rawId, TargetRoutes.complete(params, view()));
+            case "logging/setLevel" -> reply(setLevel(rawId, params));
             default -> reply(JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + echo(method)));
         };
     }
@@ -239,17 +282,17 @@ public final class McpSession {
         version = McpVersions.negotiate(requested.textValue());
         LOG.info("session initialized [tenant: {}, device: {}, protocol: {}, client: {}]", identity.tenant(),
                 identity.device(), version, echo(params.path("clientInfo").path("name").asText("?")));
-        return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version
-                + "\",\"capabilities\":{\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":\"" + RelayInfo.NAME
-                + "\",\"version\":" + Json.quote(host.front().serverVersion()) + "}}");
+        return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version + "\",\"capabilities\":"
+                + ServerCapabilities.of(view()) + ",\"serverInfo\":{\"name\":\"" + RelayInfo.NAME + "\",\"version\":"
+                + Json.quote(host.front().serverVersion()) + "}}");
     }
 
-    private String listTools(String rawId, JsonNode params) {
+    private String list(String rawId, JsonNode params, Function<String, Optional<String>> pages) {
         JsonNode cursor = params == null ? null : params.get("cursor");
         if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
             return JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: cursor must be a string");
         }
-        Optional<String> page = view().page(cursor == null || cursor.isNull() ? null : cursor.textValue());
+        Optional<String> page = pages.apply(cursor == null || cursor.isNull() ? null : cursor.textValue());
         return page.map(result -> JsonRpc.response(rawId, result))
                 .orElseGet(() -> JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: unknown cursor"));
     }
@@ -265,24 +308,132 @@ public final class McpSession {
         } else if (!arguments.isObject()) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: arguments must be an object"));
         }
-        Optional<CatalogTool> tool = view().find(name.textValue());
+        Optional<CatalogEntry> tool = view().find(name.textValue());
         if (tool.isEmpty()) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Unknown tool: " + echo(name.textValue())));
         }
-        if (pending.containsKey(rawId)) {
-            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: id already in use"));
-        }
-        long retryAfterMs = host.front().callLimiter().tryAcquire(identity);
-        if (retryAfterMs > 0) {
-            LOG.debug("call rate limited [tenant: {}, device: {}, retry after ms: {}]", identity.tenant(),
-                    identity.device(), retryAfterMs);
-            return reply(JsonRpc.error(rawId, JsonRpc.RATE_LIMITED, "Rate limit exceeded: retry in "
-                    + Math.max(1, (retryAfterMs + 999) / 1000) + " s", "{\"retryAfterMs\":" + retryAfterMs + "}"));
+        String refused = admit(rawId);
+        if (refused != null) {
+            return reply(refused);
         }
         JsonNode progressToken = params.path("_meta").get("progressToken");
         boolean wantsProgress = progressToken != null
                 && (progressToken.isTextual() || progressToken.isIntegralNumber());
         return dispatch(rawId, tool.get(), arguments, wantsProgress ? progressToken : null, channel);
+    }
+
+    /** Why a request that goes to a target may not go now (its id is in use, the rate limit), or null. */
+    private String admit(String rawId) {
+        if (pending.containsKey(rawId)) {
+            return JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: id already in use");
+        }
+        long retryAfterMs = host.front().callLimiter().tryAcquire(identity);
+        if (retryAfterMs > 0) {
+            LOG.debug("call rate limited [tenant: {}, device: {}, retry after ms: {}]", identity.tenant(),
+                    identity.device(), retryAfterMs);
+            return JsonRpc.error(rawId, JsonRpc.RATE_LIMITED, "Rate limit exceeded: retry in "
+                    + Math.max(1, (retryAfterMs + 999) / 1000) + " s", "{\"retryAfterMs\":" + retryAfterMs + "}");
+        }
+        return null;
+    }
+
+    private Future<String> subscribe(String rawId, JsonNode params) {
+        TargetRoute route = TargetRoutes.subscription("resources/subscribe", params, view());
+        return forward(rawId, route, answer -> {
+            if (!answer.error()) {
+                following.subscribed(params.get("uri").textValue(), route);
+            }
+        });
+    }
+
+    private Future<String> unsubscribe(String rawId, JsonNode params) {
+        JsonNode uri = params == null ? null : params.get("uri");
+        if (uri == null || !uri.isTextual()) {
+            return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: uri must be a string"));
+        }
+        TargetRoute route = following.unsubscribed(uri.textValue());
+        if (route != null) {
+            unsubscribe(route);
+        }
+        return reply(JsonRpc.response(rawId, "{}"));
+    }
+
+    /** Tells a target that this session no longer follows a resource; nobody waits for the answer. */
+    private void unsubscribe(TargetRoute subscribed) {
+        tell(subscribed.target(), "resources/unsubscribe", subscribed.params(), subscribed.timeoutMs());
+    }
+
+    /**
+     * Keeps the session's log level, by which the relay filters the log messages it hands on, and tells the targets
+     * that send logs (each passes on only a level lower than its server has).
+     */
+    private String setLevel(String rawId, JsonNode params) {
+        JsonNode level = params == null ? null : params.get("level");
+        Optional<LogLevel> parsed = level == null ? Optional.empty() : LogLevel.parse(level.asText());
+        if (parsed.isEmpty()) {
+            return JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: level must be one of debug, info, "
+                    + "notice, warning, error, critical, alert, emergency");
+        }
+        following.level(parsed.get());
+        CatalogView view = view();
+        ObjectNode forwarded = Json.MAPPER.createObjectNode().put("level", parsed.get().wireName());
+        view.targetsDeclaring("logging").forEach(target -> tell(target, "logging/setLevel", forwarded,
+                FrontContext.DEADLINE_MARGIN_MS));
+        return JsonRpc.response(rawId, "{}");
+    }
+
+    private void tell(String target, String method, JsonNode params, long timeoutMs) {
+        FrontContext front = host.front();
+        front.router().request(new TargetRequest(front.nextCallId(), target, method, params, identity.tenant(),
+                identity.device(), id, timeoutMs), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
+                .onFailure(e -> LOG.debug("request not delivered [tenant: {}, device: {}, target: {}, method: {}]",
+                        identity.tenant(), identity.device(), target, method));
+    }
+
+    private Future<String> forward(String rawId, TargetRoute route) {
+        return forward(rawId, route, answer -> { });
+    }
+
+    /**
+     * Sends a request other than a tool call to its target; the target's error is the session's.
+     *
+     * @param answered told of the target's answer before the session is
+     */
+    private Future<String> forward(String rawId, TargetRoute route, Consumer<TargetAnswer> answered) {
+        if (route.isRefused()) {
+            return reply(JsonRpc.error(rawId, route.errorCode(), route.error()));
+        }
+        if (route.isAnswered()) {
+            return reply(JsonRpc.response(rawId, route.answer()));
+        }
+        String refused = admit(rawId);
+        if (refused != null) {
+            return reply(refused);
+        }
+        FrontContext front = host.front();
+        TargetRequest request = new TargetRequest(front.nextCallId(), route.target(), route.method(),
+                route.params(), identity.tenant(), identity.device(), id, route.timeoutMs());
+        PendingCall pendingCall = new PendingCall(route.target(), request.callId(), false, Promise.promise());
+        pending.put(rawId, pendingCall);
+        front.router().request(request, route.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(answer -> {
+            if (!pending.remove(rawId, pendingCall)) {
+                return;
+            }
+            if (answer.succeeded()) {
+                answered.accept(answer.result());
+            }
+            pendingCall.response.tryComplete(answer(rawId, route, answer.succeeded() ? answer.result() : null,
+                    answer.cause()));
+        });
+        return pendingCall.response.future();
+    }
+
+    private static String answer(String rawId, TargetRoute route, TargetAnswer answer, Throwable failure) {
+        if (answer == null) {
+            return JsonRpc.error(rawId, JsonRpc.INTERNAL_ERROR, describe(failure, route.target(), route.timeoutMs()));
+        }
+        return answer.error() ? JsonRpc.errorResponse(rawId, answer.json())
+                : JsonRpc.response(rawId, route.result().apply(answer.json()));
     }
 
     private void forwardProgress(JsonNode params, JsonNode progressToken, SessionChannel channel) {
@@ -294,14 +445,14 @@ public final class McpSession {
         send(channel, JsonRpc.notification("notifications/progress", forwarded.toString()));
     }
 
-    private Future<String> dispatch(String rawId, CatalogTool tool, JsonNode arguments, JsonNode progressToken,
+    private Future<String> dispatch(String rawId, CatalogEntry tool, JsonNode arguments, JsonNode progressToken,
             SessionChannel channel) {
         FrontContext front = host.front();
         ProgressRouter progress = host.progress();
         String callId = front.nextCallId();
-        ToolCall call = new ToolCall(callId, tool.target(), tool.tool(), arguments, identity.tenant(),
+        ToolCall call = new ToolCall(callId, tool.target(), tool.upstream(), arguments, identity.tenant(),
                 identity.device(), tool.timeoutMs(), progressToken == null ? null : progress.address());
-        PendingCall pendingCall = new PendingCall(call, Promise.promise());
+        PendingCall pendingCall = new PendingCall(tool.target(), callId, true, Promise.promise());
         pending.put(rawId, pendingCall);
         if (progressToken != null) {
             progress.listen(callId, params -> forwardProgress(params, progressToken, channel));
@@ -311,7 +462,8 @@ public final class McpSession {
             if (!pending.remove(rawId, pendingCall)) {
                 return;
             }
-            String result = reply.succeeded() ? reply.result() : ToolResults.error(describe(reply.cause(), tool));
+            String result = reply.succeeded() ? reply.result()
+                    : ToolResults.error(describe(reply.cause(), tool.target(), tool.timeoutMs()));
             pendingCall.response.tryComplete(JsonRpc.response(rawId, truncator.fit(rawId, result)));
         });
         return pendingCall.response.future();
@@ -338,40 +490,44 @@ public final class McpSession {
      * The text of a call that got no result: a target's verdict comes with its outcome's text already; the event
      * bus's own failures (no answer in time, no target to take the call) get the text of the outcome they mean.
      */
-    private static String describe(Throwable failure, CatalogTool tool) {
+    private static String describe(Throwable failure, String target, long timeoutMs) {
         if (failure instanceof ReplyException reply) {
             return switch (reply.failureType()) {
-                case TIMEOUT -> CallOutcome.TIMEOUT.text(tool.target(), CallOutcome.duration(tool.timeoutMs()));
-                case NO_HANDLERS -> CallOutcome.UNAVAILABLE.text(tool.target(), "on this relay right now");
+                case TIMEOUT -> CallOutcome.TIMEOUT.text(target, CallOutcome.duration(timeoutMs));
+                case NO_HANDLERS -> CallOutcome.UNAVAILABLE.text(target, "on this relay right now");
                 case RECIPIENT_FAILURE -> CallOutcome.ofCode(reply.failureCode()).isPresent() ? reply.getMessage()
-                        : CallOutcome.TRANSPORT_FAILED.text(tool.target(), reply.getMessage());
-                default -> CallOutcome.TRANSPORT_FAILED.text(tool.target(), reply.getMessage());
+                        : CallOutcome.TRANSPORT_FAILED.text(target, reply.getMessage());
+                default -> CallOutcome.TRANSPORT_FAILED.text(target, reply.getMessage());
             };
         }
-        return CallOutcome.TRANSPORT_FAILED.text(tool.target(), failure.getMessage());
+        return CallOutcome.TRANSPORT_FAILED.text(target, failure.getMessage());
     }
 
     private static String echo(String text) {
-        return text.length() <= MAX_ECHOED_NAME ? text : text.substring(0, MAX_ECHOED_NAME) + "…";
+        return TargetRoutes.echo(text);
     }
 
     private static Future<String> reply(String json) {
         return Future.succeededFuture(json);
     }
 
-    /** A tool call waiting for its target. */
+    /** A tool call or other request waiting for its target. */
     private final class PendingCall {
 
-        final ToolCall call;
+        final String target;
+        final String callId;
+        final boolean toolCall;
         final Promise<String> response;
 
-        PendingCall(ToolCall call, Promise<String> response) {
-            this.call = call;
+        PendingCall(String target, String callId, boolean toolCall, Promise<String> response) {
+            this.target = target;
+            this.callId = callId;
+            this.toolCall = toolCall;
             this.response = response;
         }
 
         void cancel(String reason) {
-            host.front().router().cancel(call, reason);
+            host.front().router().cancel(target, callId, reason);
         }
     }
 }

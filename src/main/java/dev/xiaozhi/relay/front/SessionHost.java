@@ -3,12 +3,15 @@ package dev.xiaozhi.relay.front;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.OfferKind;
 import dev.xiaozhi.relay.model.ToolPolicy;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.routing.Catalog;
+import dev.xiaozhi.relay.routing.CatalogView;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * What every session needs, whatever carries it; one host per front verticle, used on that verticle's context. It
  * admits sessions against their tenant's limit and accounts for them (the node's {@link LiveSessions}, the session
  * metrics, the log lines); tells each session when what it may see of the catalog changes (names, descriptions or
- * schemas, never a target's availability); applies the registry's changes (a revoked device's sessions end, a
- * changed one takes its new policy and limits); keeps sessions alive on one timer; and drains them. A front brings
- * only its {@link SessionTransport}.
+ * schemas, never a target's availability; tools, prompts and resources each on their own) and hands them the
+ * notifications of targets' servers (log messages, resource updates) that may concern them; applies the registry's
+ * changes (a revoked device's sessions end, a changed one takes its new policy and limits); keeps sessions alive on
+ * one timer; and drains them. A front brings only its {@link SessionTransport}.
  */
 public final class SessionHost {
 
@@ -55,6 +60,7 @@ public final class SessionHost {
     private ProgressRouter progress;
     private Catalog lastCatalog;
     private MessageConsumer<RegistryChange> registryChanges;
+    private MessageConsumer<TargetNotification> targetNotifications;
     private long keepAliveTimer = -1;
 
     /**
@@ -82,14 +88,17 @@ public final class SessionHost {
         progress = front.newProgressRouter();
         registryChanges = owner.eventBus().consumer(EventBusAddresses.REGISTRY_CHANGED,
                 message -> onRegistryChanged(message.body()));
-        return Future.all(progress.start(owner), registryChanges.completion()).mapEmpty();
+        targetNotifications = owner.eventBus().consumer(EventBusAddresses.TARGET_NOTIFICATIONS,
+                message -> List.copyOf(sessions).forEach(session -> session.onTargetNotification(message.body())));
+        return Future.all(progress.start(owner), registryChanges.completion(), targetNotifications.completion())
+                .mapEmpty();
     }
 
     /** Stops following the catalog, the registry and the clock; sessions are left to {@link #drain}. */
     public Future<Void> stop() {
         front.catalog().removeListener(catalogListener);
         vertx.cancelTimer(keepAliveTimer);
-        return registryChanges.unregister();
+        return Future.join(registryChanges.unregister(), targetNotifications.unregister()).mapEmpty();
     }
 
     /**
@@ -194,13 +203,10 @@ public final class SessionHost {
         context.runOnContext(v -> {
             Catalog previous = lastCatalog;
             lastCatalog = catalog;
-            Map<ToolPolicy, Boolean> changed = new HashMap<>();
+            Map<ToolPolicy, Set<OfferKind>> changed = new HashMap<>();
             for (McpSession session : List.copyOf(sessions)) {
                 ToolPolicy policy = session.identity().policy();
-                if (changed.computeIfAbsent(policy, p -> catalog.view(p).signature()
-                        != previous.view(p).signature())) {
-                    session.transport().catalogChanged(session);
-                }
+                tell(session, changed.computeIfAbsent(policy, p -> changes(previous.view(p), catalog.view(p))));
             }
         });
     }
@@ -224,11 +230,32 @@ public final class SessionHost {
 
     private void refresh(McpSession session, DeviceIdentity updated) {
         Catalog catalog = front.catalog().current();
-        boolean toolsChanged = catalog.view(session.identity().policy()).signature()
-                != catalog.view(updated.policy()).signature();
+        Set<OfferKind> changed = changes(catalog.view(session.identity().policy()), catalog.view(updated.policy()));
         session.updateIdentity(updated);
-        if (toolsChanged) {
+        tell(session, changed);
+    }
+
+    /** What a client reads differently in {@code next} than in {@code previous}. */
+    private static Set<OfferKind> changes(CatalogView previous, CatalogView next) {
+        Set<OfferKind> changed = EnumSet.noneOf(OfferKind.class);
+        for (OfferKind kind : OfferKind.values()) {
+            if (previous.signature(kind) != next.signature(kind)) {
+                changed.add(kind);
+            }
+        }
+        return changed;
+    }
+
+    /** Tells a session what changed: its tools through its transport (a pipe re-handshakes), the rest directly. */
+    private static void tell(McpSession session, Set<OfferKind> changed) {
+        if (changed.contains(OfferKind.TOOL)) {
             session.transport().catalogChanged(session);
+        }
+        if (changed.contains(OfferKind.PROMPT)) {
+            session.promptsChanged();
+        }
+        if (changed.contains(OfferKind.RESOURCE)) {
+            session.resourcesChanged();
         }
     }
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which tools a session may see and call: every rule must let a tool pass (the tenant's, then the device's that
- * narrows it). A tool a policy hides is, to the session, exactly an unknown tool.
+ * Which tools, prompts and resources a session may see and use: every rule must let an offer pass (the tenant's,
+ * then the device's that narrows it). What a policy hides is, to the session, exactly unknown.
  *
  * @param rules the layers; none allows everything
  */
@@ -29,10 +29,20 @@ public record ToolPolicy(List<ToolRule> rules) {
         return new ToolPolicy(narrowed);
     }
 
-    /** Whether the policy allows a tool of a target, by its catalog name. */
-    public boolean allows(String target, String catalogName) {
+    /** Whether the policy allows a target at all (whatever it offers). */
+    public boolean allowsTarget(String target) {
         for (ToolRule rule : rules) {
-            if (!rule.allows(target, catalogName)) {
+            if (!rule.allowsTarget(target)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the policy allows an offer of a target, by its catalog name or URI. */
+    public boolean allows(OfferKind kind, String target, String catalogName) {
+        for (ToolRule rule : rules) {
+            if (!rule.allows(kind, target, catalogName)) {
                 return false;
             }
         }

@@ -33,8 +33,7 @@ final class TargetsListed {
                 .forEach(target -> expected.add(target.name()));
         Promise<Void> listed = Promise.promise();
         Consumer<Catalog> check = current -> {
-            Set<String> present = new HashSet<>();
-            current.tools().forEach(tool -> present.add(tool.target()));
+            Set<String> present = current.targets();
             if (present.containsAll(expected)) {
                 listed.tryComplete();
             }

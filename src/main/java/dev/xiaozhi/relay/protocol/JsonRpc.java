@@ -22,6 +22,9 @@ public final class JsonRpc {
     /** Too many calls: the relay's rate limit; {@code data.retryAfterMs} says when to try again. */
     public static final int RATE_LIMITED = -32029;
 
+    /** MCP's code for a resource that does not exist. */
+    public static final int RESOURCE_NOT_FOUND = -32002;
+
     /** The raw id text used when a request's id could not be determined. */
     public static final String NULL_ID = "null";
 
@@ -46,6 +49,11 @@ public final class JsonRpc {
     public static String error(String rawId, int code, String message, String dataJson) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + rawId + ",\"error\":{\"code\":" + code
                 + ",\"message\":" + Json.quote(message) + ",\"data\":" + dataJson + "}}";
+    }
+
+    /** Builds an error response around an already serialized error object. */
+    public static String errorResponse(String rawId, String errorJson) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + rawId + ",\"error\":" + errorJson + "}";
     }
 
     /** Builds a request. */

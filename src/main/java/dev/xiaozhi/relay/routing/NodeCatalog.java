@@ -72,7 +72,7 @@ public final class NodeCatalog {
         Catalog next;
         synchronized (targets) {
             CatalogUpdate known = targets.get(update.target());
-            if (update.tools().isEmpty() && known != null && !known.instance().equals(update.instance())) {
+            if (update.offersNothing() && known != null && !known.instance().equals(update.instance())) {
                 LOG.debug("withdrawal of a replaced instance ignored [target: {}]", update.target());
                 return;
             }
@@ -80,11 +80,10 @@ public final class NodeCatalog {
             if (withdrawal != null && vertx != null) {
                 vertx.cancelTimer(withdrawal);
             }
-            if (!update.tools().isEmpty()) {
+            if (!update.offersNothing()) {
                 targets.put(update.target(), update);
             } else if (known != null && vertx != null) {
-                targets.put(update.target(), new CatalogUpdate(known.target(), known.prefix(), known.timeoutMs(),
-                        known.tools(), false, known.instance()));
+                targets.put(update.target(), known.withAvailable(false));
                 withdrawals.put(update.target(), vertx.setTimer(WITHDRAW_GRACE_MS, id -> remove(update.target(), id)));
             } else {
                 targets.remove(update.target());

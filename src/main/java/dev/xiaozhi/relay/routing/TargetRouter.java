@@ -1,6 +1,8 @@
 package dev.xiaozhi.relay.routing;
 
 import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.TargetAnswer;
+import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolCancel;
 import io.vertx.core.Future;
@@ -14,10 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * Where a node sends a tool call: to its own instance of the target while that one is healthy (no network hop),
- * else over the clustered event bus to a healthy instance on another node; when no other node has one or answers,
- * back to its own, which answers with its breaker's verdict. On a single node the cluster-wide address is served
- * locally too.
+ * Where a node sends a tool call (or another request to a target): to its own instance of the target while that
+ * one is healthy (no network hop), else over the clustered event bus to a healthy instance on another node; when no
+ * other node has one or answers, back to its own, which answers with its breaker's verdict. On a single node the
+ * cluster-wide address is served locally too.
  */
 public final class TargetRouter {
 
@@ -41,29 +43,38 @@ public final class TargetRouter {
 
     /** Sends a call; the future holds the target's MCP result text, or the event bus's failure. */
     public Future<String> call(ToolCall call, long sendTimeoutMs) {
-        BooleanSupplier instance = local.get(call.target());
+        return send(call.target(), call, sendTimeoutMs);
+    }
+
+    /** Sends a request other than a tool call; the future holds the server's answer, or the event bus's failure. */
+    public Future<TargetAnswer> request(TargetRequest request, long sendTimeoutMs) {
+        return send(request.target(), request, sendTimeoutMs);
+    }
+
+    /** Tells whichever instance of a target runs a call or request that its caller stopped waiting. */
+    public void cancel(String target, String callId, String reason) {
+        ToolCancel cancel = new ToolCancel(callId, reason);
+        if (local.containsKey(target)) {
+            eventBus.send(EventBusAddresses.target(target), cancel, new DeliveryOptions().setLocalOnly(true));
+        }
+        eventBus.publish(EventBusAddresses.clusterTarget(target), cancel);
+    }
+
+    private <T> Future<T> send(String target, Object body, long sendTimeoutMs) {
+        BooleanSupplier instance = local.get(target);
         DeliveryOptions localOnly = new DeliveryOptions().setSendTimeout(sendTimeoutMs).setLocalOnly(true);
         if (instance != null && instance.getAsBoolean()) {
-            return request(EventBusAddresses.target(call.target()), call, localOnly);
+            return request(EventBusAddresses.target(target), body, localOnly);
         }
-        return request(EventBusAddresses.clusterTarget(call.target()), call,
+        return this.<T>request(EventBusAddresses.clusterTarget(target), body,
                 new DeliveryOptions().setSendTimeout(sendTimeoutMs))
                 .recover(failure -> instance != null && notHandled(failure)
-                        ? request(EventBusAddresses.target(call.target()), call, localOnly)
+                        ? request(EventBusAddresses.target(target), body, localOnly)
                         : Future.failedFuture(failure));
     }
 
-    /** Tells whichever instance runs a call that its caller stopped waiting. */
-    public void cancel(ToolCall call, String reason) {
-        ToolCancel cancel = new ToolCancel(call.callId(), reason);
-        if (local.containsKey(call.target())) {
-            eventBus.send(EventBusAddresses.target(call.target()), cancel, new DeliveryOptions().setLocalOnly(true));
-        }
-        eventBus.publish(EventBusAddresses.clusterTarget(call.target()), cancel);
-    }
-
-    private Future<String> request(String address, ToolCall call, DeliveryOptions options) {
-        return eventBus.<String>request(address, call, options).map(Message::body);
+    private <T> Future<T> request(String address, Object body, DeliveryOptions options) {
+        return eventBus.<T>request(address, body, options).map(Message::body);
     }
 
     /**

@@ -5,6 +5,9 @@ import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.CatalogUpdate;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.ProgressUpdate;
+import dev.xiaozhi.relay.bus.TargetAnswer;
+import dev.xiaozhi.relay.bus.TargetNotification;
+import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolCancel;
 import dev.xiaozhi.relay.bus.ToolReply;
@@ -31,14 +34,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves one target on {@link EventBusAddresses#target(String)} for its own node and, while its circuit is not open,
  * on {@link EventBusAddresses#clusterTarget(String)} for the others: runs each {@link ToolCall} through the target's
- * circuit breaker and {@link ToolClient}, at most {@code maxConcurrent} at once and {@code maxQueued} waiting (more
- * are refused as busy at once), and publishes the target's tools: to its own node, or to the whole cluster for a
+ * circuit breaker and {@link ToolClient}, and each {@link TargetRequest} (prompts, resources, completions) alike, at
+ * most {@code maxConcurrent} at once and {@code maxQueued} waiting (more are refused as busy at once), and publishes
+ * what the target offers (tools, prompts, resources): to its own node, or to the whole cluster for a
  * target placed on one node only. Every call ends in a {@link CallOutcome}, which alone decides whether the breaker
  * counts it, its metric tag and the text of a failed request.
  */
@@ -74,7 +79,7 @@ public final class TargetVerticle extends VerticleBase {
                 .setMaxFailures(config.breaker().maxFailures())
                 .setResetTimeout(config.breaker().resetTimeout().toMillis())
                 .setFailuresRollingWindow(config.breaker().failureWindow().toMillis()))
-                .<ToolReply>failurePolicy(result -> outcome(result).failsUpstream())
+                .<Object>failurePolicy(result -> outcome(result).failsUpstream())
                 .openHandler(v -> {
                     LOG.warn("circuit opened [target: {}]", config.name());
                     context.runOnContext(off -> leaveCluster());
@@ -86,7 +91,10 @@ public final class TargetVerticle extends VerticleBase {
                 });
         metrics.registerTarget(config.name(), new RelayMetrics.TargetState(
                 () -> breaker.state().name().toLowerCase(Locale.ROOT), () -> publishedTools));
-        client.toolsChangedHandler(this::publishTools);
+        client.offerChangedHandler(this::publishTools);
+        client.sessionNotificationHandler((method, params) -> vertx.eventBus().publish(
+                EventBusAddresses.TARGET_NOTIFICATIONS, new TargetNotification(config.name(), method, params),
+                new DeliveryOptions().setLocalOnly(!single())));
         client.progressHandler((callId, params) -> {
             String replyTo = progressReplyTo.get(callId);
             if (replyTo != null) {
@@ -129,10 +137,11 @@ public final class TargetVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        client.toolsChangedHandler(() -> { });
+        client.offerChangedHandler(() -> { });
+        client.sessionNotificationHandler((method, params) -> { });
         router.removeLocal(config.name());
         metrics.unregisterTarget(config.name());
-        publish(update(Json.MAPPER.createArrayNode()));
+        publish(update(Json.MAPPER.createArrayNode(), ServerOffer.NONE));
         Future<Void> refreshStopped = refreshConsumer == null ? Future.succeededFuture()
                 : refreshConsumer.unregister();
         return Future.join(consumer.unregister(), leaveCluster(), refreshStopped).eventually(client::stop)
@@ -146,7 +155,7 @@ public final class TargetVerticle extends VerticleBase {
         return client.listTools()
                 .onSuccess(tools -> {
                     publishedTools = tools.size();
-                    publish(update(tools));
+                    publish(update(tools, client.offer()));
                 })
                 .onFailure(e -> LOG.warn("listing tools failed [target: {}]: {}", config.name(), e.getMessage()))
                 .mapEmpty();
@@ -158,14 +167,19 @@ public final class TargetVerticle extends VerticleBase {
                 new DeliveryOptions().setLocalOnly(!single()));
     }
 
-    private CatalogUpdate update(JsonNode tools) {
+    private CatalogUpdate update(JsonNode tools, ServerOffer offer) {
         return new CatalogUpdate(config.name(), config.prefix(), config.timeout().toMillis(), tools,
-                client.available(), deploymentID());
+                client.available(), deploymentID(), offer.prompts(), offer.resources(), offer.resourceTemplates(),
+                offer.capabilities());
     }
 
     private void onMessage(Message<Object> message) {
         if (message.body() instanceof ToolCall call) {
-            onCall(call, message);
+            onCall(new Queued(call.callId(), call.tenant(), call.device(), call.tool(), call.replyTo(),
+                    () -> client.call(call), message, System.nanoTime()));
+        } else if (message.body() instanceof TargetRequest request) {
+            onCall(new Queued(request.callId(), request.tenant(), request.device(), request.method(), null,
+                    () -> client.request(request), message, System.nanoTime()));
         } else if (message.body() instanceof ToolCancel cancel) {
             client.cancel(cancel.callId(), cancel.reason());
         } else {
@@ -174,15 +188,13 @@ public final class TargetVerticle extends VerticleBase {
         }
     }
 
-    private void onCall(ToolCall call, Message<Object> message) {
-        long started = System.nanoTime();
+    private void onCall(Queued call) {
         if (inFlight < config.maxConcurrent()) {
-            run(new Queued(call, message, started));
+            run(call);
         } else if (queue.size() < config.maxQueued()) {
-            queue.add(new Queued(call, message, started));
+            queue.add(call);
         } else {
-            fail(message, call, started, CallOutcome.BUSY, inFlight + " calls in flight, " + queue.size()
-                    + " waiting");
+            fail(call, CallOutcome.BUSY, inFlight + " calls in flight, " + queue.size() + " waiting");
         }
     }
 
@@ -190,7 +202,7 @@ public final class TargetVerticle extends VerticleBase {
         while (inFlight < config.maxConcurrent() && !queue.isEmpty()) {
             Queued next = queue.poll();
             if (System.nanoTime() - next.started() > config.timeout().toNanos()) {
-                fail(next.message(), next.call(), next.started(), CallOutcome.TIMEOUT,
+                fail(next, CallOutcome.TIMEOUT,
                         CallOutcome.duration(config.timeout().toMillis()) + " (all slots were busy)");
             } else {
                 run(next);
@@ -198,47 +210,49 @@ public final class TargetVerticle extends VerticleBase {
         }
     }
 
-    private void run(Queued queued) {
-        ToolCall call = queued.call();
-        Message<Object> message = queued.message();
-        long started = queued.started();
+    private void run(Queued call) {
         inFlight++;
         if (call.replyTo() != null) {
             progressReplyTo.put(call.callId(), call.replyTo());
         }
-        breaker.<ToolReply>execute(() -> client.call(call)).onComplete(result -> {
+        breaker.<Object>execute(() -> call.work().get().map(Object.class::cast)).onComplete(result -> {
             inFlight--;
             progressReplyTo.remove(call.callId());
             runQueued();
             CallOutcome outcome = outcome(result);
-            Optional<String> answered = answer(result);
+            Optional<Object> answered = answer(result);
             if (answered.isPresent()) {
-                metrics.call(config.name(), outcome, System.nanoTime() - started);
-                message.reply(answered.get());
+                metrics.call(config.name(), outcome, System.nanoTime() - call.started());
+                call.message().reply(answered.get());
                 return;
             }
             if (outcome == CallOutcome.TIMEOUT) {
                 client.cancel(call.callId(), "deadline exceeded");
             }
-            fail(message, call, started, outcome, detail(result.cause()));
+            fail(call, outcome, detail(result.cause()));
         });
     }
 
-    /** The result the upstream answered with: a tool's reply, or an error answer of its own (an API's status). */
-    private static Optional<String> answer(AsyncResult<ToolReply> result) {
+    /**
+     * What the upstream answered with: a tool's result text, a server's {@link TargetAnswer}, or an error answer
+     * of its own (an API's status).
+     */
+    private static Optional<Object> answer(AsyncResult<Object> result) {
         if (result.succeeded()) {
-            return Optional.of(result.result().resultJson());
+            return Optional.of(result.result() instanceof ToolReply reply ? reply.resultJson() : result.result());
         }
-        return result.cause() instanceof UpstreamCallException upstream ? upstream.resultJson() : Optional.empty();
+        return result.cause() instanceof UpstreamCallException upstream
+                ? upstream.resultJson().map(Object.class::cast) : Optional.empty();
     }
 
     /**
      * What a call through the breaker came to: a reply's own outcome, the breaker's verdicts (open, deadline), a
      * client's typed failure, and any other failure of a client as a failed transport.
      */
-    private static CallOutcome outcome(AsyncResult<ToolReply> result) {
+    private static CallOutcome outcome(AsyncResult<?> result) {
         if (result.succeeded()) {
-            return result.result().outcome();
+            return result.result() instanceof TargetAnswer answer ? answer.outcome()
+                    : ((ToolReply) result.result()).outcome();
         }
         Throwable cause = result.cause();
         if (cause instanceof OpenCircuitException) {
@@ -261,14 +275,21 @@ public final class TargetVerticle extends VerticleBase {
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
-    private void fail(Message<Object> message, ToolCall call, long started, CallOutcome outcome, String detail) {
-        metrics.call(config.name(), outcome, System.nanoTime() - started);
+    private void fail(Queued call, CallOutcome outcome, String detail) {
+        metrics.call(config.name(), outcome, System.nanoTime() - call.started());
         LOG.debug("call failed [target: {}, tenant: {}, device: {}, tool: {}, outcome: {}]",
-                config.name(), call.tenant(), call.device(), call.tool(), outcome.tag());
-        message.fail(outcome.code(), outcome.text(config.name(), detail));
+                config.name(), call.tenant(), call.device(), call.what(), outcome.tag());
+        call.message().fail(outcome.code(), outcome.text(config.name(), detail));
     }
 
-    /** A call waiting for, or holding, a slot. */
-    private record Queued(ToolCall call, Message<Object> message, long started) {
+    /**
+     * A tool call or request waiting for, or holding, a slot.
+     *
+     * @param what    the tool, or the request's method, for logs
+     * @param replyTo where its progress goes, or null
+     * @param work    runs it at the client
+     */
+    private record Queued(String callId, String tenant, String device, String what, String replyTo,
+            Supplier<Future<?>> work, Message<Object> message, long started) {
     }
 }

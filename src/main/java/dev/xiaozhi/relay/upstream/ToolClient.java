@@ -1,13 +1,16 @@
 package dev.xiaozhi.relay.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.bus.TargetAnswer;
+import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
 import io.vertx.core.Future;
 import java.util.function.BiConsumer;
 
 /**
- * The client side of one target: what a {@link TargetVerticle} needs to list and call its tools. One implementation
+ * The client side of one target: what a {@link TargetVerticle} needs to list and call its tools (and, for an MCP
+ * server, to list its prompts and resources and pass other requests on). One implementation
  * per target kind; the verticle adds the circuit breaker, the concurrency bound and the event-bus plumbing.
  * Methods are called on the verticle's context.
  */
@@ -21,6 +24,11 @@ public interface ToolClient {
     /** The target's current tools, a JSON array of MCP tool objects. */
     Future<JsonNode> listTools();
 
+    /** What the target offers besides tools, as last listed; nothing by default. */
+    default ServerOffer offer() {
+        return ServerOffer.NONE;
+    }
+
     /**
      * Calls a tool. A tool that ran and failed is a successful future with {@link ToolReply#isError()} set; a failed
      * future means the tool did not run to a result, an {@link UpstreamCallException} saying what the call came to
@@ -28,7 +36,17 @@ public interface ToolClient {
      */
     Future<ToolReply> call(ToolCall call);
 
-    /** The caller no longer waits for a call; a target that can tell its server does so. */
+    /**
+     * Sends a request other than a tool call to the target's server. The server's JSON-RPC error is a successful
+     * future with {@link TargetAnswer#error()} set; a failed future is as for {@link #call}. By default the target
+     * knows no such method.
+     */
+    default Future<TargetAnswer> request(TargetRequest request) {
+        return Future.succeededFuture(new TargetAnswer("{\"code\":-32601,\"message\":\"Method not found: "
+                + request.method() + "\"}", true));
+    }
+
+    /** The caller no longer waits for a call or request; a target that can tell its server does so. */
     default void cancel(String callId, String reason) {
     }
 
@@ -41,8 +59,15 @@ public interface ToolClient {
     default void progressHandler(BiConsumer<String, JsonNode> handler) {
     }
 
-    /** Registers a listener for changes of the tool list (called on the verticle's context). */
-    default void toolsChangedHandler(Runnable listener) {
+    /**
+     * Registers a receiver of the server's notifications for sessions (method, params):
+     * {@code notifications/message} and {@code notifications/resources/updated}.
+     */
+    default void sessionNotificationHandler(BiConsumer<String, JsonNode> handler) {
+    }
+
+    /** Registers a listener for changes of what the target offers (called on the verticle's context). */
+    default void offerChangedHandler(Runnable listener) {
     }
 
     /** Releases the target's resources. */

@@ -81,6 +81,15 @@ class AdminApiTest {
         assertThat(patched.bodyAsJsonObject().getString("name")).isEqualTo("Beta Ltd");
         assertThat(patched.bodyAsJsonObject().getJsonObject("policy").getJsonArray("allowTargets"))
                 .containsExactly("calc*");
+        JsonObject narrowed = admin.send(HttpMethod.PATCH, "/tenants/beta", new JsonObject().put("policy",
+                new JsonObject().put("denyPrompts", new JsonArray().add("*___secret*"))
+                        .put("allowResources", new JsonArray().add("relay://docs/*")))).bodyAsJsonObject()
+                .getJsonObject("policy");
+        assertThat(narrowed.getJsonArray("allowTargets")).containsExactly("calc*");
+        assertThat(narrowed.getJsonArray("allowPrompts")).containsExactly("*");
+        assertThat(narrowed.getJsonArray("denyPrompts")).containsExactly("*___secret*");
+        assertThat(narrowed.getJsonArray("allowResources")).containsExactly("relay://docs/*");
+        assertThat(narrowed.getJsonArray("denyResources")).isEmpty();
         assertThat(admin.post("/tenants/beta/disable", null).bodyAsJsonObject().getString("status"))
                 .isEqualTo("disabled");
         assertThat(admin.get("/tenants/beta").bodyAsJsonObject().getString("status")).isEqualTo("disabled");
@@ -88,6 +97,10 @@ class AdminApiTest {
         assertThat(admin.send(HttpMethod.DELETE, "/tenants/beta", null).statusCode()).isEqualTo(204);
         assertThat(admin.get("/tenants/beta").statusCode()).isEqualTo(404);
         assertThat(admin.get("/tenants/acme").bodyAsJsonObject().getBoolean("fromConfig")).isTrue();
+        HttpResponse<Buffer> plain = admin.post("/tenants", new JsonObject().put("id", "gamma"));
+        assertThat(plain.statusCode()).isEqualTo(201);
+        assertThat(plain.bodyAsJsonObject().getJsonObject("policy").getJsonArray("allowPrompts")).containsExactly("*");
+        assertThat(plain.bodyAsJsonObject().getJsonObject("policy").getJsonArray("denyResources")).isEmpty();
     }
 
     /** Verifies device create (token once), get, list, update, rotate, revoke and idempotent delete. */

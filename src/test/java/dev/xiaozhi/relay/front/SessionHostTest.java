@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.bus.CatalogUpdate;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
@@ -115,6 +116,51 @@ class SessionHostTest {
         assertThat(third.received.get(0).at("/result/tools").size()).isEqualTo(4);
         assertThat(first.received).hasSize(1);
         assertThat(live.list()).extracting(LiveSession::front).containsExactly(FrontKind.HTTP);
+    }
+
+    /**
+     * Verifies that a target's new prompts and resources are told as their own list changes, not as a tool change
+     * (which would make a pipe re-handshake), and that a target's log message reaches a session only once it set a
+     * level.
+     */
+    @Test
+    void tellsPromptAndResourceChangesApartFromToolChanges(Vertx vertx) throws Exception {
+        HttpLikeTransport transport = new HttpLikeTransport();
+        McpSession session = open(transport);
+        Channel stream = new Channel();
+        transport.notifications = stream;
+        on(() -> {
+            session.onMessage(Requests.initialize(0, "2025-11-25"), new Channel());
+            return Future.succeededFuture();
+        });
+        JsonNode tools = Json.parse("[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\"}}]");
+        vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, new CatalogUpdate("docs", PrefixMode.ALWAYS,
+                1_000, tools, true, "docs-1"));
+        Await.until(vertx, () -> transport.catalogChanges.get() == 1);
+
+        vertx.eventBus().publish(EventBusAddresses.CATALOG_CHANGED, new CatalogUpdate("docs", PrefixMode.ALWAYS,
+                1_000, tools, true, "docs-1", Json.parse("[{\"name\":\"summarize\"}]"),
+                Json.parse("[{\"uri\":\"file:///a.md\",\"name\":\"a\"}]"), null,
+                Json.parse("{\"logging\":{}}")));
+        Await.until(vertx, () -> stream.received.size() == 3);
+        TargetNotification log = new TargetNotification("docs", "notifications/message",
+                Json.parse("{\"level\":\"error\",\"data\":\"disk full\"}"));
+        vertx.eventBus().publish(EventBusAddresses.TARGET_NOTIFICATIONS, log);
+        Channel replies = new Channel();
+        on(() -> {
+            session.onMessage(Requests.request("1", "logging/setLevel", "{\"level\":\"info\"}"), replies);
+            return Future.succeededFuture();
+        });
+        Await.until(vertx, () -> replies.received.size() == 1);
+        vertx.eventBus().publish(EventBusAddresses.TARGET_NOTIFICATIONS, log);
+        Await.until(vertx, () -> stream.received.size() == 4);
+
+        assertThat(transport.catalogChanges.get()).isEqualTo(1);
+        assertThat(stream.received).extracting(m -> m.path("method").asText()).containsExactly(
+                "notifications/tools/list_changed", "notifications/prompts/list_changed",
+                "notifications/resources/list_changed", "notifications/message");
+        assertThat(stream.received.get(3).at("/params/logger").asText()).isEqualTo("docs");
+        assertThat(stream.received.get(3).at("/params/data").asText()).isEqualTo("disk full");
     }
 
     /** Verifies that a target's availability flips change no session's view, and a new tool does. */

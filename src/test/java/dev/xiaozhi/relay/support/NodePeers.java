@@ -2,6 +2,9 @@ package dev.xiaozhi.relay.support;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,5 +30,31 @@ public final class NodePeers {
         }
         assumeTrue(present, instruction);
         return script;
+    }
+
+    /**
+     * Starts {@code server-everything} over HTTP ({@code streamableHttp} or {@code sse}) on a port, once it says it
+     * listens; the caller destroys the process.
+     */
+    public static Process serveEverything(String transport, int port) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("node", serverEverything().toString(), transport);
+        builder.environment().put("PORT", Integer.toString(port));
+        Process server = builder.start();
+        awaitLine(server, "streamableHttp".equals(transport) ? "listening on port" : "running on port");
+        return server;
+    }
+
+    private static void awaitLine(Process process, String marker) throws Exception {
+        BufferedReader stderr = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8));
+        for (String line = stderr.readLine(); line != null; line = stderr.readLine()) {
+            if (line.contains(marker)) {
+                Thread drain = new Thread(() -> stderr.lines().forEach(rest -> { }), "server-everything-stderr");
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+        }
+        throw new IllegalStateException("server-everything exited before listening");
     }
 }

@@ -20,6 +20,12 @@ public final class Requests {
                 + "\",\"arguments\":" + arguments + "}}";
     }
 
+    /** A request of any method with the given raw id and params object (null for none). */
+    public static String request(String rawId, String method, String params) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + rawId + ",\"method\":\"" + method + "\""
+                + (params == null ? "" : ",\"params\":" + params) + "}";
+    }
+
     /** A {@code tools/list} without cursor. */
     public static String listTools(String rawId) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + rawId + ",\"method\":\"tools/list\"}";

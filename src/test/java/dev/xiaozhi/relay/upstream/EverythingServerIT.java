@@ -7,16 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.FreePorts;
 import dev.xiaozhi.relay.support.NodePeers;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,10 +34,11 @@ class EverythingServerIT {
     @Test
     void servesServerEverythingOverEveryTransport(Vertx vertx, @TempDir Path stateDir) throws Exception {
         Path script = NodePeers.serverEverything();
-        int port = freePort();
-        int ssePort = freePort();
-        Process http = serve(script, "streamableHttp", port, "listening on port");
-        Process sse = serve(script, "sse", ssePort, "running on port");
+        int[] ports = FreePorts.take(2);
+        int port = ports[0];
+        int ssePort = ports[1];
+        Process http = NodePeers.serveEverything("streamableHttp", port);
+        Process sse = NodePeers.serveEverything("sse", ssePort);
         try {
             String yaml = """
                     node: {stateDir: %s}
@@ -77,34 +75,6 @@ class EverythingServerIT {
                 server.waitFor();
             }
         }
-    }
-
-    private static Process serve(Path script, String transport, int port, String readyLine) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("node", script.toString(), transport);
-        builder.environment().put("PORT", Integer.toString(port));
-        Process server = builder.start();
-        awaitLine(server, readyLine);
-        return server;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
-    }
-
-    private static void awaitLine(Process process, String marker) throws Exception {
-        BufferedReader stderr = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                StandardCharsets.UTF_8));
-        for (String line = stderr.readLine(); line != null; line = stderr.readLine()) {
-            if (line.contains(marker)) {
-                Thread drain = new Thread(() -> stderr.lines().forEach(rest -> { }), "server-everything-stderr");
-                drain.setDaemon(true);
-                drain.start();
-                return;
-            }
-        }
-        throw new IllegalStateException("server-everything exited before listening");
     }
 
     private static List<String> names(TestSocket device) {

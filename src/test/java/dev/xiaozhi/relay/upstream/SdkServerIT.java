@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.upstream;
 
+import static dev.xiaozhi.relay.support.Requests.request;
 import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +51,8 @@ class SdkServerIT {
 
     /**
      * A call's progress reaches the device under its own token before the result (other notifications, such as the
-     * relay's own list_changed, may come in between), and the server's {@code tools/list_changed} reaches the catalog.
+     * relay's own list_changed, may come in between), and the server's {@code tools/list_changed} reaches the catalog,
+     * as do its prompts' and resources', whose new entries are then got and read.
      */
     private static void converse(Vertx vertx, Path stateDir, String target) throws Exception {
         String yaml = """
@@ -85,6 +87,15 @@ class SdkServerIT {
             Await.until(vertx, () -> device.exchange(Requests.listTools("3")).at("/result/tools").size() == 2);
             assertThat(text(device.exchange(Requests.call(4, "sdk___multiply", "{\"a\":6,\"b\":7}"))))
                     .isEqualTo("42.0");
+            Await.until(vertx, () -> device.exchange(request("5", "prompts/list", null)).at("/result/prompts")
+                    .size() == 2 && device.exchange(request("6", "resources/list", null)).at("/result/resources")
+                    .size() == 2);
+            assertThat(device.exchange(request("7", "prompts/get", "{\"name\":\"sdk___farewell\"}"))
+                    .at("/result/messages/0/content/text").asText()).isEqualTo("farewell from the peer");
+            JsonNode read = device.exchange(request("8", "resources/read",
+                    "{\"uri\":\"relay://sdk/peer://uptime\"}"));
+            assertThat(read.at("/result/contents/0/uri").asText()).isEqualTo("relay://sdk/peer://uptime");
+            assertThat(read.at("/result/contents/0/text").asText()).isEqualTo("fine");
         }
     }
 }

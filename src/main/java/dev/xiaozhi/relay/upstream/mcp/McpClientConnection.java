@@ -32,10 +32,10 @@ public final class McpClientConnection {
 
     /** The revision the relay offers when it connects to a server. */
     public static final String OFFERED_VERSION = McpVersions.V2025_06_18;
-    /** The most pages of {@code tools/list} one listing follows. */
+    /** The most pages one listing ({@code tools/list}, {@code prompts/list}, …) follows. */
     public static final int MAX_LIST_PAGES = 50;
-    /** The most tools kept of one server. */
-    public static final int MAX_TOOLS = 1000;
+    /** The most items (tools, prompts, resources, templates) kept of one list of one server. */
+    public static final int MAX_ITEMS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(McpClientConnection.class);
 
@@ -46,6 +46,7 @@ public final class McpClientConnection {
     private BiConsumer<String, JsonNode> notificationHandler = (method, params) -> { };
     private long nextId = 1;
     private String version;
+    private JsonNode capabilities = Json.MAPPER.createObjectNode();
 
     /**
      * @param target name of the target, for logs
@@ -67,6 +68,11 @@ public final class McpClientConnection {
         return version;
     }
 
+    /** The capabilities the server declared; empty before {@link #initialize}. */
+    public JsonNode capabilities() {
+        return capabilities;
+    }
+
     /** Runs the handshake: initialize, check the revision, notifications/initialized. */
     public Future<Void> initialize(String clientVersion, long timeoutMs) {
         ObjectNode params = Json.MAPPER.createObjectNode().put("protocolVersion", OFFERED_VERSION);
@@ -78,22 +84,35 @@ public final class McpClientConnection {
                 return Future.failedFuture("server answered unsupported protocol version '" + agreed + "'");
             }
             version = agreed;
+            if (result.path("capabilities").isObject()) {
+                capabilities = result.get("capabilities");
+            }
             notify("notifications/initialized", null);
             return Future.succeededFuture();
         });
     }
 
-    /**
-     * Lists the server's tools, following {@code nextCursor} to the end, but no further than
-     * {@link #MAX_LIST_PAGES} pages, {@link #MAX_TOOLS} tools or a cursor seen before: there the listing stops with
-     * what it has, saying so once. A tool listed twice is kept once.
-     */
+    /** Lists the server's tools, as {@link #list} does. */
     public Future<JsonNode> listTools(long timeoutMs) {
-        return listFrom(null, new Listing(), timeoutMs);
+        return list("tools/list", "tools", timeoutMs);
     }
 
-    /** A tool call on its way: the relay-side request id (for cancelling) and the reply. */
-    public record PendingCall(long requestId, Future<ToolReply> reply) {
+    /**
+     * Lists everything a list method returns ({@code prompts/list} with key {@code prompts}, …), following
+     * {@code nextCursor} to the end, but no further than {@link #MAX_LIST_PAGES} pages, {@link #MAX_ITEMS} items or
+     * a cursor seen before: there the listing stops with what it has, saying so once. An item listed twice (by its
+     * name, URI or URI template) is kept once.
+     */
+    public Future<JsonNode> list(String method, String key, long timeoutMs) {
+        return listFrom(null, new Listing(method, key), timeoutMs);
+    }
+
+    /**
+     * A request on its way: the relay-side request id (for cancelling) and the reply.
+     *
+     * @param <T> what the reply holds
+     */
+    public record PendingCall<T>(long requestId, Future<T> reply) {
     }
 
     /**
@@ -101,7 +120,7 @@ public final class McpClientConnection {
      *
      * @param withProgress ask for progress, under the request id as progress token
      */
-    public PendingCall callTool(String tool, JsonNode arguments, boolean withProgress) {
+    public PendingCall<ToolReply> callTool(String tool, JsonNode arguments, boolean withProgress) {
         ObjectNode params = Json.MAPPER.createObjectNode().put("name", tool);
         params.set("arguments", arguments);
         long requestId = nextId;
@@ -110,7 +129,13 @@ public final class McpClientConnection {
         }
         Future<ToolReply> reply = request("tools/call", params, 0)
                 .map(result -> new ToolReply(result.toString(), result.path("isError").asBoolean(false)));
-        return new PendingCall(requestId, reply);
+        return new PendingCall<>(requestId, reply);
+    }
+
+    /** Sends a request with the caller's deadline (the target's circuit breaker); the reply holds the result. */
+    public PendingCall<JsonNode> start(String method, JsonNode params) {
+        long requestId = nextId;
+        return new PendingCall<>(requestId, request(method, params, 0));
     }
 
     /** Tells the server that the relay no longer waits for a request, which fails as {@code CANCELLED}. */
@@ -193,7 +218,7 @@ public final class McpClientConnection {
             LOG.debug("response to no waiting request [target: {}]", target);
         } else if (message.has("error")) {
             JsonNode error = message.get("error");
-            response.tryFail(new McpErrorException(error.path("code").asInt(), error.path("message").asText()));
+            response.tryFail(new McpErrorException(error));
         } else {
             response.tryComplete(message.path("result"));
         }
@@ -209,20 +234,22 @@ public final class McpClientConnection {
         if (cursor != null) {
             params.put("cursor", cursor);
         }
-        return request("tools/list", params, timeoutMs).compose(result -> {
+        return request(listing.method, params, timeoutMs).compose(result -> {
             listing.pages++;
-            JsonNode page = result.path("tools");
+            JsonNode page = result.path(listing.key);
             for (int i = 0; page.isArray() && i < page.size(); i++) {
-                if (listing.tools.size() == MAX_TOOLS) {
-                    return cut(listing, "more than " + MAX_TOOLS + " tools");
+                if (listing.items.size() == MAX_ITEMS) {
+                    return cut(listing, "more than " + MAX_ITEMS + " " + listing.key);
                 }
-                if (listing.names.add(page.get(i).path("name").asText())) {
-                    listing.tools.add(page.get(i));
+                JsonNode item = page.get(i);
+                if (listing.ids.add(item.path("name").asText(item.path("uri").asText(item.path("uriTemplate")
+                        .asText())))) {
+                    listing.items.add(item);
                 }
             }
             String next = result.path("nextCursor").textValue();
             if (next == null || next.isEmpty()) {
-                return Future.succeededFuture(listing.tools);
+                return Future.succeededFuture(listing.items);
             }
             if (!listing.cursors.add(next)) {
                 return cut(listing, "cursor repeated");
@@ -235,17 +262,29 @@ public final class McpClientConnection {
     }
 
     private Future<JsonNode> cut(Listing listing, String reason) {
-        LOG.warn("tool listing cut [target: {}, reason: {}, pages: {}, tools kept: {}]", target, reason,
-                listing.pages, listing.tools.size());
-        return Future.succeededFuture(listing.tools);
+        LOG.warn("{} listing cut [target: {}, reason: {}, pages: {}, kept: {}]", listing.noun(), target, reason,
+                listing.pages, listing.items.size());
+        return Future.succeededFuture(listing.items);
     }
 
-    /** One listing under way: the tools so far, their names, the cursors followed and the pages read. */
+    /** One listing under way: the items so far, their ids, the cursors followed and the pages read. */
     private static final class Listing {
 
-        private final ArrayNode tools = Json.MAPPER.createArrayNode();
-        private final Set<String> names = new HashSet<>();
+        private final String method;
+        private final String key;
+        private final ArrayNode items = Json.MAPPER.createArrayNode();
+        private final Set<String> ids = new HashSet<>();
         private final Set<String> cursors = new HashSet<>();
         private int pages;
+
+        Listing(String method, String key) {
+            this.method = method;
+            this.key = key;
+        }
+
+        /** What is listed, in the singular: tool, prompt, resource, resourceTemplate. */
+        String noun() {
+            return key.endsWith("s") ? key.substring(0, key.length() - 1) : key;
+        }
     }
 }

@@ -2,25 +2,32 @@ package dev.xiaozhi.relay.upstream.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
+import dev.xiaozhi.relay.bus.TargetAnswer;
+import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.protocol.LogLevel;
 import dev.xiaozhi.relay.protocol.RelayInfo;
+import dev.xiaozhi.relay.upstream.ServerOffer;
 import dev.xiaozhi.relay.upstream.ToolClient;
 import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every target that is an MCP server has in common, whatever the transport: the handshake, the last good tool
- * list (kept while the server is down), calls multiplexed under relay-side ids, cancellation, progress routed back to
- * its call, and re-listing on {@code notifications/tools/list_changed} (coalesced: one listing at a time). Subclasses
+ * What every target that is an MCP server has in common, whatever the transport: the handshake, the last good lists
+ * of tools, prompts, resources and resource templates (kept while the server is down; prompts and resources listed
+ * only when the server declares them), calls and other requests multiplexed under relay-side ids, cancellation,
+ * progress routed back to its call, and re-listing on the server's {@code list_changed} notifications (coalesced:
+ * one listing of a kind at a time). Subclasses
  * bring the transport.
  */
 public abstract class McpServerClient implements ToolClient {
@@ -36,11 +43,16 @@ public abstract class McpServerClient implements ToolClient {
     private final Map<Long, String> callIds = new HashMap<>();
     private McpClientConnection connection;
     private JsonNode tools = Json.MAPPER.createArrayNode();
-    private Runnable toolsChanged = () -> { };
+    private ServerOffer offer = ServerOffer.NONE;
+    private Runnable offerChanged = () -> { };
+    private BiConsumer<String, JsonNode> sessionNotifications = (method, params) -> { };
+    private final UpstreamSubscriptions subscriptions = new UpstreamSubscriptions();
+    private LogLevel logLevel;
     private BiConsumer<String, JsonNode> progress = (callId, params) -> { };
     private boolean ready;
-    private boolean listing;
-    private boolean relistWanted;
+    private final Relisting toolRelisting = new Relisting(this::relistTools);
+    private final Relisting promptRelisting = new Relisting(this::relistPrompts);
+    private final Relisting resourceRelisting = new Relisting(this::relistResources);
 
     /** Creates the shared part of a client. */
     protected McpServerClient(Vertx vertx, TargetConfig config) {
@@ -57,16 +69,72 @@ public abstract class McpServerClient implements ToolClient {
     }
 
     @Override
+    public ServerOffer offer() {
+        return offer;
+    }
+
+    @Override
     public Future<ToolReply> call(ToolCall call) {
         if (!ready) {
-            return Future.failedFuture(new UpstreamCallException(CallOutcome.TRANSPORT_FAILED,
-                    config.name() + " " + notReadyMessage()));
+            return notReady();
         }
-        McpClientConnection.PendingCall pending = connection.callTool(call.tool(), call.arguments(),
-                call.replyTo() != null);
-        requestIds.put(call.callId(), pending.requestId());
-        callIds.put(pending.requestId(), call.callId());
-        return pending.reply().onComplete(done -> forget(call.callId()));
+        return track(call.callId(), connection.callTool(call.tool(), call.arguments(), call.replyTo() != null));
+    }
+
+    /**
+     * Passes a request on; resource subscriptions are counted over the target's sessions (the server hears of a
+     * URI's first and last), and a log level is passed on only when it asks for more than the server sends already
+     * (each session's own level is applied by the relay).
+     */
+    @Override
+    public Future<TargetAnswer> request(TargetRequest request) {
+        String uri = request.params() == null ? "" : request.params().path("uri").asText();
+        if ("resources/unsubscribe".equals(request.method())) {
+            return subscriptions.remove(uri, request.session()) && ready ? send(request) : done();
+        }
+        if (!ready) {
+            return notReady();
+        }
+        return switch (request.method()) {
+            case "resources/subscribe" -> subscriptions.add(uri, request.session())
+                    ? send(request).andThen(answer -> {
+                        if (answer.failed() || answer.result().error()) {
+                            subscriptions.remove(uri, request.session());
+                        }
+                    }) : done();
+            case "logging/setLevel" -> {
+                Optional<LogLevel> level = LogLevel.parse(request.params().path("level").asText());
+                if (level.isPresent() && (logLevel == null || level.get().compareTo(logLevel) < 0)) {
+                    logLevel = level.get();
+                    yield send(request);
+                }
+                yield done();
+            }
+            default -> send(request);
+        };
+    }
+
+    private static Future<TargetAnswer> done() {
+        return Future.succeededFuture(new TargetAnswer("{}", false));
+    }
+
+    private Future<TargetAnswer> send(TargetRequest request) {
+        return track(request.callId(), connection.start(request.method(), request.params()))
+                .map(result -> new TargetAnswer(result.toString(), false))
+                .recover(failure -> failure instanceof McpErrorException error
+                        ? Future.succeededFuture(new TargetAnswer(error.errorJson(), true))
+                        : Future.failedFuture(failure));
+    }
+
+    private <T> Future<T> notReady() {
+        return Future.failedFuture(new UpstreamCallException(CallOutcome.TRANSPORT_FAILED,
+                config.name() + " " + notReadyMessage()));
+    }
+
+    private <T> Future<T> track(String callId, McpClientConnection.PendingCall<T> pending) {
+        requestIds.put(callId, pending.requestId());
+        callIds.put(pending.requestId(), callId);
+        return pending.reply().onComplete(done -> forget(callId));
     }
 
     @Override
@@ -78,8 +146,13 @@ public abstract class McpServerClient implements ToolClient {
     }
 
     @Override
-    public void toolsChangedHandler(Runnable listener) {
-        this.toolsChanged = listener;
+    public void offerChangedHandler(Runnable listener) {
+        this.offerChanged = listener;
+    }
+
+    @Override
+    public void sessionNotificationHandler(BiConsumer<String, JsonNode> handler) {
+        this.sessionNotifications = handler;
     }
 
     @Override
@@ -100,20 +173,71 @@ public abstract class McpServerClient implements ToolClient {
         return connection;
     }
 
-    /** Runs the handshake and the first listing on the current connection; the target is ready after it. */
+    /**
+     * Runs the handshake and the first listings on the current connection; the target is ready after it. A server
+     * that fails to list its prompts or resources still serves its tools.
+     */
     protected Future<Void> handshake() {
         McpClientConnection current = connection;
         long timeoutMs = config.timeout().toMillis();
         return current.initialize(RelayInfo.version(), timeoutMs)
                 .compose(v -> current.listTools(timeoutMs))
-                .onSuccess(listed -> {
+                .compose(listed -> listOffer(current).map(listedOffer -> {
                     tools = listed;
+                    offer = listedOffer;
                     ready = true;
-                    LOG.info("server ready [target: {}, protocol: {}, tools: {}]", config.name(), current.version(),
-                            listed.size());
-                    toolsChanged.run();
-                })
+                    LOG.info("server ready [target: {}, protocol: {}, tools: {}, prompts: {}, resources: {}, "
+                            + "resource templates: {}]", config.name(), current.version(), listed.size(),
+                            listedOffer.prompts().size(), listedOffer.resources().size(),
+                            listedOffer.resourceTemplates().size());
+                    offerChanged.run();
+                    restoreSessionState(current);
+                    return listed;
+                }))
                 .mapEmpty();
+    }
+
+    /** A new connection gets the subscriptions and the log level the sessions asked for on the old one. */
+    private void restoreSessionState(McpClientConnection current) {
+        long timeoutMs = config.timeout().toMillis();
+        for (String uri : subscriptions.uris()) {
+            current.request("resources/subscribe", Json.MAPPER.createObjectNode().put("uri", uri), timeoutMs)
+                    .onFailure(e -> LOG.warn("subscription not restored [target: {}]: {}", config.name(),
+                            e.getMessage()));
+        }
+        if (logLevel != null) {
+            current.request("logging/setLevel", Json.MAPPER.createObjectNode().put("level", logLevel.wireName()),
+                    timeoutMs).onFailure(e -> LOG.warn("log level not restored [target: {}]: {}", config.name(),
+                            e.getMessage()));
+        }
+    }
+
+    /** Lists the server's prompts and resources (and templates) as far as it declares them; never fails. */
+    private Future<ServerOffer> listOffer(McpClientConnection current) {
+        JsonNode declared = current.capabilities();
+        Future<JsonNode> promptList = declared.has("prompts")
+                ? listOrKeep(current, "prompts/list", "prompts", ServerOffer.NONE.prompts())
+                : Future.succeededFuture(ServerOffer.NONE.prompts());
+        Future<ResourceLists> resourceLists = declared.has("resources")
+                ? listResources(current, ServerOffer.NONE)
+                : Future.succeededFuture(new ResourceLists(ServerOffer.NONE.resources(),
+                        ServerOffer.NONE.resourceTemplates()));
+        return Future.all(promptList, resourceLists).map(all -> new ServerOffer(promptList.result(),
+                resourceLists.result().resources(), resourceLists.result().templates(), declared));
+    }
+
+    private Future<ResourceLists> listResources(McpClientConnection current, ServerOffer known) {
+        Future<JsonNode> resources = listOrKeep(current, "resources/list", "resources", known.resources());
+        Future<JsonNode> templates = listOrKeep(current, "resources/templates/list", "resourceTemplates",
+                known.resourceTemplates());
+        return Future.all(resources, templates).map(all -> new ResourceLists(resources.result(), templates.result()));
+    }
+
+    private Future<JsonNode> listOrKeep(McpClientConnection current, String method, String key, JsonNode known) {
+        return current.list(method, key, config.timeout().toMillis()).recover(failure -> {
+            LOG.warn("listing failed [target: {}, method: {}]: {}", config.name(), method, failure.getMessage());
+            return Future.succeededFuture(known);
+        });
     }
 
     /**
@@ -124,7 +248,7 @@ public abstract class McpServerClient implements ToolClient {
         boolean wasReady = ready;
         ready = false;
         if (wasReady) {
-            toolsChanged.run();
+            offerChanged.run();
         }
         requestIds.clear();
         callIds.clear();
@@ -138,29 +262,48 @@ public abstract class McpServerClient implements ToolClient {
         return ready;
     }
 
-    /**
-     * Lists the tools again after the server said they changed: one listing at a time, and any number of changes
-     * announced during it cost one more listing after it, so a server cannot keep the relay listing.
-     */
-    private void relist() {
+    /** Lists the tools again. */
+    private Future<?> relistTools() {
         if (!ready) {
-            return;
+            return Future.succeededFuture();
         }
-        if (listing) {
-            relistWanted = true;
-            return;
-        }
-        listing = true;
-        connection.listTools(config.timeout().toMillis()).onSuccess(listed -> {
+        return connection.listTools(config.timeout().toMillis()).onSuccess(listed -> {
             tools = listed;
-            toolsChanged.run();
-        }).onComplete(done -> {
-            listing = false;
-            if (relistWanted) {
-                relistWanted = false;
-                relist();
+            offerChanged.run();
+        });
+    }
+
+    /** Lists prompts again; the result replaces only the prompts of what is known by then. */
+    private Future<?> relistPrompts() {
+        McpClientConnection current = connection;
+        if (!ready || !current.capabilities().has("prompts")) {
+            return Future.succeededFuture();
+        }
+        return listOrKeep(current, "prompts/list", "prompts", offer.prompts()).onSuccess(listed -> {
+            if (current == connection) {
+                offer = new ServerOffer(listed, offer.resources(), offer.resourceTemplates(), offer.capabilities());
+                offerChanged.run();
             }
         });
+    }
+
+    /** Lists resources and templates again; the result replaces only those of what is known by then. */
+    private Future<?> relistResources() {
+        McpClientConnection current = connection;
+        if (!ready || !current.capabilities().has("resources")) {
+            return Future.succeededFuture();
+        }
+        return listResources(current, offer).onSuccess(listed -> {
+            if (current == connection) {
+                offer = new ServerOffer(offer.prompts(), listed.resources(), listed.templates(),
+                        offer.capabilities());
+                offerChanged.run();
+            }
+        });
+    }
+
+    /** A server's resources and resource templates. */
+    private record ResourceLists(JsonNode resources, JsonNode templates) {
     }
 
     private Long forget(String callId) {
@@ -173,7 +316,9 @@ public abstract class McpServerClient implements ToolClient {
 
     private void onNotification(String method, JsonNode params) {
         switch (method) {
-            case "notifications/tools/list_changed" -> relist();
+            case "notifications/tools/list_changed" -> toolRelisting.changed();
+            case "notifications/prompts/list_changed" -> promptRelisting.changed();
+            case "notifications/resources/list_changed" -> resourceRelisting.changed();
             case "notifications/progress" -> {
                 JsonNode token = params == null ? null : params.get("progressToken");
                 String callId = token != null && token.canConvertToLong() ? callIds.get(token.asLong()) : null;
@@ -181,6 +326,8 @@ public abstract class McpServerClient implements ToolClient {
                     progress.accept(callId, params);
                 }
             }
+            case "notifications/message", "notifications/resources/updated" ->
+                sessionNotifications.accept(method, params);
             default -> LOG.debug("server notification [target: {}, method: {}]", config.name(), method);
         }
     }

@@ -74,6 +74,7 @@ class StreamableHttpFrontTest {
                         .arguments(Map.of("a", 2, "b", 3)).progressToken("mine").build());
 
                 assertThat(((TextContent) sum.content().get(0)).text()).isEqualTo("5.0");
+                Await.until(vertx, () -> !progress.isEmpty());
                 assertThat(progress).singleElement().satisfies(p -> {
                     assertThat(p.progressToken()).isEqualTo("mine");
                     assertThat(p.message()).isEqualTo("halfway");
