@@ -62,6 +62,11 @@ public final class ChildJvm implements AutoCloseable {
         return readyLine.get(seconds, TimeUnit.SECONDS);
     }
 
+    /** {@link System#nanoTime()} when the process was started. */
+    public long startedNanos() {
+        return startedNanos;
+    }
+
     /** Seconds from the start of the process to its ready line. */
     public double secondsToReady() {
         return (readyNanos - startedNanos) / 1e9;

@@ -29,7 +29,7 @@ import java.time.Duration;
  */
 public class HttpClients extends Simulation {
 
-    private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", ""));
+    private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
     private final String base = relay.url().replaceFirst("^ws", "http");
     private final int clients = Load.knob("clients", 10, 500);
     private final int seconds = Load.knob("seconds", 5, 60);

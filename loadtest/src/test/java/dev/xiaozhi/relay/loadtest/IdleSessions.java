@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class IdleSessions extends Simulation {
 
-    private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", ""));
+    private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
     private final ChildJvm floor = Start.relay(() -> ChildJvm.startMain(EchoFloor.class, List.of()));
     private final String floorUrl = "ws://127.0.0.1:" + Start.relay(() -> floor.awaitReady(60)).group(1) + "/mcp";
     private final int sessions = Load.knob("sessions", 200, 3000);

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class Onboarding extends Simulation {
 
-    private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", ""));
+    private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
     private final AtomicInteger next = new AtomicInteger();
     private final String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     private final String tool = relay.tool("diagnostics___echo");

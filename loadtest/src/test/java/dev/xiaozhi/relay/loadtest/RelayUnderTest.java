@@ -52,9 +52,11 @@ public record RelayUnderTest(String url, String token, String adminUrl, String a
     /**
      * The relay of {@code -Durl}, else the packaged jar on a generated config: the {@code diagnostics} and
      * {@code calculator} targets plus {@code targets} (YAML lines under {@code targets:}), the tenant {@code load}
-     * with one device, an admin token, and {@code extra} top-level YAML.
+     * with one device plus {@code devices} (YAML lines under its {@code devices:}), an admin token, and {@code extra}
+     * top-level YAML.
      */
-    public static RelayUnderTest generated(String targets, String extra, String... jvmOptions) throws Exception {
+    public static RelayUnderTest generated(String targets, String devices, String extra, String... jvmOptions)
+            throws Exception {
         Optional<RelayUnderTest> given = given();
         if (given.isPresent()) {
             return given.get();
@@ -72,9 +74,13 @@ public record RelayUnderTest(String url, String token, String adminUrl, String a
                   calculator: {type: builtin, builtin: calculator}
                 %s
                 tenants:
-                  %s: {devices: {d: {tokenHash: "%s"}}}
+                  %s:
+                    devices:
+                      d: {tokenHash: "%s"}
                 %s
-                """.formatted(dir.resolve("data"), hash(adminToken), indent(targets), TENANT, hash(token), extra));
+                %s
+                """.formatted(dir.resolve("data"), hash(adminToken), indent(targets, 2), TENANT, hash(token),
+                indent(devices, 6), extra));
         ChildJvm relay = start(dir, Map.of(), List.of(jvmOptions), "--config", config.toString());
         Matcher ports = relay.awaitReady(60);
         return new RelayUnderTest("ws://127.0.0.1:" + ports.group(1), token, "http://127.0.0.1:" + ports.group(2),
@@ -148,7 +154,7 @@ public record RelayUnderTest(String url, String token, String adminUrl, String a
                 Load.property("adminUrl", ""), Load.property("adminToken", ""), Optional.empty()));
     }
 
-    private static String indent(String lines) {
-        return lines.isBlank() ? "" : lines.strip().indent(2).stripTrailing();
+    private static String indent(String lines, int spaces) {
+        return lines.isBlank() ? "" : lines.strip().indent(spaces).stripTrailing();
     }
 }
