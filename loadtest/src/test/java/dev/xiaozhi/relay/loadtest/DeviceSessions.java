@@ -22,7 +22,7 @@ public class DeviceSessions extends Simulation {
     private final RelayUnderTest relay = Start.relay(RelayUnderTest::embeddedDefault);
     private final int devices = Load.knob("devices", 20, 1000);
     private final int rampSeconds = Load.knob("rampseconds", 2, 20);
-    private final int seconds = Load.knob("seconds", 5, 60);
+    private final int seconds = Load.knob("seconds", 3, 60);
     private final int callEveryMs = Load.knob("callEveryMs", 200, 1000);
     private final String tool = relay.tool("calculator___evaluate");
 

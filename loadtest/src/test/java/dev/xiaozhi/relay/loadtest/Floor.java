@@ -32,8 +32,8 @@ public class Floor extends Simulation {
     private final ChildJvm floor = Start.relay(() -> ChildJvm.startMain(EchoFloor.class, List.of()));
     private final String floorUrl = "ws://127.0.0.1:" + Start.relay(() -> floor.awaitReady(60)).group(1) + "/mcp";
     private final int callers = Load.knob("callers", 10, 50);
-    private final int calls = Load.knob("calls", 100, 1000);
-    private final int roundCount = Load.knob("rounds", 2, 6);
+    private final int calls = Load.knob("calls", 50, 1000);
+    private final int roundCount = Load.knob("rounds", 1, 6);
     private final Rounds rounds = new Rounds(Map.of(RELAY, () -> relay.process().map(ChildJvm::cpuNanos).orElse(0L),
             FLOOR, floor::cpuNanos));
 

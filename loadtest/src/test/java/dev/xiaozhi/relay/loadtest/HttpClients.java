@@ -32,7 +32,7 @@ public class HttpClients extends Simulation {
     private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
     private final String base = relay.url().replaceFirst("^ws", "http");
     private final int clients = Load.knob("clients", 10, 500);
-    private final int seconds = Load.knob("seconds", 5, 60);
+    private final int seconds = Load.knob("seconds", 3, 60);
     private final int callEveryMs = Load.knob("callEveryMs", 200, 1000);
     private final String tool = relay.tool("diagnostics___echo");
 

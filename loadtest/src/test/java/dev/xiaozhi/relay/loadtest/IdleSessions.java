@@ -2,7 +2,6 @@ package dev.xiaozhi.relay.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
@@ -29,7 +28,7 @@ public class IdleSessions extends Simulation {
     private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
     private final ChildJvm floor = Start.relay(() -> ChildJvm.startMain(EchoFloor.class, List.of()));
     private final String floorUrl = "ws://127.0.0.1:" + Start.relay(() -> floor.awaitReady(60)).group(1) + "/mcp";
-    private final int sessions = Load.knob("sessions", 200, 3000);
+    private final int sessions = Load.knob("sessions", 100, 3000);
     private final Map<String, Long> heapBefore = new ConcurrentHashMap<>();
     private final Map<String, Double> perSession = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> ready = Map.of("relay", new AtomicInteger(), "floor", new AtomicInteger());

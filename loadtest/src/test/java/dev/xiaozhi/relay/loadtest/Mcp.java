@@ -16,8 +16,8 @@ public final class Mcp {
 
     /** The cloud's {@code initialize}, word for word. */
     public static final String INITIALIZE = "{\"id\":0,\"jsonrpc\":\"2.0\",\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{\"sampling\":{},\"roots\":{\"listChanged\":false}},"
-            + "\"clientInfo\":{\"name\":\"xz-mcp-broker\",\"version\":\"0.0.1\"}}}";
+            + "{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{\"sampling\":{},"
+            + "\"roots\":{\"listChanged\":false}},\"clientInfo\":{\"name\":\"xz-mcp-broker\",\"version\":\"0.0.1\"}}}";
     /** The notification sent right after the answer to {@code initialize}. */
     public static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     /** The listing sent right after {@code initialized}, with id 1. */

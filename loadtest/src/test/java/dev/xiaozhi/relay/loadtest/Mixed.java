@@ -25,7 +25,7 @@ public class Mixed extends Simulation {
     private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated(
             "failing: {type: builtin, builtin: diagnostics, timeout: 200ms,"
                     + " breaker: {maxFailures: 5, resetTimeout: 2s, failureWindow: 10s}}", "", ""));
-    private final int seconds = Load.knob("seconds", 5, 60);
+    private final int seconds = Load.knob("seconds", 3, 60);
     private final Duration length = Duration.ofSeconds(seconds);
     private final int ramp = Load.knob("rampseconds", 1, 10);
 

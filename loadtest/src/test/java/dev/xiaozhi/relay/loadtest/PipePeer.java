@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * {@code /usr/bin/python3}; needs Debian's {@code python3-websockets} and {@code python3-dotenv}): the same
  * {@link FakeCloud} makes {@code -DpipeCalls} sequential calls through each to the same stdio child (the relay's
  * {@code stdio-calculator}), in {@code -DpipeRuns} alternating runs of each. Reports calls/s, p50 and p99 and each
- * bridge's peak RSS (the bridge's own process, not the child's). Skipped, saying so, when the script is absent.
+ * bridge's peak RSS (the bridge's own process, not the child's); {@code -DpipeJvmOptions="-Xmx64m …"} runs the
+ * relay with JVM options. Skipped, saying so, when the script is absent.
  */
 public final class PipePeer {
 
@@ -27,10 +28,11 @@ public final class PipePeer {
     public static void main(String[] args) throws Exception {
         Path script = Path.of(Load.property("mcpPipe", "../../shared/peers/mcp_pipe.py")).toAbsolutePath();
         if (!Files.exists(script)) {
-            System.out.println("PipePeer skipped: no mcp_pipe.py at " + script + " (give its path with -DmcpPipe=PATH)");
+            System.out.println("PipePeer skipped: no mcp_pipe.py at " + script
+                    + " (give its path with -DmcpPipe=PATH)");
             return;
         }
-        int calls = Load.knob("pipeCalls", 2000, 20000);
+        int calls = Load.knob("pipeCalls", 500, 20000);
         int runs = Load.knob("pipeRuns", 1, 3);
         Path jar = Path.of(Load.property("relay.jar", "../target/xiaozhi-relay.jar")).toAbsolutePath();
         Path dir = Files.createTempDirectory("pipe-peer");
@@ -38,10 +40,12 @@ public final class PipePeer {
         Files.writeString(config, """
                 {"mcpServers": {"calculator": {"command": "%s", "args": ["-jar", "%s", "stdio-calculator"]}}}
                 """.formatted(ChildJvm.java(), jar));
+        String options = Load.property("pipeJvmOptions", "");
+        List<String> jvmOptions = options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
         List<double[]> relay = new ArrayList<>();
         List<double[]> python = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            relay.add(run(calls, cloud -> RelayUnderTest.start(dir, Map.of("MCP_ENDPOINT", cloud), List.of(),
+            relay.add(run(calls, cloud -> RelayUnderTest.start(dir, Map.of("MCP_ENDPOINT", cloud), jvmOptions,
                     "pipe", "--mcp-config", config.toString()), "relay pipe", run));
             python.add(run(calls, cloud -> ChildJvm.start(List.of("/usr/bin/python3", script.toString()),
                     Map.of("MCP_ENDPOINT", cloud, "MCP_CONFIG", config.toString()), dir, ANY_LINE),

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The relay a simulation loads: the one named by {@code -Durl=ws://host:port -Dtoken=…} (and {@code -DadminUrl},
  * {@code -DadminToken} for the admin API), else the packaged jar ({@code -Drelay.jar}) started here on the embedded
- * default or on a generated config, in a temporary state directory, on free loopback ports.
+ * default or on a generated config, in a temporary state directory, on free loopback ports;
+ * {@code -DrelayJvmOptions="…"} adds JVM options to a generated relay (e.g. a flight recording).
  *
  * @param url the device side, {@code ws://host:port}
  * @param token a device token
@@ -81,7 +82,12 @@ public record RelayUnderTest(String url, String token, String adminUrl, String a
                 %s
                 """.formatted(dir.resolve("data"), hash(adminToken), indent(targets, 2), TENANT, hash(token),
                 indent(devices, 6), extra));
-        ChildJvm relay = start(dir, Map.of(), List.of(jvmOptions), "--config", config.toString());
+        List<String> options = new ArrayList<>(List.of(jvmOptions));
+        String given = Load.property("relayJvmOptions", "");
+        if (!given.isEmpty()) {
+            options.addAll(List.of(given.split("\\s+")));
+        }
+        ChildJvm relay = start(dir, Map.of(), options, "--config", config.toString());
         Matcher ports = relay.awaitReady(60);
         return new RelayUnderTest("ws://127.0.0.1:" + ports.group(1), token, "http://127.0.0.1:" + ports.group(2),
                 adminToken, Optional.of(relay));
