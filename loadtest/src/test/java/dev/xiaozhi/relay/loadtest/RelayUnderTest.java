@@ -83,9 +83,9 @@ public record RelayUnderTest(String url, String token, String adminUrl, String a
                 """.formatted(dir.resolve("data"), hash(adminToken), indent(targets, 2), TENANT, hash(token),
                 indent(devices, 6), extra));
         List<String> options = new ArrayList<>(List.of(jvmOptions));
-        String given = Load.property("relayJvmOptions", "");
-        if (!given.isEmpty()) {
-            options.addAll(List.of(given.split("\\s+")));
+        String extraOptions = Load.property("relayJvmOptions", "");
+        if (!extraOptions.isEmpty()) {
+            options.addAll(List.of(extraOptions.split("\\s+")));
         }
         ChildJvm relay = start(dir, Map.of(), options, "--config", config.toString());
         Matcher ports = relay.awaitReady(60);
