@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.loadtest;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +11,9 @@ import java.util.Map;
 
 /**
  * The floor the relay is measured against: the least an MCP server over WebSocket can do, on a Vert.x HTTP server
- * with default options. Each text frame is parsed; {@code initialize}, {@code tools/list}, an echo {@code tools/call}
+ * with default options but for compression, which is off as on the relay's device port (Vert.x offers
+ * permessage-deflate by default, and a client that accepts it would make the floor deflate every frame and hold a
+ * deflater per connection). Each text frame is parsed; {@code initialize}, {@code tools/list}, an echo {@code tools/call}
  * and {@code ping} are answered; notifications are dropped. Run as its own process ({@link #main}) so that its CPU
  * time and heap are its own; prints {@code listening [port: N]}.
  */
@@ -29,7 +32,9 @@ public final class EchoFloor {
     /** Listens on {@code args[0]} (0: a free port) on loopback until killed. */
     public static void main(String[] args) {
         Vertx vertx = Vertx.vertx();
-        HttpServer server = vertx.createHttpServer().webSocketHandler(EchoFloor::serve);
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
+                .webSocketHandler(EchoFloor::serve);
         int port = server.listen(args.length > 0 ? Integer.parseInt(args[0]) : 0, "127.0.0.1")
                 .await().actualPort();
         System.out.println("listening [port: " + port + "]");

@@ -48,7 +48,7 @@ public class Mixed extends Simulation {
                 .protocols(http)
                 .maxDuration(length.plusSeconds(ramp + 60L))
                 .assertions(global().failedRequests().count().is(0L),
-                        details("agent call").responseTime().percentile(99.0).lt(Load.knob("p99ms", 500, 500)));
+                        details("agent call result").responseTime().percentile(99.0).lt(Load.knob("p99ms", 500, 500)));
     }
 
     private ChainBuilder loop(int everyMs, ChainBuilder step) {
