@@ -14,8 +14,8 @@ import java.util.Map;
  * with default options but for compression, which is off as on the relay's device port (Vert.x offers
  * permessage-deflate by default, and a client that accepts it would make the floor deflate every frame and hold a
  * deflater per connection). Each text frame is parsed; {@code initialize}, {@code tools/list}, an echo
- * {@code tools/call} and {@code ping} are answered; notifications are dropped. Run as its own process ({@link #main}) so that its CPU
- * time and heap are its own; prints {@code listening [port: N]}.
+ * {@code tools/call} and {@code ping} are answered; notifications are dropped. Run as its own process
+ * ({@link #main}) so that its CPU time and heap are its own; prints {@code listening [port: N]}.
  */
 public final class EchoFloor {
 
