@@ -41,6 +41,17 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
+    /**
+     * The compact JSON text of a value, as {@link JsonNode#toString()} writes it; integers and strings (request
+     * ids, on every message) without going through a serializer.
+     */
+    public static String compact(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return node.asText();
+        }
+        return node.isTextual() ? quote(node.textValue()) : node.toString();
+    }
+
     /** Encodes a string as a JSON string literal, quotes included. */
     public static String quote(String text) {
         try {
