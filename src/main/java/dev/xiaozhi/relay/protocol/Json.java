@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,12 +53,12 @@ public final class Json {
         return node.isTextual() ? quote(node.textValue()) : node.toString();
     }
 
-    /** Encodes a string as a JSON string literal, quotes included. */
+    /**
+     * Encodes a string as a JSON string literal, quotes included, escaped as the mapper's generator escapes it
+     * (the same table), without creating a generator per string.
+     */
     public static String quote(String text) {
-        try {
-            return MAPPER.writeValueAsString(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        char[] escaped = JsonStringEncoder.getInstance().quoteAsString(text);
+        return new StringBuilder(escaped.length + 2).append('"').append(escaped).append('"').toString();
     }
 }

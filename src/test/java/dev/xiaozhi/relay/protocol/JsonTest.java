@@ -19,4 +19,17 @@ class JsonTest {
             assertThat(Json.compact(node)).as(id).isEqualTo(node.toString());
         }
     }
+
+    /** Verifies that quoting a string escapes exactly as the mapper's generator does, every control char included. */
+    @Test
+    void quoteEscapesAsTheMapperDoes() throws Exception {
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < 0x80; c++) {
+            every.append(c);
+        }
+        for (String text : List.of("", "plain", every.toString(), "\u00e9\u4e2d\ud83d\ude00 \u2028 \ud800 alone",
+                "\"\\/</script>")) {
+            assertThat(Json.quote(text)).as(text).isEqualTo(Json.MAPPER.writeValueAsString(text));
+        }
+    }
 }
