@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * The relay's cost as ratios to the floor ({@link EchoFloor}), in the same run with the same client: interleaved
  * rounds of {@code -Dcallers} sessions making {@code -Dcalls} sequential echo calls each, against the relay
- * ({@code diagnostics___echo} through the whole path) and against the floor, after a warm-up round of each. Reports
+ * ({@code diagnostics___echo} through the whole path) and against the floor, after {@code -DwarmRounds} of each
+ * (the relay's deeper path takes longer to compile than the floor's: 3 in a full run). Reports
  * per round and in sum: CPU per call (each server process's own CPU time over its round), calls/s, p50 and p99.
  */
 public class Floor extends Simulation {
@@ -39,8 +40,10 @@ public class Floor extends Simulation {
 
     {
         List<PopulationBuilder> steps = new ArrayList<>();
-        round(steps, "warm relay", RELAY);
-        round(steps, "warm floor", FLOOR);
+        for (int i = 1; i <= Load.knob("warmRounds", 1, 3); i++) {
+            round(steps, "warm relay " + i, RELAY);
+            round(steps, "warm floor " + i, FLOOR);
+        }
         for (int i = 1; i <= roundCount; i++) {
             boolean relayFirst = i % 2 == 1;
             round(steps, (relayFirst ? RELAY : FLOOR) + " " + i, relayFirst ? RELAY : FLOOR);
