@@ -219,7 +219,7 @@ public final class McpSession {
             return reply(JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.INVALID_REQUEST,
                     "Invalid Request: id must be a string or an integer"));
         }
-        String rawId = id == null ? JsonRpc.NULL_ID : id.toString();
+        String rawId = id == null ? JsonRpc.NULL_ID : Json.compact(id);
         if (!"2.0".equals(message.path("jsonrpc").textValue())) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: jsonrpc must be \"2.0\""));
         }
@@ -475,7 +475,7 @@ public final class McpSession {
                     identity.tenant(), identity.device());
             case "notifications/cancelled" -> {
                 JsonNode requestId = params == null ? null : params.get("requestId");
-                PendingCall call = requestId == null ? null : pending.remove(requestId.toString());
+                PendingCall call = requestId == null ? null : pending.remove(Json.compact(requestId));
                 if (call != null) {
                     call.cancel("cancelled by the client");
                     call.response.tryComplete(null);

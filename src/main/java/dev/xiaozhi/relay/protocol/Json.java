@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,12 +42,23 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
-    /** Encodes a string as a JSON string literal, quotes included. */
-    public static String quote(String text) {
-        try {
-            return MAPPER.writeValueAsString(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    /**
+     * The compact JSON text of a value, as {@link JsonNode#toString()} writes it; integers and strings (request
+     * ids, on every message) without going through a serializer.
+     */
+    public static String compact(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return node.asText();
         }
+        return node.isTextual() ? quote(node.textValue()) : node.toString();
+    }
+
+    /**
+     * Encodes a string as a JSON string literal, quotes included, escaped as the mapper's generator escapes it
+     * (the same table), without creating a generator per string.
+     */
+    public static String quote(String text) {
+        char[] escaped = JsonStringEncoder.getInstance().quoteAsString(text);
+        return new StringBuilder(escaped.length + 2).append('"').append(escaped).append('"').toString();
     }
 }
