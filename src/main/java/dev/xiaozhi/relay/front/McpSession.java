@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.ToolCall;
+import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
@@ -238,7 +239,7 @@ public final class McpSession {
         }
         version = McpVersions.negotiate(requested.textValue());
         LOG.info("session initialized [tenant: {}, device: {}, protocol: {}, client: {}]", identity.tenant(),
-                identity.device(), version, echo(params.path("clientInfo").path("name").asText("?")));
+                identity.device(), version, LogFields.escape(echo(params.path("clientInfo").path("name").asText("?"))));
         return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version
                 + "\",\"capabilities\":{\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":\"" + RelayInfo.NAME
                 + "\",\"version\":" + Json.quote(host.front().serverVersion()) + "}}");
@@ -330,7 +331,7 @@ public final class McpSession {
                 }
             }
             default -> LOG.debug("notification ignored [tenant: {}, device: {}, method: {}]",
-                    identity.tenant(), identity.device(), echo(method));
+                    identity.tenant(), identity.device(), LogFields.escape(echo(method)));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
+import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.RelayInfo;
@@ -181,7 +182,8 @@ public abstract class McpServerClient implements ToolClient {
                     progress.accept(callId, params);
                 }
             }
-            default -> LOG.debug("server notification [target: {}, method: {}]", config.name(), method);
+            default -> LOG.debug("server notification [target: {}, method: {}]", config.name(),
+                    LogFields.escape(method));
         }
     }
 }
