@@ -14,6 +14,7 @@ import dev.xiaozhi.relay.protocol.McpVersions;
 import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.protocol.ToolResults;
+import dev.xiaozhi.relay.protocol.Utf8;
 import dev.xiaozhi.relay.routing.CatalogTool;
 import dev.xiaozhi.relay.routing.CatalogView;
 import io.vertx.core.Future;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -286,13 +288,21 @@ public final class McpSession {
         return dispatch(rawId, tool.get(), arguments, wantsProgress ? progressToken : null, channel);
     }
 
-    private void forwardProgress(JsonNode params, JsonNode progressToken, SessionChannel channel) {
+    private void forwardProgress(JsonNode params, JsonNode progressToken, SessionChannel channel, ToolCall call,
+            AtomicBoolean capLogged) {
         if (params == null || !params.isObject()) {
             return;
         }
         ObjectNode forwarded = ((ObjectNode) params).deepCopy();
         forwarded.set("progressToken", progressToken);
-        send(channel, JsonRpc.notification("notifications/progress", forwarded.toString()));
+        String whole = JsonRpc.notification("notifications/progress", forwarded.toString());
+        Optional<String> fitted = truncator.fitProgress(forwarded);
+        if (!fitted.map(whole::equals).orElse(false) && capLogged.compareAndSet(false, true)) {
+            LOG.info("progress over the result cap {} [tenant: {}, device: {}, target: {}, bytes: {}]",
+                    fitted.isPresent() ? "cut" : "dropped", identity.tenant(), identity.device(), call.target(),
+                    Utf8.length(whole));
+        }
+        fitted.ifPresent(notification -> send(channel, notification));
     }
 
     private Future<String> dispatch(String rawId, CatalogTool tool, JsonNode arguments, JsonNode progressToken,
@@ -305,7 +315,8 @@ public final class McpSession {
         PendingCall pendingCall = new PendingCall(call, Promise.promise());
         pending.put(rawId, pendingCall);
         if (progressToken != null) {
-            progress.listen(callId, params -> forwardProgress(params, progressToken, channel));
+            AtomicBoolean capLogged = new AtomicBoolean();
+            progress.listen(callId, params -> forwardProgress(params, progressToken, channel, call, capLogged));
             pendingCall.response.future().onComplete(done -> progress.forget(callId));
         }
         front.router().call(call, tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(reply -> {
