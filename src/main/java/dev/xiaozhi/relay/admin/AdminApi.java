@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.admin;
 
+import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.RelayException;
@@ -42,11 +43,13 @@ public final class AdminApi {
     private final DeviceRoutes devices;
     private final ProviderRoutes providers;
     private final NodeRoutes node;
+    private final AuthThrottle throttle;
 
-    /** Creates the API from its route groups. */
-    public AdminApi(List<AdminToken> tokens, TenantRoutes tenants, DeviceRoutes devices, ProviderRoutes providers,
-            NodeRoutes node) {
+    /** Creates the API from its route groups; {@code throttle} counts failed admin tokens (the admin port's own). */
+    public AdminApi(List<AdminToken> tokens, AuthThrottle throttle, TenantRoutes tenants, DeviceRoutes devices,
+            ProviderRoutes providers, NodeRoutes node) {
         this.tokens = List.copyOf(tokens);
+        this.throttle = throttle;
         this.tenants = tenants;
         this.devices = devices;
         this.providers = providers;
@@ -59,7 +62,7 @@ public final class AdminApi {
         Buffer openApi = Buffer.buffer(openApiDocument());
         router.get(OPENAPI).handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
                 .end(openApi));
-        router.route().handler(new AdminAuth(tokens));
+        router.route().handler(new AdminAuth(tokens, throttle));
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         tenants.mount(router);
         devices.mount(router);

@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.admin;
 
+import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
@@ -15,8 +16,9 @@ import java.util.Set;
 
 /**
  * Admin bearer tokens, known by their hashes (compared in constant time): 401 without a known token, 403 when a
- * read-only token tries to change something. The token's name is put on the request as {@value #ACTOR} for the
- * audit log.
+ * read-only token tries to change something, 429 for an address over {@code server.authFailures} failures, whatever
+ * it presents (the lookup is synchronous, so each failure counts before the next attempt). The token's name is put on
+ * the request as {@value #ACTOR} for the audit log.
  */
 final class AdminAuth implements Handler<RoutingContext> {
 
@@ -27,16 +29,28 @@ final class AdminAuth implements Handler<RoutingContext> {
     private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
 
     private final Map<TokenHash, AdminToken> tokens = new HashMap<>();
+    private final AuthThrottle throttle;
 
-    /** @param tokens every admin token */
-    AdminAuth(List<AdminToken> tokens) {
+    /**
+     * @param tokens   every admin token
+     * @param throttle counts the admin port's failed tokens per address
+     */
+    AdminAuth(List<AdminToken> tokens, AuthThrottle throttle) {
         tokens.forEach(token -> this.tokens.put(token.hash(), token));
+        this.throttle = throttle;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
+        String address = ctx.request().remoteAddress().hostAddress();
+        if (throttle.blocked(address)) {
+            ctx.fail(tooManyFailures());
+            return;
+        }
         Optional<AdminToken> token = bearer(ctx).map(TokenHash::ofPlain).map(tokens::get);
-        if (token.isEmpty()) {
+        if (token.isEmpty() && throttle.failed(address)) {
+            ctx.fail(tooManyFailures());
+        } else if (token.isEmpty()) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"relay-admin\"");
             ctx.fail(new ClientErrorException(401, "unauthorized", "a valid admin bearer token is required"));
         } else if (token.get().readOnly() && !READS.contains(ctx.request().method())) {
@@ -45,6 +59,10 @@ final class AdminAuth implements Handler<RoutingContext> {
             ctx.put(ACTOR, token.get().name());
             ctx.next();
         }
+    }
+
+    private static ClientErrorException tooManyFailures() {
+        return new ClientErrorException(429, "too_many_failures", "too many failed admin tokens; retry later");
     }
 
     private static Optional<String> bearer(RoutingContext ctx) {

@@ -86,13 +86,15 @@ final class RegistryJson {
             problems.put("limits", "expected an object");
             return fallback;
         }
-        Set<String> known = Set.of("maxDevices", "maxSessions", "callsPerMinute", "deviceCallsPerMinute");
+        Set<String> known = Set.of("maxDevices", "maxSessions", "callsPerMinute", "deviceCallsPerMinute",
+                "maxSessionsPerDevice");
         limits.fieldNames().stream().filter(n -> !known.contains(n)).sorted()
                 .forEach(n -> problems.put("limits." + n, "unknown field"));
         return new TenantLimits(count(limits, "maxDevices", fallback.maxDevices()),
                 count(limits, "maxSessions", fallback.maxSessions()),
                 count(limits, "callsPerMinute", fallback.callsPerMinute()),
-                count(limits, "deviceCallsPerMinute", fallback.deviceCallsPerMinute()));
+                count(limits, "deviceCallsPerMinute", fallback.deviceCallsPerMinute()),
+                count(limits, "maxSessionsPerDevice", fallback.maxSessionsPerDevice()));
     }
 
     /** A policy; absent keeps {@code fallback}, {@code null} clears it (devices only). */
@@ -162,7 +164,8 @@ final class RegistryJson {
                 .put("limits", new JsonObject().put("maxDevices", tenant.limits().maxDevices())
                         .put("maxSessions", tenant.limits().maxSessions())
                         .put("callsPerMinute", tenant.limits().callsPerMinute())
-                        .put("deviceCallsPerMinute", tenant.limits().deviceCallsPerMinute()))
+                        .put("deviceCallsPerMinute", tenant.limits().deviceCallsPerMinute())
+                        .put("maxSessionsPerDevice", tenant.limits().maxSessionsPerDevice()))
                 .put("policy", policyJson(tenant.policy()))
                 .put("fromConfig", tenant.fingerprint() != null)
                 .put("createdAt", Instant.ofEpochMilli(tenant.createdAt()).toString());

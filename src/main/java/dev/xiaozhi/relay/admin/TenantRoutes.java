@@ -41,7 +41,7 @@ public final class TenantRoutes {
         String id = body.id("id");
         String name = body.name(id);
         Status status = body.status(Status.ACTIVE);
-        TenantLimits limits = body.limits(TenantLimits.UNLIMITED);
+        TenantLimits limits = body.limits(TenantLimits.DEFAULTS);
         ToolRule policy = body.policy(ToolRule.ALLOW_ALL);
         body.check();
         Tenant tenant = new Tenant(id, name, status, limits, policy == null ? ToolRule.ALLOW_ALL : policy,

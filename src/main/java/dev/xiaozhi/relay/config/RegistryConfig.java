@@ -13,8 +13,8 @@ import java.util.TreeMap;
  *                      cluster) or {@code memory} (nothing kept; for one-shot modes)
  * @param file          the journal of the {@code file} store
  * @param postgres      the connection of the {@code postgres} store
- * @param encryptionKey base64 of 32 bytes that encrypt device endpoints at rest; empty to have one generated under
- *                      the state directory (one node only)
+ * @param encryptionKey base64 of 32 bytes that encrypt device endpoints at rest, whatever the store; empty to have one
+ *                      generated under the state directory (in memory for the memory store; one node only)
  * @param rotationGrace how long a device's previous token keeps working after a rotation, unless the rotation says
  */
 public record RegistryConfig(StoreKind store, Path file, Optional<PostgresConfig> postgres,

@@ -38,12 +38,14 @@ public record TenantConfig(String id, String name, ToolRule policy, TenantLimits
                 node.globList("denyPrompts", List.of()), node.globList("resources", List.of("*")),
                 node.globList("denyResources", List.of()));
         ConfigNode limits = node.child("limits").object("maxDevices", "maxSessions", "callsPerMinute",
-                "deviceCallsPerMinute");
+                "deviceCallsPerMinute", "maxSessionsPerDevice");
         return new TenantConfig(id, node.string("name", id), policy, new TenantLimits(
                 limits.integer("maxDevices", 0, Integer.MAX_VALUE, 0),
                 limits.integer("maxSessions", 0, Integer.MAX_VALUE, 0),
                 limits.integer("callsPerMinute", 0, Integer.MAX_VALUE, 0),
-                limits.integer("deviceCallsPerMinute", 0, Integer.MAX_VALUE, 0)),
+                limits.integer("deviceCallsPerMinute", 0, Integer.MAX_VALUE, 0),
+                limits.integer("maxSessionsPerDevice", 0, Integer.MAX_VALUE,
+                        TenantLimits.DEFAULT_SESSIONS_PER_DEVICE)),
                 Collections.unmodifiableMap(devices), Collections.unmodifiableMap(credentials));
     }
 }

@@ -7,18 +7,28 @@ import java.util.Locale;
 public enum FrontKind {
 
     /** An inbound WebSocket at {@code /mcp}. */
-    WEBSOCKET(true),
+    WEBSOCKET(true, true),
     /** An outbound pipe the relay dialled to a device's Xiaozhi endpoint. */
-    PIPE(false),
+    PIPE(false, true),
     /** An inbound Streamable HTTP session at {@code /mcp}. */
-    HTTP(true),
+    HTTP(true, false),
     /** The relay's own stdin and stdout, as a local MCP server ({@code stdio-builtin}). */
-    STDIO(false);
+    STDIO(false, false);
 
     private final boolean limited;
+    private final boolean perDevice;
 
-    FrontKind(boolean limited) {
+    FrontKind(boolean limited, boolean perDevice) {
         this.limited = limited;
+        this.perDevice = perDevice;
+    }
+
+    /**
+     * Whether its sessions count against a tenant's {@code maxSessionsPerDevice}: WebSocket and pipe ones do; HTTP
+     * sessions have a per-device limit of their own, and the local stdio one is alone.
+     */
+    public boolean perDevice() {
+        return perDevice;
     }
 
     /**

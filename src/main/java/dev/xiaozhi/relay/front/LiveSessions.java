@@ -2,6 +2,10 @@ package dev.xiaozhi.relay.front;
 
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,14 +13,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The device sessions open on this node, across its front verticles: what the admin API lists, and the count that
- * a tenant's session limit is held against. Thread-safe.
+ * The device sessions open on this node, across its front verticles: what the admin API lists, the count that a
+ * tenant's session limit is held against, and each device's open WebSocket and pipe sessions, oldest first, that its
+ * {@code maxSessionsPerDevice} is held against. Thread-safe.
  */
 public final class LiveSessions {
 
     private final Map<Long, LiveSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perTenant = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final Map<String, Deque<Long>> perDevice = new HashMap<>();
+    private final Map<Long, Runnable> closers = new HashMap<>();
 
     /**
      * One open session.
@@ -52,11 +59,47 @@ public final class LiveSessions {
         return session;
     }
 
+    /**
+     * Counts an opened session against its device's {@code maxSessionsPerDevice} when its kind of front is
+     * {@link FrontKind#perDevice()}, and closes the oldest sessions of the device over it.
+     *
+     * @param max   the device's limit; 0: unlimited
+     * @param close ends this session when a newer one pushes it out
+     */
+    public void opened(LiveSession session, int max, Runnable close) {
+        if (!session.front().perDevice()) {
+            return;
+        }
+        List<Runnable> evicted = new ArrayList<>();
+        synchronized (perDevice) {
+            Deque<Long> open = perDevice.computeIfAbsent(deviceKey(session), k -> new ArrayDeque<>());
+            open.addLast(session.id());
+            closers.put(session.id(), close);
+            while (max > 0 && open.size() > max) {
+                evicted.add(closers.remove(open.removeFirst()));
+            }
+        }
+        evicted.forEach(Runnable::run);
+    }
+
     /** Forgets a closed session. */
     public void closed(LiveSession session) {
         if (sessions.remove(session.id()) != null && session.front().limited()) {
             perTenant.get(session.tenant()).decrementAndGet();
         }
+        if (session.front().perDevice()) {
+            synchronized (perDevice) {
+                closers.remove(session.id());
+                Deque<Long> open = perDevice.get(deviceKey(session));
+                if (open != null && open.remove(session.id()) && open.isEmpty()) {
+                    perDevice.remove(deviceKey(session));
+                }
+            }
+        }
+    }
+
+    private static String deviceKey(LiveSession session) {
+        return session.tenant() + "/" + session.device();
     }
 
     /** Every open session, oldest first. */

@@ -8,6 +8,7 @@ import dev.xiaozhi.relay.bus.TargetAnswer;
 import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
+import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
@@ -17,6 +18,7 @@ import dev.xiaozhi.relay.protocol.McpVersions;
 import dev.xiaozhi.relay.protocol.RelayInfo;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import dev.xiaozhi.relay.protocol.ToolResults;
+import dev.xiaozhi.relay.protocol.Utf8;
 import dev.xiaozhi.relay.routing.CatalogEntry;
 import dev.xiaozhi.relay.routing.CatalogView;
 import io.vertx.core.Future;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -281,7 +284,8 @@ public final class McpSession {
         }
         version = McpVersions.negotiate(requested.textValue());
         LOG.info("session initialized [tenant: {}, device: {}, protocol: {}, client: {}]", identity.tenant(),
-                identity.device(), version, echo(params.path("clientInfo").path("name").asText("?")));
+                identity.device(), version,
+                LogFields.escape(echo(params.path("clientInfo").path("name").asText("?"))));
         return JsonRpc.response(rawId, "{\"protocolVersion\":\"" + version + "\",\"capabilities\":"
                 + ServerCapabilities.of(view()) + ",\"serverInfo\":{\"name\":\"" + RelayInfo.NAME + "\",\"version\":"
                 + Json.quote(host.front().serverVersion()) + "}}");
@@ -436,13 +440,21 @@ public final class McpSession {
                 : JsonRpc.response(rawId, route.result().apply(answer.json()));
     }
 
-    private void forwardProgress(JsonNode params, JsonNode progressToken, SessionChannel channel) {
+    private void forwardProgress(JsonNode params, JsonNode progressToken, SessionChannel channel, ToolCall call,
+            AtomicBoolean capLogged) {
         if (params == null || !params.isObject()) {
             return;
         }
         ObjectNode forwarded = ((ObjectNode) params).deepCopy();
         forwarded.set("progressToken", progressToken);
-        send(channel, JsonRpc.notification("notifications/progress", forwarded.toString()));
+        String whole = JsonRpc.notification("notifications/progress", forwarded.toString());
+        Optional<String> fitted = truncator.fitProgress(forwarded);
+        if (!fitted.map(whole::equals).orElse(false) && capLogged.compareAndSet(false, true)) {
+            LOG.info("progress over the result cap {} [tenant: {}, device: {}, target: {}, bytes: {}]",
+                    fitted.isPresent() ? "cut" : "dropped", identity.tenant(), identity.device(), call.target(),
+                    Utf8.length(whole));
+        }
+        fitted.ifPresent(notification -> send(channel, notification));
     }
 
     private Future<String> dispatch(String rawId, CatalogEntry tool, JsonNode arguments, JsonNode progressToken,
@@ -455,7 +467,8 @@ public final class McpSession {
         PendingCall pendingCall = new PendingCall(tool.target(), callId, true, Promise.promise());
         pending.put(rawId, pendingCall);
         if (progressToken != null) {
-            progress.listen(callId, params -> forwardProgress(params, progressToken, channel));
+            AtomicBoolean capLogged = new AtomicBoolean();
+            progress.listen(callId, params -> forwardProgress(params, progressToken, channel, call, capLogged));
             pendingCall.response.future().onComplete(done -> progress.forget(callId));
         }
         front.router().call(call, tool.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(reply -> {
@@ -482,7 +495,7 @@ public final class McpSession {
                 }
             }
             default -> LOG.debug("notification ignored [tenant: {}, device: {}, method: {}]",
-                    identity.tenant(), identity.device(), echo(method));
+                    identity.tenant(), identity.device(), LogFields.escape(echo(method)));
         }
     }
 

@@ -131,6 +131,12 @@ public final class SessionHost {
         metrics.sessionOpened();
         LOG.info("session opened [tenant: {}, device: {}, front: {}, remote: {}]", identity.tenant(),
                 identity.device(), transport.kind().label(), transport.remote());
+        int perDevice = identity.limits().maxSessionsPerDevice();
+        front.sessions().opened(place, perDevice, () -> context.runOnContext(v -> {
+            LOG.info("session ends: a newer one is over the device's limit [tenant: {}, device: {}, limit: {}]",
+                    identity.tenant(), identity.device(), perDevice);
+            transport.end(CLOSE_POLICY_VIOLATION, "replaced by a newer session");
+        }));
         return session;
     }
 

@@ -50,6 +50,14 @@ public final class TokenHash {
         return equals(ofPlain(token));
     }
 
+    /**
+     * Whether two stored hashes, in their text form, are the same; constant time, false when either is null.
+     */
+    public static boolean sameText(String a, String b) {
+        return a != null && b != null
+                && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The 64 lowercase hex digits. */
     public String hex() {
         return HexFormat.of().formatHex(digest);

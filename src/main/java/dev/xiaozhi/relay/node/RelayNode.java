@@ -134,7 +134,8 @@ public final class RelayNode {
     }
 
     private AdminApi adminApi(FrontContext front) {
-        return new AdminApi(state.adminTokens(), new TenantRoutes(registryServices.registry()),
+        return new AdminApi(state.adminTokens(), new AuthThrottle(config.server().authFailures()),
+                new TenantRoutes(registryServices.registry()),
                 new DeviceRoutes(registryServices.registry(), config.registry().rotationGrace(),
                         token -> DeviceUrls.withToken(config.server(), port(), token)),
                 new ProviderRoutes(registryServices.providers(), config.registry().rotationGrace()),

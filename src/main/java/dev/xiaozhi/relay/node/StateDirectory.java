@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.config.AdminConfig.AdminToken;
 import dev.xiaozhi.relay.config.RegistryConfig;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.registry.EndpointCipher;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -22,7 +23,8 @@ record StateDirectory(ConfiguredDevices devices, EndpointCipher cipher, List<Adm
     /** Reads it; blocking file I/O, never on an event loop. */
     static StateDirectory load(RelayConfig config) {
         EndpointCipher cipher = config.registry().store() == RegistryConfig.StoreKind.MEMORY
-                ? new EndpointCipher(EndpointCipher.newKey())
+                ? config.registry().encryptionKey().map(key -> new EndpointCipher(Base64.getDecoder().decode(key)))
+                        .orElseGet(() -> new EndpointCipher(EndpointCipher.newKey()))
                 : EndpointCipher.of(config.registry().encryptionKey(),
                         config.node().stateDir().resolve("registry").resolve("endpoint.key"));
         return new StateDirectory(ConfiguredDevices.load(config, new GeneratedTokenStore(config.node().stateDir())),

@@ -2,6 +2,8 @@ package dev.xiaozhi.relay.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
 
 /**
  * Fits a {@code tools/call} result into a front's size cap.
@@ -9,6 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A result whose response would exceed the cap is replaced by a valid result with one text item: the original text
  * (or the compact structured content when there is no text) cut on a character boundary and followed by a marker
  * that says how much was cut. {@code isError} is kept. The reply is never dropped and never invalid JSON.
+ * <p>
+ * A call's {@code notifications/progress} is held to the same cap: over it, only its token, progress, total and the
+ * start of its message (with the marker) are kept; a notification that cannot fit even so is dropped.
  */
 public final class ResultTruncator {
 
@@ -40,6 +45,37 @@ public final class ResultTruncator {
         int end = prefixFitting(source.text, Math.max(0, budget));
         String kept = source.text.substring(0, end);
         return build(kept + String.format(MARKER, Utf8.length(kept), source.bytes), source.isError);
+    }
+
+    /** The progress notification of {@code params} when it fits, else one cut to fit, else empty. */
+    public Optional<String> fitProgress(ObjectNode params) {
+        String whole = progress(params);
+        if (whole.length() * 3L <= capBytes || Utf8.length(whole) <= capBytes) {
+            return Optional.of(whole);
+        }
+        ObjectNode kept = params.objectNode();
+        for (String field : new String[] {"progressToken", "progress", "total"}) {
+            if (params.has(field)) {
+                kept.set(field, params.get(field));
+            }
+        }
+        if (!params.path("message").isTextual()) {
+            String bare = progress(kept);
+            return Utf8.length(bare) <= capBytes ? Optional.of(bare) : Optional.empty();
+        }
+        String message = params.get("message").textValue();
+        String marker = String.format(MARKER, Utf8.length(message), Utf8.length(message));
+        int budget = capBytes - Utf8.length(progress(kept.put("message", ""))) - escapedLength(marker, marker.length());
+        if (budget < 0) {
+            return Optional.empty();
+        }
+        String start = message.substring(0, prefixFitting(message, budget));
+        kept.put("message", start + String.format(MARKER, Utf8.length(start), Utf8.length(message)));
+        return Optional.of(progress(kept));
+    }
+
+    private static String progress(ObjectNode params) {
+        return JsonRpc.notification("notifications/progress", params.toString());
     }
 
     private static String build(String text, boolean isError) {

@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.registry;
 
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.model.ToolRule;
 
 /**
@@ -35,8 +36,8 @@ public record Device(String tenant, String id, String name, Status status, Strin
 
     /** Whether the token with this hash lets the device in at {@code now}. */
     public boolean accepts(String hash, long now) {
-        return status == Status.ACTIVE && (hash.equals(tokenHash)
-                || hash.equals(previousTokenHash) && now < previousValidUntil);
+        return status == Status.ACTIVE && (TokenHash.sameText(hash, tokenHash)
+                || TokenHash.sameText(hash, previousTokenHash) && now < previousValidUntil);
     }
 
     /** This device with other settings (tokens untouched). */

@@ -1,5 +1,7 @@
 package dev.xiaozhi.relay.registry;
 
+import dev.xiaozhi.relay.model.TokenHash;
+
 /**
  * The token of a provider target (a bridge that dials in on {@code /tools}), kept only as hashes. Provider tokens
  * and device tokens are indexed apart: neither opens the other's door.
@@ -16,7 +18,8 @@ public record Provider(String target, String tokenHash, String previousTokenHash
 
     /** Whether the token with this hash lets the provider in at {@code now}. */
     public boolean accepts(String hash, long now) {
-        return hash.equals(tokenHash) || hash.equals(previousTokenHash) && now < previousValidUntil;
+        return TokenHash.sameText(hash, tokenHash)
+                || TokenHash.sameText(hash, previousTokenHash) && now < previousValidUntil;
     }
 
     /**

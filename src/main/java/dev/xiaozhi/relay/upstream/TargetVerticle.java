@@ -30,6 +30,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -181,7 +182,9 @@ public final class TargetVerticle extends VerticleBase {
             onCall(new Queued(request.callId(), request.tenant(), request.device(), request.method(), null,
                     () -> client.request(request), message, System.nanoTime()));
         } else if (message.body() instanceof ToolCancel cancel) {
-            client.cancel(cancel.callId(), cancel.reason());
+            if (!dropQueued(cancel)) {
+                client.cancel(cancel.callId(), cancel.reason());
+            }
         } else {
             LOG.warn("unexpected message dropped [target: {}, type: {}]", config.name(),
                     message.body() == null ? "null" : message.body().getClass().getSimpleName());
@@ -196,6 +199,19 @@ public final class TargetVerticle extends VerticleBase {
         } else {
             fail(call, CallOutcome.BUSY, inFlight + " calls in flight, " + queue.size() + " waiting");
         }
+    }
+
+    /** Takes a call still waiting for a slot out of the queue, so it never runs; false when none is waiting. */
+    private boolean dropQueued(ToolCancel cancel) {
+        for (Iterator<Queued> waiting = queue.iterator(); waiting.hasNext(); ) {
+            Queued queued = waiting.next();
+            if (queued.callId().equals(cancel.callId())) {
+                waiting.remove();
+                fail(queued, CallOutcome.CANCELLED, cancel.reason());
+                return true;
+            }
+        }
+        return false;
     }
 
     private void runQueued() {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.xiaozhi.relay.auth.AuthThrottle;
+import dev.xiaozhi.relay.config.AuthFailuresConfig;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
@@ -215,9 +217,9 @@ class AdminApiTest {
         parsed.getOpenAPI().getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
                 .forEach(method -> documented.add(method + " " + path)));
         Set<String> routed = new TreeSet<>();
-        List<Route> routes = new AdminApi(List.of(), new TenantRoutes(null), new DeviceRoutes(null, Duration.ZERO,
-                token -> token), new ProviderRoutes(null, Duration.ZERO), new NodeRoutes(null, null)).router(vertx)
-                .getRoutes();
+        List<Route> routes = new AdminApi(List.of(), new AuthThrottle(AuthFailuresConfig.DEFAULT),
+                new TenantRoutes(null), new DeviceRoutes(null, Duration.ZERO, token -> token),
+                new ProviderRoutes(null, Duration.ZERO), new NodeRoutes(null, null)).router(vertx).getRoutes();
         for (Route route : routes) {
             if (route.getPath() != null && route.methods() != null) {
                 route.methods().forEach(method -> routed.add(method.name().toUpperCase(Locale.ROOT) + " "

@@ -24,6 +24,17 @@ class TokenHashTest {
         assertThat(hash.matches("xzr_secreT")).isFalse();
     }
 
+    /** Verifies that stored hash texts compare equal only when they are, and never with a missing one. */
+    @Test
+    void comparesStoredHashTexts() {
+        String hash = TokenHash.ofPlain("xzr_secret").toString();
+
+        assertThat(TokenHash.sameText(hash, TokenHash.ofPlain("xzr_secret").toString())).isTrue();
+        assertThat(TokenHash.sameText(hash, TokenHash.ofPlain("xzr_secreT").toString())).isFalse();
+        assertThat(TokenHash.sameText(hash, null)).isFalse();
+        assertThat(TokenHash.sameText(null, null)).isFalse();
+    }
+
     /** Verifies that malformed hashes are refused without repeating the input. */
     @Test
     void refusesMalformedHashes() {

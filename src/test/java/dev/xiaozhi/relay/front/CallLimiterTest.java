@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Verifies that a node grants a tenant its share of the cluster-wide call rate, following the number of nodes. */
 class CallLimiterTest {
 
-    private static final TenantLimits THIRTY_A_MINUTE = new TenantLimits(0, 0, 30, 0);
+    private static final TenantLimits THIRTY_A_MINUTE = new TenantLimits(0, 0, 30, 0, 0);
 
     /** Verifies that with three nodes each grants a third of the rate, and the whole rate once it is alone. */
     @Test

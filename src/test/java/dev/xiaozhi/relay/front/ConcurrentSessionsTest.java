@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.front;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.support.TestRelay;
 import io.vertx.core.Future;
@@ -16,12 +17,16 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Verifies that many sessions calling at once each get their own correct answers under their own ids. */
+/**
+ * Verifies that many sessions calling at once each get their own correct answers under their own ids (sessions of one
+ * device, so its tenant lifts {@code maxSessionsPerDevice}).
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(120_000)
 class ConcurrentSessionsTest {
@@ -32,7 +37,8 @@ class ConcurrentSessionsTest {
     /** Verifies that 200 concurrent sessions making calculator calls all get correct results and ids. */
     @Test
     void answersEveryCallOf200ConcurrentSessions(Vertx vertx, @TempDir Path stateDir) throws Exception {
-        try (TestRelay relay = TestRelay.start(stateDir, "")) {
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(TestRelay.yaml(stateDir, "").replace("  acme:\n",
+                "  acme:\n    limits: {maxSessionsPerDevice: 0}\n"), stateDir, Map.of()))) {
             WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                     .setMaxConnections(SESSIONS));
             List<Future<Void>> sessions = new ArrayList<>();

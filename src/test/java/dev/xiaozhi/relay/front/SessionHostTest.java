@@ -53,7 +53,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SessionHostTest {
 
     private static final DeviceIdentity KITCHEN = new DeviceIdentity("acme", "kitchen", ToolPolicy.ALLOW_ALL,
-            new TenantLimits(0, 1, 0, 0));
+            new TenantLimits(0, 1, 0, 0, 0));
 
     private final Map<String, DeviceIdentity> directory = new ConcurrentHashMap<>();
     private Context context;

@@ -16,6 +16,7 @@ import dev.xiaozhi.relay.cluster.ClusterKeys;
 import dev.xiaozhi.relay.config.ClusterConfig;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.registry.EndpointCipher;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.ClusterCertificates;
 import dev.xiaozhi.relay.support.ListeningSockets;
@@ -60,6 +61,7 @@ class ClusterPortsIT {
 
     private static final String OLD_CLUSTER_NAME = "xiaozhi-relay";
     private static final String SECRET = "cluster-ports-it-" + UUID.randomUUID();
+    private static final byte[] REGISTRY_KEY = new byte[32];
     private static final String FORGED_TOKEN = "xzr_forged-by-an-attacker";
 
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -173,6 +175,31 @@ class ClusterPortsIT {
     }
 
     /**
+     * Verifies (issue 11, #18) that a cluster on {@code registry.store: memory} encrypts endpoints with the
+     * configured {@code registry.encryptionKey}, not one of its own that the other nodes do not have: a member
+     * holding the secret reads the device record, and the configured key opens its endpoint.
+     */
+    @Test
+    void aMemoryRegistryClusterUsesTheConfiguredKey(Vertx vertx, @TempDir Path dir) throws Exception {
+        int[] cluster = FreePorts.take(2);
+        String endpoint = "ws://127.0.0.1:9/mcp/?token=xiaozhi-agent-token";
+        RelayProcess relay = clusteredNode(dir, cluster, "store: memory, ", TestRelay.yaml(dir, "").replace(
+                "  limited:\n", "  cars:\n    devices:\n      car: {tokenHash: \"" + TokenHash.ofPlain("xzr_car")
+                        + "\", endpoint: \"" + endpoint + "\"}\n  limited:\n"));
+        int[] ports = relay.awaitReady();
+        HazelcastInstance member = rogueMember(new ClusterKeys(SECRET).clusterName(), cluster[0]);
+
+        IMap<String, String> devices = member.getMap("relay.registry.devices");
+        String record = devices.values().stream().filter(value -> value.contains("\"encryptedEndpoint\":\"v"))
+                .findFirst().orElseThrow();
+        String sealed = Json.parse(record.substring(record.indexOf('{'))).get("encryptedEndpoint").asText();
+
+        assertThat(new EndpointCipher(REGISTRY_KEY).decrypt(sealed)).isEqualTo(endpoint);
+        assertThat(relay.stderr()).doesNotContain("cannot be decrypted");
+        assertThat(admitted(vertx, ports[0], TestRelay.TOKEN)).isTrue();
+    }
+
+    /**
      * Verifies that the clustered event bus delivers a {@code ToolCall} (which a target runs without any token or
      * policy check: those are the front's) only from a peer holding a member certificate: the same forged call,
      * written straight to the event-bus port by a Vert.x instance that never joined the cluster, runs when that
@@ -234,9 +261,13 @@ class ClusterPortsIT {
     }
 
     private RelayProcess clusteredNode(Path dir, int[] cluster) throws Exception {
+        return clusteredNode(dir, cluster, "", TestRelay.yaml(dir, ""));
+    }
+
+    private RelayProcess clusteredNode(Path dir, int[] cluster, String registryKeys, String yaml) throws Exception {
         Path config = dir.resolve("relay.yaml");
         memberCertificates = ClusterCertificates.generate(dir.resolve("tls"), "cluster");
-        Files.writeString(config, TestRelay.yaml(dir, "") + """
+        Files.writeString(config, yaml + """
                 cluster:
                   enabled: true
                   hazelcastConfig: %s
@@ -246,10 +277,9 @@ class ClusterPortsIT {
                   members: "127.0.0.1:%d"
                   secret: "%s"
                   %s
-                registry: {encryptionKey: "%s"}
+                registry: {%sencryptionKey: "%s"}
                 """.formatted(Path.of("cluster.xml").toAbsolutePath(), cluster[0], cluster[1], cluster[0], SECRET,
-                memberCertificates.yaml(),
-                Base64.getEncoder().encodeToString(new byte[32])));
+                memberCertificates.yaml(), registryKeys, Base64.getEncoder().encodeToString(REGISTRY_KEY)));
         return started(RelayProcess.start(Map.of(), "--config", config.toString()));
     }
 

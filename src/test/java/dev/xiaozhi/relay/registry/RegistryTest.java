@@ -155,7 +155,7 @@ class RegistryTest {
     }
 
     private static Tenant tenant(String id, int maxDevices) {
-        return new Tenant(id, id, Status.ACTIVE, new TenantLimits(maxDevices, 0, 0, 0), ToolRule.ALLOW_ALL,
+        return new Tenant(id, id, Status.ACTIVE, new TenantLimits(maxDevices, 0, 0, 0, 0), ToolRule.ALLOW_ALL,
                 System.currentTimeMillis(), null);
     }
 

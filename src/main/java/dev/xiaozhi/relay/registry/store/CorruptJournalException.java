@@ -2,7 +2,10 @@ package dev.xiaozhi.relay.registry.store;
 
 import java.nio.file.Path;
 
-/** A registry journal damaged before its last line: it is refused as it is, never emptied or rewritten. */
+/**
+ * A registry journal with a damaged complete line (one that ends in a newline, so written whole and acknowledged):
+ * it is refused as it is, never emptied or rewritten.
+ */
 public final class CorruptJournalException extends IllegalStateException {
 
     /** Creates the exception for a damaged line. */

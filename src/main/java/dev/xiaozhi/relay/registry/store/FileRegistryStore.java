@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code file} store: an append-only journal, one checksummed JSON line per write, forced to disk before the
- * write completes, so every acknowledged write survives {@code kill -9}. On open the journal is replayed: a damaged
- * last line (a write torn by a crash, never acknowledged) is cut off with a warning; a damaged line anywhere else
- * means the file is corrupt and it is refused, never emptied. Once the journal holds many more lines than records it
+ * write completes, so every acknowledged write survives {@code kill -9}. On open the journal is replayed. Only a last
+ * line without its newline can be a write torn by a crash, never acknowledged: it is cut off with a warning, unless
+ * it holds a whole checksummed line (only its line end missing or damaged), whose record is kept and its line end
+ * written again. A damaged line that ends in a newline was written whole and acknowledged, wherever it is: the file
+ * is corrupt and it is refused, never emptied. Once the journal holds many more lines than records it
  * is compacted: the live records are written to a new file, forced, and moved over the journal atomically. The
  * journal is locked: a second process on the same file is refused. All file work runs on one worker thread of its
  * own.
@@ -124,34 +126,43 @@ public final class FileRegistryStore implements RegistryStore {
         }
         byte[] content = Files.readAllBytes(file);
         int start = 0;
-        long goodLength = 0;
         int number = 0;
+        JournalLine unterminated = null;
         while (start < content.length) {
             number++;
             int end = indexOf(content, (byte) '\n', start);
-            boolean last = end < 0 || end == content.length - 1;
-            String text = new String(content, start, (end < 0 ? content.length : end) - start, StandardCharsets.UTF_8);
-            try {
-                if (end < 0) {
-                    throw new IllegalArgumentException("no line end");
+            if (end < 0) {
+                unterminated = wholeLine(content, start);
+                if (unterminated == null) {
+                    LOG.warn("registry journal: torn last line skipped, it was never acknowledged [file: {}, line: {}]",
+                            file, number);
+                } else {
+                    unterminated.applyTo(records);
+                    lines++;
+                    LOG.warn("registry journal: last line end missing or damaged, its whole record kept [file: {}, "
+                            + "line: {}]", file, number);
                 }
-                JournalLine.decode(text).applyTo(records);
-                lines++;
-                goodLength = end + 1;
-                start = end + 1;
-            } catch (IllegalArgumentException e) {
-                if (!last) {
-                    throw new CorruptJournalException(file, number, e.getMessage());
-                }
-                LOG.warn("registry journal: torn last line skipped, it was never acknowledged [file: {}, line: {}, "
-                        + "reason: {}]", file, number, e.getMessage());
                 break;
             }
+            try {
+                JournalLine.decode(new String(content, start, end - start, StandardCharsets.UTF_8)).applyTo(records);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptJournalException(file, number, e.getMessage());
+            }
+            lines++;
+            start = end + 1;
         }
         channel = FileChannel.open(file, StandardOpenOption.WRITE);
         lock();
+        long goodLength = start;
         if (goodLength < content.length) {
             channel.truncate(goodLength);
+            if (unterminated != null) {
+                ByteBuffer bytes = ByteBuffer.wrap(unterminated.encode().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    goodLength += channel.write(bytes, goodLength);
+                }
+            }
             channel.force(true);
         }
         channel.position(goodLength);
@@ -216,6 +227,21 @@ public final class FileRegistryStore implements RegistryStore {
 
     private long recordCount() {
         return records.values().stream().mapToLong(Map::size).sum();
+    }
+
+    /**
+     * The line from {@code start} to the end of the file when it is whole but for its newline (missing, or damaged
+     * into another last byte); null when it is a torn write.
+     */
+    private static JournalLine wholeLine(byte[] content, int start) {
+        for (int end = content.length; end >= Math.max(start, content.length - 1); end--) {
+            try {
+                return JournalLine.decode(new String(content, start, end - start, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException torn) {
+                // not whole up to here
+            }
+        }
+        return null;
     }
 
     private static int indexOf(byte[] content, byte wanted, int from) {

@@ -6,6 +6,7 @@ import dev.xiaozhi.relay.bus.TargetAnswer;
 import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
+import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.LogLevel;
@@ -328,7 +329,8 @@ public abstract class McpServerClient implements ToolClient {
             }
             case "notifications/message", "notifications/resources/updated" ->
                 sessionNotifications.accept(method, params);
-            default -> LOG.debug("server notification [target: {}, method: {}]", config.name(), method);
+            default -> LOG.debug("server notification [target: {}, method: {}]", config.name(),
+                    LogFields.escape(method));
         }
     }
 }

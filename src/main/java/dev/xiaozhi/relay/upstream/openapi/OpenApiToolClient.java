@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolReply;
+import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.config.AuthConfig;
 import dev.xiaozhi.relay.config.OpenApiTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
@@ -102,7 +103,7 @@ public final class OpenApiToolClient implements ToolClient {
                         tool.set("inputSchema", operation.inputSchema());
                     }
                     LOG.info("openapi document loaded [target: {}, title: {}, operations: {}]", config.name(),
-                            document.title(), operations.size());
+                            LogFields.escape(document.title()), operations.size());
                     return Future.<Void>succeededFuture();
                 });
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xiaozhi.relay.common.Glob;
+import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.upstream.openapi.OpenApiParameter.Location;
 import dev.xiaozhi.relay.upstream.openapi.OpenApiParameter.Style;
 import java.util.ArrayList;
@@ -79,7 +80,8 @@ final class OperationReader {
         try {
             body = body(operation, properties, required);
         } catch (IllegalArgumentException unsupported) {
-            LOG.info("operation left out [operation: {} {}]: {}", method.toUpperCase(Locale.ROOT), path,
+            LOG.info("operation left out [operation: {} {}]: {}", method.toUpperCase(Locale.ROOT),
+                    LogFields.escape(path),
                     unsupported.getMessage());
             return Optional.empty();
         }
@@ -89,7 +91,8 @@ final class OperationReader {
             inputSchema.set("required", required);
         }
         return Optional.of(new OpenApiOperation(unique(sanitized), description(operation, method, path), inputSchema,
-                method.toUpperCase(Locale.ROOT), path, List.copyOf(parameters), body));
+                method.toUpperCase(Locale.ROOT),
+                    LogFields.escape(path), List.copyOf(parameters), body));
     }
 
     /** Path-level parameters, overridden by the operation's own of the same name and location. */

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Serializes parameter values by OpenAPI {@code style} and {@code explode} (OpenAPI 3 "Style Values"), percent-encoding
- * every character outside RFC 3986's unreserved set where the value goes into a URL.
+ * every character outside RFC 3986's unreserved set where the value goes into a URL, and the dots of a path value made
+ * of dots only, so no value becomes a dot segment that leads the request off the operation's path.
  */
 final class ParameterSerializer {
 
@@ -22,9 +23,9 @@ final class ParameterSerializer {
         String name = encode(parameter.name());
         boolean explode = parameter.explode();
         return switch (parameter.style()) {
-            case LABEL -> "." + String.join(explode ? "." : ",", items(value, explode, true));
+            case LABEL -> "." + String.join(explode ? "." : ",", pathItems(value, explode));
             case MATRIX -> matrix(name, value, explode);
-            default -> String.join(",", items(value, explode, true));
+            default -> String.join(",", pathItems(value, explode));
         };
     }
 
@@ -109,6 +110,13 @@ final class ParameterSerializer {
             items.add(maybeEncode(text(value), encoded));
         }
         return items;
+    }
+
+    /** Encoded items with the dots of an all-dots item encoded too: {@code ..} becomes {@code %2E%2E}. */
+    private static List<String> pathItems(JsonNode value, boolean explode) {
+        return items(value, explode, true).stream()
+                .map(item -> !item.isEmpty() && item.chars().allMatch(c -> c == '.') ? item.replace(".", "%2E") : item)
+                .toList();
     }
 
     private static String maybeEncode(String text, boolean encoded) {

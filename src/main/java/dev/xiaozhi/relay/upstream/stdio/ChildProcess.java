@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.upstream.stdio;
 
+import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -181,7 +182,7 @@ final class ChildProcess {
                 dropped = 0;
             }
             if (++inWindow <= STDERR_LINES_PER_SECOND) {
-                LOG.info("server stderr [target: {}]: {}", target, line);
+                LOG.info("server stderr [target: {}]: {}", target, LogFields.escape(line));
             } else {
                 dropped++;
             }
