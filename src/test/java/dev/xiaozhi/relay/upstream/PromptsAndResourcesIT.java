@@ -55,7 +55,7 @@ class PromptsAndResourcesIT {
                   local: {type: stdio, command: node, args: ["%s", stdio]}
                   plain: {type: http, url: "http://127.0.0.1:%d/mcp", prefix: never}
                 tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
+                  acme: {limits: {maxSessionsPerDevice: 0}, devices: {kitchen: {tokenHash: "%s"}}}
                   guest:
                     denyPrompts: ["local___*"]
                     denyResources: ["relay://local/*"]

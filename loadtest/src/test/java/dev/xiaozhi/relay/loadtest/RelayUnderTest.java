@@ -53,8 +53,8 @@ public record RelayUnderTest(String url, String token, String adminUrl, String a
     /**
      * The relay of {@code -Durl}, else the packaged jar on a generated config: the {@code diagnostics} and
      * {@code calculator} targets plus {@code targets} (YAML lines under {@code targets:}), the tenant {@code load}
-     * with one device plus {@code devices} (YAML lines under its {@code devices:}), an admin token, and {@code extra}
-     * top-level YAML.
+     * with one device (whose token every simulated device shares, so the tenant lifts {@code maxSessionsPerDevice})
+     * plus {@code devices} (YAML lines under its {@code devices:}), an admin token, and {@code extra} top-level YAML.
      */
     public static RelayUnderTest generated(String targets, String devices, String extra, String... jvmOptions)
             throws Exception {
@@ -76,6 +76,7 @@ public record RelayUnderTest(String url, String token, String adminUrl, String a
                 %s
                 tenants:
                   %s:
+                    limits: {maxSessionsPerDevice: 0}
                     devices:
                       d: {tokenHash: "%s"}
                 %s
