@@ -13,13 +13,14 @@ import java.time.Duration;
 
 /**
  * Devices the way the Xiaozhi cloud drives them: they ramp up over WebSocket, run the cloud's handshake, then call a
- * tool at a steady rate with a JSON-RPC ping every fifth call, and close. Against the packaged jar on its embedded
- * default unless {@code -Durl} names a relay; knobs {@code -Ddevices}, {@code -Drampseconds}, {@code -Dseconds},
- * {@code -DcallEveryMs}.
+ * tool at a steady rate with a JSON-RPC ping every fifth call, and close. Against the packaged jar on a generated
+ * config whose one device token every simulated device shares (the embedded default holds a device to
+ * {@code maxSessionsPerDevice} sessions) unless {@code -Durl} names a relay; knobs {@code -Ddevices},
+ * {@code -Drampseconds}, {@code -Dseconds}, {@code -DcallEveryMs}.
  */
 public class DeviceSessions extends Simulation {
 
-    private final RelayUnderTest relay = Start.relay(RelayUnderTest::embeddedDefault);
+    private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
     private final int devices = Load.knob("devices", 20, 1000);
     private final int rampSeconds = Load.knob("rampseconds", 2, 20);
     private final int seconds = Load.knob("seconds", 3, 60);

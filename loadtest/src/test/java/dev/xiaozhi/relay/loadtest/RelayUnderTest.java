@@ -34,22 +34,6 @@ public record RelayUnderTest(String url, String token, String adminUrl, String a
     private static final Pattern READY = Pattern.compile("relay ready \\[port: (\\d+), admin port: (\\d+)");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The relay of {@code -Durl}, else the packaged jar on its embedded default ({@code conf/relay.yaml}). */
-    public static RelayUnderTest embeddedDefault() throws Exception {
-        Optional<RelayUnderTest> given = given();
-        if (given.isPresent()) {
-            return given.get();
-        }
-        Path dir = Files.createTempDirectory("relay-load");
-        String token = newToken();
-        ChildJvm relay = start(dir, Map.of("RELAY_PORT", "0", "RELAY_ADMIN_PORT", "0", "RELAY_DEMO_TOKEN", token,
-                "RELAY_STATE_DIR", dir.resolve("data").toString()), List.of());
-        Matcher ports = relay.awaitReady(60);
-        String adminToken = Files.readString(dir.resolve("data/admin.token")).trim();
-        return new RelayUnderTest("ws://127.0.0.1:" + ports.group(1), token, "http://127.0.0.1:" + ports.group(2),
-                adminToken, Optional.of(relay));
-    }
-
     /**
      * The relay of {@code -Durl}, else the packaged jar on a generated config: the {@code diagnostics} and
      * {@code calculator} targets plus {@code targets} (YAML lines under {@code targets:}), the tenant {@code load}
