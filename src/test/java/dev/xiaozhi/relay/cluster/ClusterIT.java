@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -154,16 +155,16 @@ class ClusterIT {
             long longestOverlapMs = 0;
             long longestGapMs = 0;
             for (String token : tokens(PIPES)) {
-                List<Connection> connections = cloud.connections(token);
-                for (int i = 1; i < connections.size(); i++) {
-                    Connection before = connections.get(i - 1);
-                    Connection after = connections.get(i);
-                    if (before.closedNanos() > drainStarted) {
-                        longestOverlapMs = Math.max(longestOverlapMs,
-                                (before.closedNanos() - after.openedNanos()) / 1_000_000);
-                        longestGapMs = Math.max(longestGapMs,
-                                (after.openedNanos() - before.closedNanos()) / 1_000_000);
+                List<Connection> connections = cloud.connections(token).stream()
+                        .sorted(Comparator.comparingLong(Connection::openedNanos)).toList();
+                long coveredUntil = connections.get(0).closedNanos();
+                for (Connection after : connections.subList(1, connections.size())) {
+                    if (coveredUntil != 0 && coveredUntil > drainStarted) {
+                        longestOverlapMs = Math.max(longestOverlapMs, (coveredUntil - after.openedNanos()) / 1_000_000);
+                        longestGapMs = Math.max(longestGapMs, (after.openedNanos() - coveredUntil) / 1_000_000);
                     }
+                    coveredUntil = coveredUntil == 0 || after.closedNanos() == 0 ? 0
+                            : Math.max(coveredUntil, after.closedNanos());
                 }
             }
 
