@@ -34,11 +34,13 @@ public final class NodePeers {
 
     /**
      * Starts {@code server-everything} over HTTP ({@code streamableHttp} or {@code sse}) on a port, once it says it
-     * listens; the caller destroys the process.
+     * listens; the caller destroys the process. Its stdout, a line per request, is discarded: a pipe nobody reads
+     * fills up and blocks the server.
      */
     public static Process serveEverything(String transport, int port) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("node", serverEverything().toString(), transport);
         builder.environment().put("PORT", Integer.toString(port));
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process server = builder.start();
         awaitLine(server, "streamableHttp".equals(transport) ? "listening on port" : "running on port");
         return server;
