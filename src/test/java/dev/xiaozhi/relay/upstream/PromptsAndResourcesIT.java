@@ -278,11 +278,12 @@ class PromptsAndResourcesIT {
         }
     }
 
+    /** A device session, once both targets are ready (their tools listed: the guest sees no local prompts). */
     private static TestSocket connected(Vertx vertx, String token) throws Exception {
         TestSocket device = TestSocket.connect(vertx, relay.url(token));
         device.initialize("2025-06-18");
-        Await.until(vertx, () -> names(device.exchange(request("\"p\"", "prompts/list", "{}"))
-                .at("/result/prompts"), "name").containsAll(List.of("simple-prompt")) && names(device.exchange(
+        Await.until(vertx, () -> names(device.exchange(request("\"t\"", "tools/list", "{}"))
+                .at("/result/tools"), "name").containsAll(List.of("local___echo", "echo")) && names(device.exchange(
                 request("\"r\"", "resources/templates/list", "{}")).at("/result/resourceTemplates"), "uriTemplate")
                 .size() >= 2);
         return device;
