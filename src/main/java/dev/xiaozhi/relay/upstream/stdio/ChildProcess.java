@@ -203,7 +203,8 @@ final class ChildProcess {
                         LOG.warn("over-long line from server dropped, and any after it [target: {}, limit: {} bytes,"
                                 + " line: {} bytes]", target, maxBytes, bytes);
                     } else {
-                        LOG.debug("over-long line from server dropped [target: {}, line: {} bytes]", target, bytes);
+                        LOG.debug("another over-long line from server dropped [target: {}, line: {} bytes]", target,
+                                bytes);
                     }
                     output.overLong(head);
                 });
