@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 11, "provider sockets never check {@code writeQueueFull} and get no ping/idle check on {@code /tools}": a
  * provider-token holder that stopped reading made the relay queue every call for it without bound, and one that went
- * silent (its host gone, its process stopped) kept its target connected, every call running into the deadline.
+ * silent (its host gone, its process stopped) or stuck kept its target connected, every call running into the
+ * deadline.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(90_000)
@@ -113,6 +114,32 @@ class StalledProviderAttackTest {
             FakeProvider.connect(vertx.createWebSocketClient(), relay.port(), PROVIDER_PATH, new ArrayList<>());
             Await.until(vertx, () -> readyCount() == 2);
             assertThat(text(device.exchange(call(4, "home___lights", "{}")))).isEqualTo("lights: on");
+        }
+    }
+
+    /**
+     * Verifies that a provider that answers nothing, not even a JSON-RPC {@code ping}, is dropped after a call runs
+     * out of time.
+     * GIVEN a provider that reads on but answers nothing after its handshake; {@code timeout: 2s},
+     * {@code pingTimeout: 1s}
+     * WHEN a device calls it
+     * THEN the call runs out of time, the relay drops the provider, the calculator answers, and a provider that dials
+     * in again serves a call.
+     */
+    @Test
+    void dropsAProviderThatStopsAnswering(Vertx vertx) throws Exception {
+        try (TestRelay relay = relay(", timeout: 2s, pingTimeout: 1s")) {
+            RawProvider provider = RawProvider.connect(vertx, relay.port(), PROVIDER_PATH);
+            TestSocket device = connected(vertx, relay);
+            provider.stopAnswering();
+
+            assertThat(text(device.exchange(call(1, "home___lights", "{}")))).isEqualTo("home did not answer within "
+                    + "2 s");
+            Await.until(vertx, () -> dropped("server answers no ping, dropping it [target: home,"));
+            assertThat(text(device.exchange(call(2, "calculator___evaluate", EVALUATE)))).isEqualTo("3");
+            FakeProvider.connect(vertx.createWebSocketClient(), relay.port(), PROVIDER_PATH, new ArrayList<>());
+            Await.until(vertx, () -> readyCount() == 2);
+            assertThat(text(device.exchange(call(3, "home___lights", "{}")))).isEqualTo("lights: on");
         }
     }
 

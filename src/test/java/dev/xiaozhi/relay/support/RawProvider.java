@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A tool provider on a bare TCP socket that speaks just enough WebSocket to serve {@code lights} as
  * {@link FakeProvider} does, and nothing a WebSocket library would do by itself: it never answers a ping, and once
- * told to {@link #stopReading()} it reads nothing at all, as a provider whose process stopped or whose host vanished.
+ * told to {@link #stopReading()} it reads nothing at all, as a provider whose process stopped or whose host vanished;
+ * told to {@link #stopAnswering()}, it reads on but answers nothing, as a provider stuck in a call.
  */
 public final class RawProvider {
 
@@ -22,6 +23,7 @@ public final class RawProvider {
     private final NetSocket socket;
     private Buffer pending = Buffer.buffer();
     private boolean upgraded;
+    private volatile boolean mute;
 
     private RawProvider(NetSocket socket) {
         this.socket = socket;
@@ -41,6 +43,11 @@ public final class RawProvider {
     /** Reads nothing more: what the relay writes stays in its buffers. */
     public void stopReading() {
         socket.pause();
+    }
+
+    /** Reads on, but answers nothing more. */
+    public void stopAnswering() {
+        mute = true;
     }
 
     private void onData(Buffer data) {
@@ -83,7 +90,7 @@ public final class RawProvider {
         if (pending.length() < offset + length) {
             return 0;
         }
-        if (opcode == 1) {
+        if (opcode == 1 && !mute) {
             answer(pending.getString(offset, offset + length, "UTF-8"));
         }
         return offset + length;
