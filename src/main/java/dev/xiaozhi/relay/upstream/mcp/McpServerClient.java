@@ -171,7 +171,7 @@ public abstract class McpServerClient implements ToolClient {
         current.request("ping", null, timeoutMs).onComplete(answer -> {
             probing = false;
             if (answer.succeeded() || answer.cause() instanceof McpErrorException) {
-                LOG.info("call ran out of time, server answers ping [target: {}]", config.name());
+                LOG.debug("call ran out of time, server answers ping [target: {}]", config.name());
             } else if (current == connection && ready) {
                 LOG.warn("server answers no ping, dropping it [target: {}, ping timeout ms: {}]: {}", config.name(),
                         timeoutMs, answer.cause().getMessage());
