@@ -1,0 +1,98 @@
+package dev.xiaozhi.relay.front.http;
+
+import static dev.xiaozhi.relay.front.http.StreamableHttpFrontTest.names;
+import static dev.xiaozhi.relay.front.http.StreamableHttpFrontTest.sdkClient;
+import static dev.xiaozhi.relay.front.http.StreamableHttpFrontTest.yaml;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.support.Await;
+import dev.xiaozhi.relay.support.SdkPeer;
+import dev.xiaozhi.relay.support.TestRelay;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.GetPromptRequest;
+import io.modelcontextprotocol.spec.McpSchema.InitializeResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+import io.modelcontextprotocol.spec.McpSchema.Prompt;
+import io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest;
+import io.modelcontextprotocol.spec.McpSchema.Resource;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Verifies the legacy HTTP+SSE front (MCP 2024-11-05) with the official MCP Java SDK's HTTP+SSE client against a
+ * started relay: the same session as on every front, and a session that lives as long as its stream.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(120_000)
+class LegacySseFrontTest {
+
+    /**
+     * Verifies that the SDK's HTTP+SSE client initializes at 2024-11-05, lists, calls with progress, reads prompts and
+     * resources, and hears the three {@code list_changed} on its stream.
+     * GIVEN a relay (two front verticles) whose target is an SDK server that reports progress and adds a tool, a
+     * prompt and a resource on its first call; WHEN an SDK client connects at {@code /sse} with a bearer token; THEN
+     * it sees and uses the whole catalog, gets the call's progress, and is told each list changed.
+     */
+    @Test
+    void servesTheSdkSseClient(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        try (SdkPeer peer = SdkPeer.startHttp();
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, peer.url(), "pingInterval: 200ms"),
+                        stateDir, Map.of()))) {
+            List<ProgressNotification> progress = new CopyOnWriteArrayList<>();
+            List<List<Tool>> tools = new CopyOnWriteArrayList<>();
+            List<List<Prompt>> prompts = new CopyOnWriteArrayList<>();
+            List<List<Resource>> resources = new CopyOnWriteArrayList<>();
+            HttpClientSseClientTransport transport = HttpClientSseClientTransport
+                    .builder("http://127.0.0.1:" + relay.port())
+                    .sseEndpoint("/sse")
+                    .customizeRequest(request -> request.header("Authorization", "Bearer " + TestRelay.TOKEN))
+                    .build();
+            try (McpSyncClient client = sdkClient(transport, progress::add, tools::add)
+                    .promptsChangeConsumer(prompts::add).resourcesChangeConsumer(resources::add).build()) {
+                InitializeResult initialized = client.initialize();
+                assertThat(initialized.protocolVersion()).isEqualTo("2024-11-05");
+                Await.until(vertx, () -> names(client.listTools().tools()).contains("sdk___add"));
+                assertThat(client.listPrompts().prompts()).extracting(Prompt::name).contains("sdk___greet");
+                assertThat(((TextContent) client.getPrompt(new GetPromptRequest("sdk___greet", Map.of()))
+                        .messages().get(0).content()).text()).isEqualTo("greet from the peer");
+                Resource status = client.listResources().resources().stream()
+                        .filter(resource -> resource.uri().endsWith("peer://status")).findFirst().orElseThrow();
+                assertThat(((TextResourceContents) client.readResource(new ReadResourceRequest(status.uri()))
+                        .contents().get(0)).text()).isEqualTo("fine");
+
+                Await.until(vertx, () -> {
+                    CallToolResult sum = client.callTool(CallToolRequest.builder().name("sdk___add")
+                            .arguments(Map.of("a", 2, "b", 3)).progressToken("mine").build());
+                    assertThat(((TextContent) sum.content().get(0)).text()).isEqualTo("5.0");
+                    return !progress.isEmpty();
+                });
+                assertThat(progress).first().satisfies(p -> {
+                    assertThat(p.progressToken()).isEqualTo("mine");
+                    assertThat(p.message()).isEqualTo("halfway");
+                });
+                Await.until(vertx, () -> tools.stream().anyMatch(list -> names(list).contains("sdk___multiply"))
+                        && prompts.stream().anyMatch(list -> list.stream()
+                                .anyMatch(prompt -> prompt.name().equals("sdk___farewell")))
+                        && resources.stream().anyMatch(list -> list.stream()
+                                .anyMatch(resource -> resource.uri().endsWith("peer://uptime"))));
+                assertThat(((TextContent) client.callTool(CallToolRequest.builder().name("sdk___multiply")
+                        .arguments(Map.of("a", 6, "b", 7)).build()).content().get(0)).text()).isEqualTo("42.0");
+            }
+        }
+    }
+}
