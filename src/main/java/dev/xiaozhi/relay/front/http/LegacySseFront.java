@@ -88,7 +88,7 @@ public final class LegacySseFront implements Handler<RoutingContext> {
         if (!http.screen(request)) {
             return;
         }
-        boolean stream = STREAM_PATH.equals(request.path());
+        boolean stream = request.path().startsWith(STREAM_PATH);
         String methods = stream ? STREAM_METHODS : MESSAGES_METHODS;
         HttpMethod method = request.method();
         if (HttpMethod.OPTIONS.equals(method)) {
