@@ -22,9 +22,18 @@ public final class NodePeers {
 
     /** The entry script of {@code @modelcontextprotocol/server-everything}. */
     public static Path serverEverything() {
-        Path script = MODULES.resolve("@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+        return installed("@modelcontextprotocol/server-everything/dist/index.js", "server-everything");
+    }
+
+    /** The entry script of the official MCP conformance suite, {@code @modelcontextprotocol/conformance}. */
+    public static Path conformanceSuite() {
+        return installed("@modelcontextprotocol/conformance/dist/index.js", "the conformance suite");
+    }
+
+    private static Path installed(String file, String name) {
+        Path script = MODULES.resolve(file).toAbsolutePath();
         boolean present = Files.exists(script);
-        String instruction = "server-everything is not installed: run npm ci --prefix src/test/node";
+        String instruction = name + " is not installed: run npm ci --prefix src/test/node";
         if (Boolean.getBoolean("relay.requireNodePeers") && !present) {
             throw new IllegalStateException(instruction);
         }
