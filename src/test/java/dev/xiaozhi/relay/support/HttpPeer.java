@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A raw Streamable HTTP client of the relay's {@code /mcp}, for tests that send what an MCP SDK would not: any
@@ -41,9 +42,25 @@ public final class HttpPeer {
         return send("POST", headers(token, session), body);
     }
 
+    /**
+     * A well-behaved POST whose answer is read as it comes, line by line (an event stream's {@code data:} lines one
+     * by one, or a JSON body's one line), so that a test can answer what the relay asks before the reply.
+     */
+    public HttpResponse<Stream<String>> postStreaming(String token, String session, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers(token, session).forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    }
+
     /** Initializes a new session at a protocol version and says initialized; returns its {@code Mcp-Session-Id}. */
     public String initialize(String token, String version) throws Exception {
-        HttpResponse<String> answer = post(token, null, Requests.initialize(1, version));
+        return initialize(token, version, "{}");
+    }
+
+    /** {@link #initialize(String, String)} for a client that declares {@code capabilities} (a JSON object). */
+    public String initialize(String token, String version, String capabilities) throws Exception {
+        HttpResponse<String> answer = post(token, null, Requests.initialize(1, version, capabilities));
         String session = answer.headers().firstValue("Mcp-Session-Id")
                 .orElseThrow(() -> new AssertionError("no session: " + answer.statusCode() + " " + answer.body()));
         post(token, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");

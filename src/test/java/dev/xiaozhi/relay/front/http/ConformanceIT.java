@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.model.TokenHash;
-import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.NodePeers;
 import dev.xiaozhi.relay.support.ReferenceServer;
 import dev.xiaozhi.relay.support.TestRelay;
-import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -55,7 +53,7 @@ class ConformanceIT {
                       acme: {devices: {conformance: {tokenHash: "%s"}}}
                     """.formatted(stateDir, reference.url(), TokenHash.ofPlain(TOKEN));
             try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
-                awaitTool(vertx, relay, "test_simple_text");
+                relay.awaitTool(vertx, TOKEN, "test_simple_text");
                 String output = ReferenceServer.run(workDir, SUITE_TIMEOUT_S, "node", suite.toString(), "server",
                         "--url", "http://127.0.0.1:" + relay.port() + "/mcp?token=" + TOKEN);
                 Matcher total = TOTAL.matcher(output);
@@ -64,14 +62,5 @@ class ConformanceIT {
                 assertThat(total.group()).as(output).isEqualTo("Total: " + CHECKS + " passed, 0 failed");
             }
         }
-    }
-
-    /** Waits until the relay lists a tool of the target (it connects to its server after starting). */
-    static void awaitTool(Vertx vertx, TestRelay relay, String tool) throws Exception {
-        TestSocket device = TestSocket.connect(vertx, relay.url(TOKEN));
-        device.initialize("2025-06-18");
-        Await.until(vertx, () -> device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}")
-                .at("/result/tools").findValuesAsText("name").contains(tool));
-        device.socket().close();
     }
 }
