@@ -1,12 +1,16 @@
 package dev.xiaozhi.relay.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -77,5 +81,40 @@ public final class HttpPeer {
             headers.put("Mcp-Session-Id", session);
         }
         return headers;
+    }
+
+    /**
+     * Calls a tool on an HTTP session and reads its answer as it streams; every request the relay sends the client
+     * before the reply is answered with the result {@code answer} gives it.
+     */
+    public JsonNode callAnswering(String token, String session, int id, String tool, String arguments,
+            Function<JsonNode, String> answer) throws Exception {
+        HttpResponse<Stream<String>> response = postStreaming(token, session,
+                Requests.call(id, tool, arguments));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("the call was answered with HTTP " + response.statusCode());
+        }
+        try (Stream<String> lines = response.body()) {
+            for (Iterator<String> next = lines.iterator(); next.hasNext(); ) {
+                String line = next.next();
+                String data = line.startsWith("data:") ? line.substring(5).trim() : line.startsWith("{") ? line
+                        : null;
+                if (data == null || data.isEmpty()) {
+                    continue;
+                }
+                JsonNode message = Json.parse(data);
+                if (message.has("method") && message.has("id")) {
+                    String result = answer.apply(message);
+                    int status = post(token, session, "{\"jsonrpc\":\"2.0\",\"id\":"
+                            + Json.compact(message.get("id")) + ",\"result\":" + result + "}").statusCode();
+                    if (status != 202) {
+                        throw new AssertionError("the answer was refused with HTTP " + status);
+                    }
+                } else if (message.path("id").asInt(-1) == id) {
+                    return message;
+                }
+            }
+        }
+        throw new AssertionError("the stream ended without the reply to " + id);
     }
 }

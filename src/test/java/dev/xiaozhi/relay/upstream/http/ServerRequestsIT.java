@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.model.TokenHash;
-import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.ReferenceServer;
@@ -15,14 +14,10 @@ import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,11 +84,13 @@ class ServerRequestsIT {
         List<JsonNode> asked = new ArrayList<>();
 
         // the reference server checks the result against a schema that wants a "method" in it, so the answer has one
-        JsonNode reply = callAnswering(session, 7, "test_sampling", "{\"prompt\":\"What is 2+2?\"}", request -> {
-            asked.add(request);
-            return "{\"method\":\"sampling/createMessage\",\"role\":\"assistant\",\"content\":{\"type\":\"text\","
-                    + "\"text\":\"four, says the client\"},\"model\":\"test-model\",\"stopReason\":\"endTurn\"}";
-        });
+        String answer = "{\"method\":\"sampling/createMessage\",\"role\":\"assistant\",\"content\":{\"type\":"
+                + "\"text\",\"text\":\"four, says the client\"},\"model\":\"test-model\",\"stopReason\":\"endTurn\"}";
+        JsonNode reply = peer.callAnswering(TestRelay.TOKEN, session, 7, "test_sampling",
+                "{\"prompt\":\"What is 2+2?\"}", request -> {
+                    asked.add(request);
+                    return answer;
+                });
 
         assertThat(asked).hasSize(1);
         assertThat(asked.get(0).path("method").asText()).isEqualTo("sampling/createMessage");
@@ -112,9 +109,10 @@ class ServerRequestsIT {
         String session = peer.initialize(TestRelay.TOKEN, VERSION);
         long started = System.nanoTime();
 
-        JsonNode reply = callAnswering(session, 3, "test_elicitation", "{\"message\":\"Your name?\"}", request -> {
-            throw new AssertionError("the relay asked a client that did not declare elicitation: " + request);
-        });
+        JsonNode reply = peer.callAnswering(TestRelay.TOKEN, session, 3, "test_elicitation",
+                "{\"message\":\"Your name?\"}", request -> {
+                    throw new AssertionError("the relay asked a client that did not declare elicitation: " + request);
+                });
 
         assertThat(Requests.text(reply)).contains("not supported or error");
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(TARGET_TIMEOUT_MS / 2);
@@ -133,7 +131,8 @@ class ServerRequestsIT {
         long opened = reference.count(ReferenceServer.SESSION_OPENED);
         for (int i = 0; i < 3; i++) {
             String toolsOnly = peer.initialize(TestRelay.TOKEN, VERSION);
-            assertThat(Requests.text(callAnswering(toolsOnly, 1, "test_simple_text", "{}", request -> "{}")))
+            assertThat(Requests.text(peer.callAnswering(TestRelay.TOKEN, toolsOnly, 1, "test_simple_text", "{}",
+                    request -> "{}")))
                     .isNotEmpty();
         }
         TestSocket xiaozhi = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
@@ -145,43 +144,12 @@ class ServerRequestsIT {
         assertThat(reference.count(ReferenceServer.SESSION_OPENED)).isEqualTo(opened);
 
         String sampling = peer.initialize(TestRelay.TOKEN, VERSION, SAMPLING);
-        callAnswering(sampling, 1, "test_simple_text", "{}", request -> "{}");
+        peer.callAnswering(TestRelay.TOKEN, sampling, 1, "test_simple_text", "{}", request -> "{}");
         assertThat(reference.count(ReferenceServer.SESSION_OPENED)).isEqualTo(opened + 1);
         long deleted = reference.count(ReferenceServer.SESSION_DELETED);
         assertThat(peer.send("DELETE", HttpPeer.headers(TestRelay.TOKEN, sampling), null).statusCode())
                 .isEqualTo(200);
         Await.until(vertx, () -> reference.count(ReferenceServer.SESSION_DELETED) == deleted + 1);
         xiaozhi.socket().close();
-    }
-
-    /**
-     * Calls a tool on an HTTP session and reads its answer as it streams; every request the relay sends the client
-     * before the reply is answered with the result {@code answer} gives it.
-     */
-    private static JsonNode callAnswering(String session, int id, String tool, String arguments,
-            Function<JsonNode, String> answer) throws Exception {
-        HttpResponse<Stream<String>> response = peer.postStreaming(TestRelay.TOKEN, session,
-                Requests.call(id, tool, arguments));
-        assertThat(response.statusCode()).isEqualTo(200);
-        try (Stream<String> lines = response.body()) {
-            for (Iterator<String> next = lines.iterator(); next.hasNext(); ) {
-                String line = next.next();
-                String data = line.startsWith("data:") ? line.substring(5).trim() : line.startsWith("{") ? line
-                        : null;
-                if (data == null || data.isEmpty()) {
-                    continue;
-                }
-                JsonNode message = Json.parse(data);
-                if (message.has("method") && message.has("id")) {
-                    String result = answer.apply(message);
-                    assertThat(peer.post(TestRelay.TOKEN, session, "{\"jsonrpc\":\"2.0\",\"id\":"
-                            + Json.compact(message.get("id")) + ",\"result\":" + result + "}").statusCode())
-                            .isEqualTo(202);
-                } else if (message.path("id").asInt(-1) == id) {
-                    return message;
-                }
-            }
-        }
-        throw new AssertionError("the stream ended without the reply to " + id);
     }
 }
