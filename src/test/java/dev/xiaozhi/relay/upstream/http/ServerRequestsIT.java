@@ -47,18 +47,23 @@ class ServerRequestsIT {
     @BeforeAll
     static void start() throws Exception {
         reference = ReferenceServer.start(workDir);
-        Path stateDir = workDir.resolve("state");
+        relay = startRelay(workDir.resolve("state"), "");
+        peer = new HttpPeer(relay.port());
+    }
+
+    /** A relay whose only target is the reference server, with {@code extraKeys} (e.g. its sessions mode). */
+    private static TestRelay startRelay(Path stateDir, String extraKeys) throws Exception {
         String yaml = """
                 node: {stateDir: %s}
                 server: {host: 127.0.0.1, port: 0, instances: 1}
                 admin: {port: 0}
                 targets:
-                  everything: {type: http, url: "%s", prefix: never, timeout: %dms}
+                  everything: {type: http, url: "%s", prefix: never, timeout: %dms%s}
                 tenants:
                   acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, reference.url(), TARGET_TIMEOUT_MS, TokenHash.ofPlain(TestRelay.TOKEN));
-        relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()));
-        peer = new HttpPeer(relay.port());
+                """.formatted(stateDir, reference.url(), TARGET_TIMEOUT_MS, extraKeys,
+                TokenHash.ofPlain(TestRelay.TOKEN));
+        return TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()));
     }
 
     @AfterAll
@@ -151,5 +156,40 @@ class ServerRequestsIT {
                 .isEqualTo(200);
         Await.until(vertx, () -> reference.count(ReferenceServer.SESSION_DELETED) == deleted + 1);
         xiaozhi.socket().close();
+    }
+
+    /**
+     * GIVEN relays whose target says {@code sessions: perSession}, and {@code sessions: shared}
+     * WHEN a tools-only session calls a tool on the first, and a session that declared sampling calls the sampling
+     * tool on the second
+     * THEN the tools-only session got an upstream session of its own; the sampling one did not, and its sampling
+     * still reached it, as the one session with a call in flight on the shared upstream session.
+     */
+    @Test
+    void givesEverySessionItsOwnUpstreamSessionPerSessionAndNoneShared(Vertx vertx) throws Exception {
+        try (TestRelay perSession = startRelay(workDir.resolve("per-session"), ", sessions: perSession");
+                TestRelay shared = startRelay(workDir.resolve("shared"), ", sessions: shared")) {
+            perSession.awaitTool(vertx, TestRelay.TOKEN, "test_simple_text");
+            shared.awaitTool(vertx, TestRelay.TOKEN, "test_sampling");
+            HttpPeer perSessionPeer = new HttpPeer(perSession.port());
+            HttpPeer sharedPeer = new HttpPeer(shared.port());
+            long opened = reference.count(ReferenceServer.SESSION_OPENED);
+
+            String toolsOnly = perSessionPeer.initialize(TestRelay.TOKEN, VERSION);
+            perSessionPeer.callAnswering(TestRelay.TOKEN, toolsOnly, 1, "test_simple_text", "{}", request -> "{}");
+            assertThat(reference.count(ReferenceServer.SESSION_OPENED)).isEqualTo(opened + 1);
+
+            String sampling = sharedPeer.initialize(TestRelay.TOKEN, VERSION, SAMPLING);
+            List<String> asked = new ArrayList<>();
+            JsonNode reply = sharedPeer.callAnswering(TestRelay.TOKEN, sampling, 2, "test_sampling",
+                    "{\"prompt\":\"shared?\"}", request -> {
+                        asked.add(request.at("/params/messages/0/content/text").asText());
+                        return "{\"method\":\"sampling/createMessage\",\"role\":\"assistant\",\"content\":"
+                                + "{\"type\":\"text\",\"text\":\"yes\"},\"model\":\"m\"}";
+                    });
+            assertThat(asked).containsExactly("shared?");
+            assertThat(Requests.text(reply)).isEqualTo("LLM response: yes");
+            assertThat(reference.count(ReferenceServer.SESSION_OPENED)).isEqualTo(opened + 1);
+        }
     }
 }
