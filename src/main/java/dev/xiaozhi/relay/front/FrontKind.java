@@ -29,9 +29,9 @@ public enum FrontKind {
 
     /**
      * Whether the relay takes its sessions' declared {@code sampling}, {@code elicitation} and {@code roots} at their
-     * word and relays servers' requests for them: HTTP, legacy SSE and stdio clients'. WebSocket and pipe sessions are the
-     * Xiaozhi cloud's, which declares {@code sampling} without serving it: they stay tools-only, so a fleet never
-     * costs an upstream session per device.
+     * word and relays servers' requests for them: HTTP, legacy SSE and stdio clients'. WebSocket and pipe sessions
+     * are the Xiaozhi cloud's, which declares {@code sampling} without serving it: they stay tools-only, so a fleet
+     * never costs an upstream session per device.
      */
     public boolean relaysClientRequests() {
         return clientRequests;

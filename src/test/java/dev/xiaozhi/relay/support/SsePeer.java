@@ -76,13 +76,21 @@ public final class SsePeer implements AutoCloseable {
         return endpoint;
     }
 
-    /** The next {@code message} event's JSON-RPC message. */
+    /**
+     * The next JSON-RPC message of a {@code message} event that is not a notification (such as a
+     * {@code list_changed} the relay may send at any time).
+     */
     public JsonNode next() throws Exception {
-        String[] next = event();
-        if (!"message".equals(next[0])) {
-            throw new AssertionError("not a message event: " + next[0] + " " + next[1]);
+        while (true) {
+            String[] next = event();
+            if (!"message".equals(next[0])) {
+                throw new AssertionError("not a message event: " + next[0] + " " + next[1]);
+            }
+            JsonNode message = Json.parse(next[1]);
+            if (message.has("id") || !message.has("method")) {
+                return message;
+            }
         }
-        return Json.parse(next[1]);
     }
 
     /** Whether the relay ended the stream. */
