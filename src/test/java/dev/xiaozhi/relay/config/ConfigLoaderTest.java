@@ -94,6 +94,12 @@ class ConfigLoaderTest {
                 arguments("targets: {calc: {type: builtin, builtin: calculator, speed: 3}}",
                         "targets.calc.speed: unknown key; known keys: type, prefix, timeout, maxConcurrent, maxQueued, "
                                 + "enabled, placement, breaker, builtin"),
+                arguments("targets: {calc: {type: builtin, builtin: calculator, pingTimeout: 5s}}",
+                        "targets.calc.pingTimeout: unknown key"),
+                arguments("targets: {files: {type: stdio, command: x, maxResponseBytes: 10}}",
+                        "targets.files.maxResponseBytes: expected a size from 1024 to 268435456 bytes"),
+                arguments("targets: {home: {type: provider, token: t, pingInterval: 0s}}",
+                        "targets.home.pingInterval: expected a positive duration"),
                 arguments("targets: {calc: {type: builtin, builtin: calculator, breaker: {maxFailures: 0}}}",
                         "targets.calc.breaker.maxFailures: expected an integer between 1 and 1000000, got \"0\""),
                 arguments("targets: {include: {files: mcp_config.json, prefix: sometimes}}",
@@ -131,6 +137,24 @@ class ConfigLoaderTest {
                         "targets.c.sessions: unknown key"),
                 arguments("server: {port: 1}\nserver: {port: 2}", "invalid YAML at line 2"),
                 arguments("server: {port: [", "invalid YAML at line 1"));
+    }
+
+    /** Verifies that MCP server targets take a ping timeout, stdio ones a line bound, providers a ping period. */
+    @Test
+    void readsTheLivenessKeysOfMcpServerTargets() {
+        RelayConfig config = ConfigLoader.parse("""
+                targets:
+                  files: {type: stdio, command: x, pingTimeout: 3s, maxResponseBytes: 64KiB}
+                  home: {type: provider, token: t, pingInterval: 5s}
+                  calc: {type: builtin, builtin: calculator}
+                """, HERE, Map.of());
+
+        assertThat(config.targets().get("files").pingTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(((StdioTargetSpec) config.targets().get("files").spec()).maxResponseBytes()).isEqualTo(65_536);
+        assertThat(config.targets().get("home").pingTimeout()).isEqualTo(TargetConfig.DEFAULT_PING_TIMEOUT);
+        assertThat(((ProviderTargetSpec) config.targets().get("home").spec()).pingInterval())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.targets().get("calc").pingTimeout()).isEqualTo(TargetConfig.DEFAULT_PING_TIMEOUT);
     }
 
     /** Verifies that a bad configuration fails with the key path and what was expected. */
