@@ -100,11 +100,6 @@ final class ChildProcess {
         });
     }
 
-    /** The process id. */
-    long pid() {
-        return process.pid();
-    }
-
     /**
      * Queues one message and a newline for stdin; false, and nothing queued, when the child has
      * {@link StdinWriter#MAX_QUEUED_BYTES} not yet read.
