@@ -16,10 +16,13 @@ import java.util.Map;
  * The requests targets' servers make of one session's client ({@code sampling/createMessage},
  * {@code elicitation/create}, {@code roots/list}), relayed: each goes down under an id of the relay's own, its answer
  * is matched back by that id, and each has its own deadline. A request whose capability the client did not declare,
- * or that finds no channel to its client, is answered with an error at once, never left to hang. Not thread-safe:
- * used on the session's context.
+ * that finds no channel to its client, or that comes while {@link #MAX_WAITING} wait already, is answered with an
+ * error at once, never left to hang. Not thread-safe: used on the session's context.
  */
 final class ClientRequests {
+
+    /** The most relayed requests one session's client may have to answer at once. */
+    static final int MAX_WAITING = 32;
 
     private static final Map<String, String> CAPABILITIES = Map.of("sampling/createMessage", "sampling",
             "elicitation/create", "elicitation", "roots/list", "roots");
@@ -54,6 +57,9 @@ final class ClientRequests {
         }
         if (channel == null) {
             return refused(JsonRpc.INTERNAL_ERROR, "The client has no stream open to take the request");
+        }
+        if (waiting.size() >= MAX_WAITING) {
+            return refused(JsonRpc.INTERNAL_ERROR, "The client has " + MAX_WAITING + " requests to answer already");
         }
         String rawId = Long.toString(nextId++);
         Promise<TargetAnswer> answer = Promise.promise();

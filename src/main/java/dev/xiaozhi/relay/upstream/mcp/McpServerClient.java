@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.upstream.mcp;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.CallerSession;
@@ -10,9 +11,9 @@ import dev.xiaozhi.relay.bus.ToolReply;
 import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.LogLevel;
 import dev.xiaozhi.relay.protocol.RelayInfo;
-import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.upstream.ClientRequestRelay;
 import dev.xiaozhi.relay.upstream.ServerOffer;
 import dev.xiaozhi.relay.upstream.SessionNotifications;
@@ -204,7 +205,7 @@ public abstract class McpServerClient implements ToolClient {
                 JsonNode json = Json.parse(answer.json());
                 return answer.error() ? Future.failedFuture(new McpErrorException(json))
                         : Future.succeededFuture(json);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 return Future.failedFuture(e);
             }
         });
