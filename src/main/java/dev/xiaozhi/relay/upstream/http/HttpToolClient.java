@@ -32,6 +32,7 @@ public final class HttpToolClient extends McpServerClient {
     public static final int MAX_OWN_SESSIONS = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpToolClient.class);
+    private static final long STREAM_RETRY_MS = 1_000;
 
     private final HttpTargetSpec spec;
     private final Optional<SigV4Signer> signer;
@@ -101,7 +102,7 @@ public final class HttpToolClient extends McpServerClient {
         session.bind(connection);
         own.put(connection, session);
         return connection.initialize(RelayInfo.version(), config.timeout().toMillis())
-                .compose(v -> session.openStream((event, data) -> connection.onMessage(data), () -> { }))
+                .compose(v -> listen(session, connection))
                 .map(status -> {
                     LOG.debug("upstream session open [target: {}, event stream: {}]", config.name(), status);
                     return connection;
@@ -110,6 +111,22 @@ public final class HttpToolClient extends McpServerClient {
                     own.remove(connection);
                     session.delete();
                 });
+    }
+
+    /**
+     * Opens an own session's GET event stream, where its server sends what belongs to no request; while the session
+     * is kept, a stream that ends is opened again a second later.
+     */
+    private Future<Integer> listen(HttpMcpSession session, McpClientConnection connection) {
+        return session.openStream((event, data) -> connection.onMessage(data), () -> {
+            if (!stopping && own.get(connection) == session) {
+                vertx.setTimer(STREAM_RETRY_MS, t -> {
+                    if (!stopping && own.get(connection) == session) {
+                        listen(session, connection);
+                    }
+                });
+            }
+        });
     }
 
     @Override

@@ -191,6 +191,27 @@ class StreamableHttpFrontTest {
         }
     }
 
+    /**
+     * Verifies that a lone reply is {@code application/json} for a client that lists it first in its {@code Accept},
+     * and one event of a {@code text/event-stream} for a client that lists the event stream first.
+     */
+    @Test
+    void streamsALoneReplyWhenTheClientPrefersTheEventStream(@TempDir Path stateDir) throws Exception {
+        try (TestRelay relay = TestRelay.start(stateDir, "")) {
+            HttpPeer http = new HttpPeer(relay.port());
+            String session = http.initialize(TestRelay.TOKEN, "2025-11-25");
+            Map<String, String> streamFirst = HttpPeer.headers(TestRelay.TOKEN, session);
+            streamFirst.put("Accept", "text/event-stream, application/json");
+
+            HttpResponse<String> json = http.post(TestRelay.TOKEN, session, Requests.listTools("1"));
+            HttpResponse<String> streamed = http.send("POST", streamFirst, Requests.listTools("2"));
+
+            assertThat(json.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(streamed.headers().firstValue("Content-Type")).contains("text/event-stream");
+            assertThat(streamed.body()).startsWith("event: message\ndata: {").contains("\"id\":2");
+        }
+    }
+
     private static int status(HttpPeer http, String session) throws Exception {
         HttpResponse<String> answer = http.post(TestRelay.TOKEN, session, "{\"jsonrpc\":\"2.0\",\"id\":9,"
                 + "\"method\":\"ping\"}");
