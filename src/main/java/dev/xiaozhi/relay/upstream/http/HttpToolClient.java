@@ -119,9 +119,9 @@ public final class HttpToolClient extends McpServerClient {
      */
     private Future<Integer> listen(HttpMcpSession session, McpClientConnection connection) {
         return session.openStream((event, data) -> connection.onMessage(data), () -> {
-            if (!stopping && own.get(connection) == session) {
+            if (!restarts.stopped() && own.get(connection) == session) {
                 vertx.setTimer(STREAM_RETRY_MS, t -> {
-                    if (!stopping && own.get(connection) == session) {
+                    if (!restarts.stopped() && own.get(connection) == session) {
                         listen(session, connection);
                     }
                 });
