@@ -161,7 +161,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     }
 
     private void onProviderHandshake(ServerWebSocketHandshake handshake) {
-        gate.room(handshake.remoteAddress().hostAddress()).onSuccess(attempt -> {
+        gate.room(handshake.remoteAddress().hostAddress(), token(handshake)).onSuccess(attempt -> {
             if (attempt == null) {
                 refuse(handshake, 429, "throttled");
             } else {
