@@ -3,11 +3,10 @@ package dev.xiaozhi.relay.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xiaozhi.relay.config.AuthFailuresConfig;
+import dev.xiaozhi.relay.support.RawUpgrade;
 import dev.xiaozhi.relay.support.TestRelay;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -83,7 +82,7 @@ class AuthThrottleAttackTest {
             for (int i = 0; i < 250; i++) {
                 boolean fair = i % 5 == 0;
                 Future<Integer> status = net.connect(relay.port(), "127.0.0.1")
-                        .compose(socket -> upgrade(socket, fair ? TestRelay.TOKEN : "xzr_broken-device"));
+                        .compose(socket -> RawUpgrade.status(socket, fair ? TestRelay.TOKEN : "xzr_broken-device"));
                 (fair ? good : bad).add(status);
             }
             Future.join(bad).await(20, TimeUnit.SECONDS);
@@ -111,7 +110,7 @@ class AuthThrottleAttackTest {
             Future.all(sockets).await(10, TimeUnit.SECONDS);
             List<Future<Integer>> statuses = new ArrayList<>();
             for (int i = 0; i <= BAD; i++) {
-                statuses.add(upgrade(sockets.get(i).result(), i < BAD ? "xzr_guess-" + i : TestRelay.TOKEN));
+                statuses.add(RawUpgrade.status(sockets.get(i).result(), i < BAD ? "xzr_guess-" + i : TestRelay.TOKEN));
             }
             Future.all(statuses).await(20, TimeUnit.SECONDS);
 
@@ -126,24 +125,6 @@ class AuthThrottleAttackTest {
                     .setLocalAddress("127.0.0.2"));
             assertThat(status(elsewhere.connect(options(relay)))).isEqualTo(101);
         }
-    }
-
-    /** Sends a WebSocket upgrade request with a token; the future holds the status of the answer. */
-    private static Future<Integer> upgrade(NetSocket socket, String token) {
-        Promise<Integer> status = Promise.promise();
-        Buffer answer = Buffer.buffer();
-        socket.handler(chunk -> {
-            answer.appendBuffer(chunk);
-            String text = answer.toString();
-            if (text.contains("\r\n")) {
-                status.tryComplete(Integer.parseInt(text.substring(9, 12)));
-                socket.close();
-            }
-        });
-        socket.write("GET /mcp?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n");
-        return status.future();
     }
 
     private static WebSocketConnectOptions options(TestRelay relay) {

@@ -3,11 +3,13 @@ package dev.xiaozhi.relay.front.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ServerConfig;
+import dev.xiaozhi.relay.front.ClientAddress;
 import dev.xiaozhi.relay.front.DeviceGate;
 import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.front.TrustedProxies;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
@@ -64,6 +66,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
     private final RelayMetrics metrics;
     private final OriginPolicy origins;
     private final ResultTruncator resultCap;
+    private final TrustedProxies proxies;
     private final Context context;
 
     /** Creates the front of one verticle, on that verticle's context; every collaborator is required. */
@@ -77,6 +80,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         this.metrics = Objects.requireNonNull(metrics);
         this.origins = new OriginPolicy(config.http().allowedOrigins(), config.host());
         this.resultCap = new ResultTruncator(config.http().maxResultBytes());
+        this.proxies = new TrustedProxies(config.trustedProxies());
         this.context = vertx.getOrCreateContext();
     }
 
@@ -117,8 +121,9 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                     + String.join(", ", McpVersions.SUPPORTED)));
             return;
         }
-        String remote = String.valueOf(request.remoteAddress());
-        gate.admit(request.remoteAddress().hostAddress(), remote, DeviceGate.token(request.headers(),
+        ClientAddress client = proxies.clientOf(request.remoteAddress(), request.headers());
+        String remote = client.remote();
+        gate.admit(client.host(), remote, DeviceGate.token(request.headers(),
                 request.query())).onSuccess(verdict -> {
                     if (verdict.refusal() != null) {
                         refuse(request, verdict.refusal());
