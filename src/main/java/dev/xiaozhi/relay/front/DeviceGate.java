@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.front;
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.TokenHash;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -54,10 +55,15 @@ public final class DeviceGate {
     /**
      * What the gate decided: the device, or why not.
      *
-     * @param identity the device let in; null when refused
-     * @param refusal  why not; null when let in
+     * @param identity   the device let in; null when refused
+     * @param refusal    why not; null when let in
+     * @param credential the hash of the token it was let in with ({@code sha256:<hex>}); null when refused
      */
-    public record Verdict(DeviceIdentity identity, Refusal refusal) {
+    public record Verdict(DeviceIdentity identity, Refusal refusal, String credential) {
+
+        static Verdict refused(Refusal refusal) {
+            return new Verdict(null, refusal, null);
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceGate.class);
@@ -112,22 +118,23 @@ public final class DeviceGate {
      */
     public Future<Verdict> admit(String address, String remote, String token) {
         return room(address, token).compose(attempt -> attempt == null
-                ? Future.succeededFuture(new Verdict(null, Refusal.THROTTLED))
+                ? Future.succeededFuture(Verdict.refused(Refusal.THROTTLED))
                 : devices.authenticate(token).transform(found -> {
                     if (found.failed()) {
                         attempt.end();
                         LOG.warn("device refused: registry unavailable [remote: {}]: {}", remote,
                                 found.cause().getMessage());
-                        return Future.succeededFuture(new Verdict(null, Refusal.UNAVAILABLE));
+                        return Future.succeededFuture(Verdict.refused(Refusal.UNAVAILABLE));
                     }
                     DeviceIdentity identity = found.result().orElse(null);
                     if (identity != null) {
                         attempt.end();
-                        return Future.succeededFuture(new Verdict(identity, null));
+                        return Future.succeededFuture(new Verdict(identity, null,
+                                token == null ? null : TokenHash.ofPlain(token).toString()));
                     }
                     LOG.info("device refused [remote: {}, reason: {}]", remote,
                             token == null ? "missing token" : "unknown or revoked token");
-                    return Future.succeededFuture(new Verdict(null, attempt.failed() ? Refusal.THROTTLED
+                    return Future.succeededFuture(Verdict.refused(attempt.failed() ? Refusal.THROTTLED
                             : Refusal.UNAUTHORIZED));
                 }));
     }

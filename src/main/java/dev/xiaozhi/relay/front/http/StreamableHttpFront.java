@@ -128,14 +128,15 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                     if (verdict.refusal() != null) {
                         refuse(request, verdict.refusal());
                     } else if (HttpMethod.POST.equals(method)) {
-                        onPost(request, verdict.identity(), remote);
+                        onPost(request, verdict, remote);
                     } else {
                         onSessionRequest(request, verdict.identity());
                     }
                 });
     }
 
-    private void onPost(HttpServerRequest request, DeviceIdentity identity, String remote) {
+    private void onPost(HttpServerRequest request, DeviceGate.Verdict verdict, String remote) {
+        DeviceIdentity identity = verdict.identity();
         String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (contentType == null || !mediaType(contentType).equals(JSON)) {
             reply(request, 415, HttpReplies.error("Unsupported Media Type: Content-Type must be application/json"));
@@ -164,7 +165,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                 ResponseChannel channel = channel(request, identity);
                 session.run(() -> session.post(message, carriesRequests(message), channel));
             } else if (isInitialize(message)) {
-                initialize(request, identity, remote, message);
+                initialize(request, verdict, remote, message);
             } else {
                 reply(request, 400, HttpReplies.error("Bad Request: no Mcp-Session-Id; a session starts with "
                         + "initialize"));
@@ -172,13 +173,14 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         });
     }
 
-    private void initialize(HttpServerRequest request, DeviceIdentity identity, String remote, JsonNode message) {
+    private void initialize(HttpServerRequest request, DeviceGate.Verdict verdict, String remote, JsonNode message) {
+        DeviceIdentity identity = verdict.identity();
         if (readiness.draining()) {
             metrics.handshake("draining");
             reply(request, 503, HttpReplies.error("The relay is shutting down; please retry"));
             return;
         }
-        LiveSession place = host.admit(identity, FrontKind.HTTP, remote);
+        LiveSession place = host.admit(identity, FrontKind.HTTP, remote, verdict.credential());
         if (place == null) {
             LOG.info("http session refused [tenant: {}, device: {}, reason: session limit of {}]",
                     identity.tenant(), identity.device(), identity.limits().maxSessions());

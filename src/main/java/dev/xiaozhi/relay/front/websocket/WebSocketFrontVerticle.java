@@ -155,7 +155,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
                 return;
             }
             DeviceIdentity identity = verdict.identity();
-            LiveSession place = host.admit(identity, FrontKind.WEBSOCKET, client.remote());
+            LiveSession place = host.admit(identity, FrontKind.WEBSOCKET, client.remote(), verdict.credential());
             if (place == null) {
                 LOG.info("handshake refused [tenant: {}, device: {}, reason: session limit of {}]", identity.tenant(),
                         identity.device(), identity.limits().maxSessions());
