@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +147,41 @@ class ForwardedAddressAttackTest {
                     && line.contains("remote: " + NEIGHBOUR + ":40011")));
             NetClient untrusted = vertx.createNetClient(new NetClientOptions().setLocalAddress("127.0.0.2"));
             assertThat(proxied(untrusted, relay, NEIGHBOUR, 40_012, TestRelay.TOKEN)).isEqualTo(-1);
+        }
+    }
+
+    /**
+     * Verifies that the pending-handshake limit counts each client behind the PROXY protocol on its own, and never
+     * the trusted proxy's own address.
+     * GIVEN a relay with {@code proxyProtocol: true} trusting the proxy at 127.0.0.1, {@code maxPendingHandshakes: 4}
+     * (per front verticle, of which it has two) and {@code handshakeTimeout: 5s}
+     * WHEN through the proxy one client opens 20 connections that send nothing after the header, another client 3,
+     * and the proxy 10 of its own (a header naming itself)
+     * THEN all but 8 of the first client's are closed once they waited the over-limit grace, while the other
+     * client's and the proxy's own are still open then.
+     */
+    @Test
+    void limitsPendingHandshakesPerClientBehindTheProxy(Vertx vertx) throws Exception {
+        try (TestRelay relay = TestRelay.start(stateDir, PROXY + "\nproxyProtocol: true\nmaxPendingHandshakes: 4\n"
+                + "handshakeTimeout: 5s")) {
+            NetClient proxy = vertx.createNetClient();
+            AtomicInteger guesserClosed = new AtomicInteger();
+            AtomicInteger othersClosed = new AtomicInteger();
+            List<Future<NetSocket>> sockets = new ArrayList<>();
+            for (int i = 0; i < 33; i++) {
+                String header = i < 20 ? GUESSER : i < 23 ? NEIGHBOUR : "127.0.0.1";
+                int port = 41_000 + i;
+                AtomicInteger closed = i < 20 ? guesserClosed : othersClosed;
+                sockets.add(proxy.connect(relay.port(), "127.0.0.1").onSuccess(socket -> {
+                    socket.closeHandler(v -> closed.incrementAndGet());
+                    socket.write("PROXY TCP4 " + header + " 127.0.0.1 " + port + " " + relay.port() + "\r\n");
+                }));
+            }
+            Future.all(sockets).await(10, TimeUnit.SECONDS);
+
+            Await.until(vertx, 4_500, () -> guesserClosed.get() >= 20 - 2 * 4);
+            vertx.timer(500, TimeUnit.MILLISECONDS).await();
+            assertThat(othersClosed.get()).as("closed by the over-limit trim, though within the limit").isZero();
         }
     }
 

@@ -29,6 +29,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +130,9 @@ public final class WebSocketFrontVerticle extends VerticleBase {
                 .setRegisterWebSocketWriteHandlers(false)
                 .setWebSocketClosingTimeout(5)
                 .setHttp2ClearTextEnabled(false)
-                .setUseProxyProtocol(config.proxyProtocol());
+                .setUseProxyProtocol(config.proxyProtocol())
+                .setProxyProtocolTimeout(config.handshakeTimeout().toMillis())
+                .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS);
         config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString())));
         return options;
