@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.config;
 
 import dev.xiaozhi.relay.model.TokenHash;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,13 @@ import java.util.Map;
  *
  * @param tokenHash   hash of the provider token
  * @param replace     whether a second connection with the token replaces the first (else it is refused)
+ * @param pingInterval how often the provider's socket is pinged; one silent (not even a pong) for this and the
+ *                     target's {@code pingTimeout} is dropped as dead
  */
-public record ProviderTargetSpec(TokenHash tokenHash, boolean replace) implements TargetSpec {
+public record ProviderTargetSpec(TokenHash tokenHash, boolean replace, Duration pingInterval) implements TargetSpec {
+
+    /** Default ping period of a provider's socket. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
 
     static ProviderTargetSpec from(ConfigNode node) {
         String token = node.string("token", "");
@@ -29,11 +35,12 @@ public record ProviderTargetSpec(TokenHash tokenHash, boolean replace) implement
         Map<String, Boolean> duplicates = new LinkedHashMap<>();
         duplicates.put("replace", true);
         duplicates.put("refuse", false);
-        return new ProviderTargetSpec(tokenHash, node.oneOf("onDuplicate", duplicates, true));
+        return new ProviderTargetSpec(tokenHash, node.oneOf("onDuplicate", duplicates, true),
+                node.duration("pingInterval", DEFAULT_PING_INTERVAL));
     }
 
     /** Keys of a provider target besides the common ones. */
     static List<String> keys() {
-        return List.of("token", "tokenHash", "onDuplicate");
+        return List.of("token", "tokenHash", "onDuplicate", "pingInterval");
     }
 }

@@ -12,6 +12,8 @@ public enum FrontKind {
     PIPE(false, true),
     /** An inbound Streamable HTTP session at {@code /mcp}. */
     HTTP(true, false),
+    /** An inbound legacy HTTP+SSE session (MCP 2024-11-05) at {@code /sse}: its stream holds a connection. */
+    SSE(true, true),
     /** The relay's own stdin and stdout, as a local MCP server ({@code stdio-builtin}). */
     STDIO(false, false);
 
@@ -24,7 +26,7 @@ public enum FrontKind {
     }
 
     /**
-     * Whether its sessions count against a tenant's {@code maxSessionsPerDevice}: WebSocket and pipe ones do; HTTP
+     * Whether its sessions count against a tenant's {@code maxSessionsPerDevice}: WebSocket, SSE and pipe ones do; HTTP
      * sessions have a per-device limit of their own, and the local stdio one is alone.
      */
     public boolean perDevice() {

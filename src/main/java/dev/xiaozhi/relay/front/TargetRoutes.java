@@ -9,6 +9,7 @@ import dev.xiaozhi.relay.routing.CatalogEntry;
 import dev.xiaozhi.relay.routing.CatalogView;
 import dev.xiaozhi.relay.routing.ResourceRoute;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Routes a session's requests for prompts, resources and completions to their target through the session's catalog
@@ -25,13 +26,13 @@ final class TargetRoutes {
 
     /** {@code prompts/get}: {@code name} is a catalog prompt name. */
     static TargetRoute promptGet(JsonNode params, CatalogView view) {
-        JsonNode name = params == null ? null : params.get("name");
-        if (name == null || !name.isTextual()) {
-            return TargetRoute.refused(JsonRpc.INVALID_PARAMS, "Invalid params: name must be a string");
+        String name = text(params, "name");
+        if (name == null) {
+            return notAString("name");
         }
-        Optional<CatalogEntry> prompt = view.findPrompt(name.textValue());
+        Optional<CatalogEntry> prompt = view.findPrompt(name);
         if (prompt.isEmpty()) {
-            return TargetRoute.refused(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + echo(name.textValue()));
+            return TargetRoute.refused(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + echo(name));
         }
         ObjectNode forwarded = forwarded(params).put("name", prompt.get().upstream());
         return TargetRoute.to(prompt.get().target(), "prompts/get", forwarded, prompt.get().timeoutMs());
@@ -39,37 +40,20 @@ final class TargetRoutes {
 
     /** {@code resources/read}: {@code uri} is a catalog URI; the contents' URIs come back as catalog URIs. */
     static TargetRoute resourceRead(JsonNode params, CatalogView view) {
-        JsonNode uri = params == null ? null : params.get("uri");
-        if (uri == null || !uri.isTextual()) {
-            return TargetRoute.refused(JsonRpc.INVALID_PARAMS, "Invalid params: uri must be a string");
-        }
-        Optional<ResourceRoute> route = view.resource(uri.textValue());
-        if (route.isEmpty()) {
-            return TargetRoute.refused(JsonRpc.RESOURCE_NOT_FOUND, "Resource not found: " + echo(uri.textValue()));
-        }
-        ObjectNode forwarded = forwarded(params).put("uri", route.get().upstream());
-        TargetRoute routed = TargetRoute.to(route.get().target(), "resources/read", forwarded,
-                route.get().timeoutMs());
-        return route.get().prefixed() ? routed.rewritingResult(result -> namespaceContents(result, route.get()))
-                : routed;
+        return toResource(params, view, route -> {
+            TargetRoute routed = TargetRoute.to(route.target(), "resources/read",
+                    forwarded(params).put("uri", route.upstream()), route.timeoutMs());
+            return route.prefixed() ? routed.rewritingResult(result -> namespaceContents(result, route)) : routed;
+        });
     }
 
     /** {@code resources/subscribe} or {@code resources/unsubscribe}: {@code uri} is a catalog URI. */
     static TargetRoute subscription(String method, JsonNode params, CatalogView view) {
-        JsonNode uri = params == null ? null : params.get("uri");
-        if (uri == null || !uri.isTextual()) {
-            return TargetRoute.refused(JsonRpc.INVALID_PARAMS, "Invalid params: uri must be a string");
-        }
-        Optional<ResourceRoute> route = view.resource(uri.textValue());
-        if (route.isEmpty()) {
-            return TargetRoute.refused(JsonRpc.RESOURCE_NOT_FOUND, "Resource not found: " + echo(uri.textValue()));
-        }
-        if (!view.subscribable(route.get().target())) {
-            return TargetRoute.refused(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + route.get().target()
-                    + " offers no resource subscriptions");
-        }
-        return TargetRoute.to(route.get().target(), method, forwarded(params).put("uri", route.get().upstream()),
-                route.get().timeoutMs());
+        return toResource(params, view, route -> view.subscribable(route.target())
+                ? TargetRoute.to(route.target(), method, forwarded(params).put("uri", route.upstream()),
+                        route.timeoutMs())
+                : TargetRoute.refused(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + route.target()
+                        + " offers no resource subscriptions"));
     }
 
     /**
@@ -113,6 +97,27 @@ final class TargetRoutes {
         ObjectNode forwarded = forwarded(params);
         forwarded.set("ref", upstreamRef);
         return TargetRoute.to(target, "completion/complete", forwarded, timeoutMs);
+    }
+
+    /** Routes a request naming a catalog resource by its {@code uri}, refusing one the view does not hold. */
+    private static TargetRoute toResource(JsonNode params, CatalogView view,
+            Function<ResourceRoute, TargetRoute> then) {
+        String uri = text(params, "uri");
+        if (uri == null) {
+            return notAString("uri");
+        }
+        return view.resource(uri).map(then).orElseGet(() -> TargetRoute.refused(JsonRpc.RESOURCE_NOT_FOUND,
+                "Resource not found: " + echo(uri)));
+    }
+
+    /** A string parameter, or null when it is missing or not a string. */
+    private static String text(JsonNode params, String key) {
+        JsonNode value = params == null ? null : params.get(key);
+        return value != null && value.isTextual() ? value.textValue() : null;
+    }
+
+    private static TargetRoute notAString(String key) {
+        return TargetRoute.refused(JsonRpc.INVALID_PARAMS, "Invalid params: " + key + " must be a string");
     }
 
     /** The params for the target: the session's own, without its {@code _meta} (its progress token is its own). */

@@ -243,7 +243,7 @@ public final class TargetVerticle extends VerticleBase {
                 return;
             }
             if (outcome == CallOutcome.TIMEOUT) {
-                client.cancel(call.callId(), "deadline exceeded");
+                client.deadlineExceeded(call.callId());
             }
             fail(call, outcome, detail(result.cause()));
         });

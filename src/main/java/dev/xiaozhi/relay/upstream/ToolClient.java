@@ -50,6 +50,14 @@ public interface ToolClient {
     default void cancel(String callId, String reason) {
     }
 
+    /**
+     * A call ran out of time: the caller no longer waits for it, as for {@link #cancel}. A target that can tell a slow
+     * server from a hung one checks which it is.
+     */
+    default void deadlineExceeded(String callId) {
+        cancel(callId, "deadline exceeded");
+    }
+
     /** Whether the target can take calls now; its tools stay listed, marked, while it cannot. */
     default boolean available() {
         return true;

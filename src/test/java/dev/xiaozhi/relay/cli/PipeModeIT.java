@@ -24,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120_000)
 class PipeModeIT {
 
+    /** How long the bridge and its child JVMs may take to start on a busy machine before the pipe is dialled. */
+    private static final long CHILDREN_READY_MS = 60_000;
+
     /**
      * Verifies that {@code MCP_ENDPOINT=… pipe --mcp-config mcp_config.json} serves the file's stdio server on one
      * socket, answers a call, and leaves cleanly on SIGTERM without the token in its output.
@@ -38,7 +41,7 @@ class PipeModeIT {
         try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx);
                 RelayProcess pipe = RelayProcess.start(Map.of("MCP_ENDPOINT", cloud.endpoint("agent-secret-jwt")),
                         "pipe", "--mcp-config", dir.resolve("mcp_config.json").toString())) {
-            Await.until(vertx, () -> cloud.connections("agent-secret-jwt").size() == 1);
+            Await.until(vertx, CHILDREN_READY_MS, () -> cloud.connections("agent-secret-jwt").size() == 1);
             Connection connection = cloud.connections("agent-secret-jwt").get(0);
 
             assertThat(connection.next().at("/result/protocolVersion").asText()).isEqualTo("2024-11-05");
@@ -75,7 +78,7 @@ class PipeModeIT {
         try (FakeXiaozhiCloud cloud = FakeXiaozhiCloud.start(vertx);
                 RelayProcess pipe = RelayProcess.start(Map.of("MCP_ENDPOINT", cloud.endpoint("agent-jwt")),
                         "pipe", "--mcp-config", dir.resolve("mcp_config.json").toString())) {
-            Await.until(vertx, () -> cloud.connections("agent-jwt").size() == 1);
+            Await.until(vertx, CHILDREN_READY_MS, () -> cloud.connections("agent-jwt").size() == 1);
             Connection connection = cloud.connections("agent-jwt").get(0);
             connection.next();
             List<String> names = new ArrayList<>();

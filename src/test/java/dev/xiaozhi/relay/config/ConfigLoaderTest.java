@@ -197,7 +197,7 @@ class ConfigLoaderTest {
         assertThat(config.targets()).containsOnlyKeys("calculator", "remote-tools", "off");
         assertThat(config.targets().get("calculator").spec())
                 .isEqualTo(new StdioTargetSpec("python", List.of("-m", "calculator"), Map.of("KEY", "v"),
-                        Optional.empty(), List.of(), Map.of("KEY", "v")));
+                        Optional.empty(), List.of(), Map.of("KEY", "v"), StdioTargetSpec.DEFAULT_MAX_RESPONSE_BYTES));
         HttpTargetSpec remote = (HttpTargetSpec) config.targets().get("remote-tools").spec();
         assertThat(remote.url().toString()).isEqualTo("http://127.0.0.1:9/mcp");
         assertThat(remote.headers()).containsEntry("Authorization", "Bearer t0ken");

@@ -17,6 +17,8 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,53 @@ class DeafChildStopAttackTest {
 
     @TempDir
     Path stateDir;
+
+    /**
+     * Verifies that stopping ends a child's own children too.
+     * GIVEN a stdio server that starts a child of its own ({@code sleep 1000}), lists its tool and never reads stdin
+     * again, and calls written to it
+     * WHEN the relay stops
+     * THEN it stops within the stop grace, and neither the server nor its child lives.
+     */
+    @Test
+    void stopsTheChildsOwnChildrenToo(Vertx vertx) throws Exception {
+        List<ProcessHandle> family = new ArrayList<>();
+        try (LogCapture logs = LogCapture.start()) {
+            TestRelay relay = TestRelay.start(ConfigLoader.parse("""
+                    node: {stateDir: %s}
+                    server: {host: 127.0.0.1, port: 0, instances: 1}
+                    admin: {port: 0}
+                    targets:
+                      deaf: %s
+                    tenants:
+                      acme: {devices: {kitchen: {tokenHash: "%s"}}}
+                    """.formatted(stateDir, HostileStdioServer.target("forking", "timeout: 2s"),
+                    TokenHash.ofPlain(TestRelay.TOKEN)), stateDir, Map.of()));
+            try {
+                TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
+                device.initialize("2025-06-18");
+                Await.until(vertx, 30_000, () -> device.exchange(Requests.listTools("\"l\"")).at("/result/tools")
+                        .size() == 1);
+                ProcessHandle child = lastStarted(logs).orElseThrow();
+                family.add(child);
+                Await.until(vertx, () -> child.descendants().findAny().isPresent());
+                family.addAll(child.descendants().toList());
+                String argument = "{\"text\":" + Json.quote("x".repeat(ARGUMENT_CHARS)) + "}";
+                for (int i = 0; i < CALLS; i++) {
+                    device.send(call(i, "deaf___forking", argument));
+                }
+            } finally {
+                long started = System.nanoTime();
+                relay.close();
+                long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                assertThat(stopMs).isLessThan(StdioToolClient.STOP_GRACE_MS + 5_000);
+            }
+            assertThat(family).hasSizeGreaterThanOrEqualTo(2);
+            Await.until(vertx, 5_000, () -> family.stream().noneMatch(ProcessHandle::isAlive));
+        } finally {
+            family.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
 
     /**
      * Verifies that stopping never waits behind a write to a child that does not read.
@@ -66,8 +115,7 @@ class DeafChildStopAttackTest {
                 device.initialize("2025-06-18");
                 Await.until(vertx, 30_000, () -> device.exchange(Requests.listTools("\"l\"")).at("/result/tools")
                         .size() == 1);
-                child = logs.lines().stream().map(STARTED::matcher).filter(Matcher::find).findFirst()
-                        .flatMap(found -> ProcessHandle.of(Long.parseLong(found.group(1))));
+                child = lastStarted(logs);
                 assertThat(child).isPresent();
                 String argument = "{\"text\":" + Json.quote("x".repeat(ARGUMENT_CHARS)) + "}";
                 for (int i = 0; i < CALLS; i++) {
@@ -84,5 +132,11 @@ class DeafChildStopAttackTest {
         } finally {
             child.ifPresent(ProcessHandle::destroyForcibly);
         }
+    }
+
+    /** The server process started last, if it still runs. */
+    private static Optional<ProcessHandle> lastStarted(LogCapture logs) {
+        return logs.lines().stream().map(STARTED::matcher).filter(Matcher::find).reduce((first, last) -> last)
+                .flatMap(found -> ProcessHandle.of(Long.parseLong(found.group(1))));
     }
 }

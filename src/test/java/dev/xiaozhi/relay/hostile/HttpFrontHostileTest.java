@@ -55,7 +55,16 @@ class HttpFrontHostileTest {
     @BeforeAll
     static void start(Vertx vertx, @TempDir Path stateDir) throws Exception {
         upstream = TestMcpHttpServer.start(vertx, null);
-        String yaml = """
+        relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, upstream.url()), stateDir, Map.of()));
+        http = new HttpPeer(relay.port());
+    }
+
+    /**
+     * The relay of the HTTP fronts' hostile tests: two front verticles on a fixed port, 4 KiB messages, 16 KiB write
+     * queues, one allowed foreign origin, and a Streamable HTTP target {@code up} at {@code upstreamUrl}.
+     */
+    static String yaml(Path stateDir, String upstreamUrl) throws Exception {
+        return """
                 node: {stateDir: %s}
                 server:
                   host: 127.0.0.1
@@ -72,10 +81,8 @@ class HttpFrontHostileTest {
                 tenants:
                   acme: {devices: {kitchen: {tokenHash: "%s"}}}
                   limited: {devices: {hall: {tokenHash: "%s"}}}
-                """.formatted(stateDir, FreePorts.take(1)[0], upstream.url(), TokenHash.ofPlain(TestRelay.TOKEN),
+                """.formatted(stateDir, FreePorts.take(1)[0], upstreamUrl, TokenHash.ofPlain(TestRelay.TOKEN),
                 TokenHash.ofPlain(TestRelay.LIMITED_TOKEN));
-        relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()));
-        http = new HttpPeer(relay.port());
     }
 
     @AfterAll

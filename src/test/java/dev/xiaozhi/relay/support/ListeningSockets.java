@@ -52,8 +52,8 @@ public final class ListeningSockets {
         }
         Set<Socket> sockets = new TreeSet<>();
         for (String table : List.of("tcp", "tcp6")) {
-            Path file = Path.of("/proc", Long.toString(pid), "net", table);
-            for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table));
+            for (String line : lines.subList(1, lines.size())) {
                 String[] fields = line.trim().split("\\s+");
                 if (fields[3].equals(LISTEN) && inodes.contains(fields[9])) {
                     String[] local = fields[1].split(":");

@@ -9,6 +9,7 @@ import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.FreePorts;
 import dev.xiaozhi.relay.support.NodePeers;
+import dev.xiaozhi.relay.support.Requests;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Verifies the relay against the official {@code @modelcontextprotocol/server-everything}, as a stdio target, a
- * Streamable HTTP target and a legacy HTTP+SSE target at once.
+ * Streamable HTTP target and a legacy HTTP+SSE target at once, and that its prompts and resources reach a WebSocket
+ * device.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(120_000)
@@ -75,6 +77,51 @@ class EverythingServerIT {
                 server.waitFor();
             }
         }
+    }
+
+    /**
+     * Verifies that a WebSocket device gets the server's prompts and resources through the relay, under the target's
+     * names, and their contents from the server.
+     * GIVEN a relay whose only target is server-everything over stdio ({@code local}); WHEN a device lists and gets a
+     * prompt, and lists and reads a resource; THEN it sees {@code local___simple-prompt} and
+     * {@code relay://local/…} URIs, and the server's own messages and contents.
+     */
+    @Test
+    void servesPromptsAndResourcesToAWebSocketDevice(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        String yaml = """
+                node: {stateDir: %s}
+                server: {host: 127.0.0.1, port: 0, instances: 1}
+                admin: {port: 0}
+                targets:
+                  local: {type: stdio, command: node, args: ["%s", stdio]}
+                tenants:
+                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
+                """.formatted(stateDir, NodePeers.serverEverything(), TokenHash.ofPlain(TestRelay.TOKEN));
+        String document = "relay://local/demo://resource/static/document/features.md";
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
+            TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
+            device.initialize("2025-06-18");
+            Await.until(vertx, () -> listed(device, "prompts/list", "/result/prompts", "name")
+                    .contains("local___simple-prompt")
+                    && listed(device, "resources/list", "/result/resources", "uri").contains(document));
+
+            JsonNode prompt = device.exchange(Requests.request("1", "prompts/get",
+                    "{\"name\":\"local___args-prompt\",\"arguments\":{\"city\":\"Paris\"}}"));
+            JsonNode read = device.exchange(Requests.request("2", "resources/read", "{\"uri\":\"" + document
+                    + "\"}"));
+
+            assertThat(prompt.at("/result/messages/0/content/text").asText()).contains("Paris");
+            assertThat(read.at("/result/contents/0/uri").asText()).isEqualTo(document);
+            assertThat(read.at("/result/contents/0/text").asText()).contains("Everything Server");
+        }
+    }
+
+    private static List<String> listed(TestSocket device, String method, String pointer, String key)
+            throws Exception {
+        List<String> values = new ArrayList<>();
+        device.exchange(Requests.request("\"l\"", method, "{}")).at(pointer)
+                .forEach(item -> values.add(item.path(key).asText()));
+        return values;
     }
 
     private static List<String> names(TestSocket device) {

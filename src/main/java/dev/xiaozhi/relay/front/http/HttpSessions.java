@@ -28,6 +28,7 @@ public final class HttpSessions {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, HttpSession> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<HttpSession>> byDevice = new ConcurrentHashMap<>();
+    private final SseSessions legacy = new SseSessions(this::newId);
 
     /**
      * @param nodeId       names this node in the ids
@@ -82,6 +83,11 @@ public final class HttpSessions {
                 mine.remove(session);
             }
         }
+    }
+
+    /** The node's legacy HTTP+SSE sessions, whose ids come from the same source. */
+    SseSessions legacy() {
+        return legacy;
     }
 
     /** The key a session is bound to: its device, as {@code tenant/device}. */

@@ -50,10 +50,15 @@ final class ResponseChannel implements SessionChannel {
 
     @Override
     public boolean send(String json) {
+        return send("message", json);
+    }
+
+    /** Queues one SSE event of a name of its own (the legacy transport's {@code endpoint}). */
+    boolean send(String eventName, String data) {
         if (closed) {
             return false;
         }
-        onContext(() -> write(event(json)));
+        onContext(() -> write(event(eventName, data)));
         return true;
     }
 
@@ -87,7 +92,7 @@ final class ResponseChannel implements SessionChannel {
             }
             if (streaming) {
                 if (reply != null) {
-                    write(event(reply));
+                    write(event("message", reply));
                 }
                 if (!closed) {
                     response.end();
@@ -166,10 +171,10 @@ final class ResponseChannel implements SessionChannel {
         }
     }
 
-    /** One SSE {@code message} event; a line break inside the JSON continues its data on the next line. */
-    private static String event(String json) {
+    /** One SSE event; a line break inside the data continues it on the next line. */
+    private static String event(String name, String json) {
         String data = json.indexOf('\n') < 0 && json.indexOf('\r') < 0 ? json
                 : json.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\ndata: ");
-        return "event: message\ndata: " + data + "\n\n";
+        return "event: " + name + "\ndata: " + data + "\n\n";
     }
 }

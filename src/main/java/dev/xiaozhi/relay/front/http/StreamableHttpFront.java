@@ -89,25 +89,12 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         HttpServerRequest request = routing.request();
         HttpServerResponse response = routing.response();
         request.pause();
-        String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (!origins.allowsOrigin(origin) || !origins.allowsHost(request.authority() == null ? null
-                : request.authority().host())) {
-            LOG.info("http request refused: origin or host not allowed [remote: {}]", request.remoteAddress());
-            reply(request, 403, HttpReplies.error("Forbidden: origin not allowed"));
+        if (!screen(request)) {
             return;
-        }
-        if (origin != null) {
-            response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-                    .putHeader(HttpHeaders.VARY, HttpHeaders.ORIGIN)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
         }
         HttpMethod method = request.method();
         if (HttpMethod.OPTIONS.equals(method)) {
-            response.setStatusCode(204)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "86400")
-                    .end();
+            preflight(response, ALLOWED_METHODS);
             return;
         }
         if (!HttpMethod.POST.equals(method) && !HttpMethod.GET.equals(method) && !HttpMethod.DELETE.equals(method)) {
@@ -121,7 +108,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                     + String.join(", ", McpVersions.SUPPORTED)));
             return;
         }
-        ClientAddress client = proxies.clientOf(request.remoteAddress(), request.headers());
+        ClientAddress client = client(request);
         String remote = client.remote();
         gate.admit(client.host(), remote, DeviceGate.token(request.headers(),
                 request.query())).onSuccess(verdict -> {
@@ -133,6 +120,40 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                         onSessionRequest(request, verdict.identity());
                     }
                 });
+    }
+
+    /**
+     * Guards against DNS rebinding ({@link OriginPolicy}): answers 403 and returns false for an origin or host that
+     * may not use the front; otherwise sets the CORS headers a browser's origin needs.
+     */
+    boolean screen(HttpServerRequest request) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (!origins.allowsOrigin(origin) || !origins.allowsHost(request.authority() == null ? null
+                : request.authority().host())) {
+            LOG.info("http request refused: origin or host not allowed [remote: {}]", request.remoteAddress());
+            reply(request, 403, HttpReplies.error("Forbidden: origin not allowed"));
+            return false;
+        }
+        if (origin != null) {
+            request.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                    .putHeader(HttpHeaders.VARY, HttpHeaders.ORIGIN)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+        }
+        return true;
+    }
+
+    /** Who sent a request: its peer, or behind trusted proxies the client they name. */
+    ClientAddress client(HttpServerRequest request) {
+        return proxies.clientOf(request.remoteAddress(), request.headers());
+    }
+
+    /** Answers a CORS preflight for a path that takes {@code methods}. */
+    static void preflight(HttpServerResponse response, String methods) {
+        response.setStatusCode(204)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, methods)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "86400")
+                .end();
     }
 
     private void onPost(HttpServerRequest request, DeviceGate.Verdict verdict, String remote) {
@@ -253,7 +274,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
     }
 
     /** Reads the body up to {@code server.maxMessageBytes}; a larger one is answered with 413. */
-    private void readBody(HttpServerRequest request, Consumer<Buffer> done) {
+    void readBody(HttpServerRequest request, Consumer<Buffer> done) {
         int max = config.maxMessageBytes();
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && !length.trim().matches("\\d{1,18}")) {
@@ -299,7 +320,8 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                 });
     }
 
-    private void refuse(HttpServerRequest request, DeviceGate.Refusal refusal) {
+    /** Answers a device the gate refused: 401 with {@code WWW-Authenticate: Bearer}, 429 or 503. */
+    void refuse(HttpServerRequest request, DeviceGate.Refusal refusal) {
         metrics.handshake(refusal.outcome());
         if (refusal == DeviceGate.Refusal.UNAUTHORIZED) {
             request.response().putHeader("WWW-Authenticate", "Bearer");
@@ -312,7 +334,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
     }
 
     /** Answers at once, without reading the body. */
-    private static void reply(HttpServerRequest request, int status, String body) {
+    static void reply(HttpServerRequest request, int status, String body) {
         request.resume();
         request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
     }
@@ -335,7 +357,8 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         return message.isObject() && message.has("method") && message.has("id");
     }
 
-    private static boolean accepts(HttpServerRequest request, String type) {
+    /** Whether the request's {@code Accept} lists a media type (or a range that covers it). */
+    static boolean accepts(HttpServerRequest request, String type) {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         if (accept == null) {
             return false;
@@ -350,7 +373,8 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         return false;
     }
 
-    private static String mediaType(String header) {
+    /** The media type of a {@code Content-Type} or {@code Accept} entry, lowercase, without parameters. */
+    static String mediaType(String header) {
         int semicolon = header.indexOf(';');
         return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }

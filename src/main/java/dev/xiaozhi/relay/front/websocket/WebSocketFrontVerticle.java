@@ -11,6 +11,7 @@ import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.front.TrustedProxies;
 import dev.xiaozhi.relay.front.http.HttpSessions;
+import dev.xiaozhi.relay.front.http.LegacySseFront;
 import dev.xiaozhi.relay.front.http.StreamableHttpFront;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.ops.Readiness;
@@ -37,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * The device port: the inbound WebSocket front at {@value #PATH}, which authenticates devices before the upgrade
  * (401; 429 for a token or address that failed too often or a tenant at its session limit) and hands each accepted
  * socket, as a session transport, to the {@link SessionHost} of its event loop; on the same path, every request that
- * is not an upgrade goes to the Streamable HTTP front ({@link StreamableHttpFront}), whose sessions this verticle's
- * host holds too. Tool providers dial in at {@value #PROVIDER_PATH} with provider tokens and are handed to their
- * targets. Clients are known by their address, or behind {@link TrustedProxies} by the one those vouch for. One
- * instance per event loop shares the device port; health routes are served on the same port.
+ * is not an upgrade goes to the Streamable HTTP front ({@link StreamableHttpFront}), and {@code /sse} and
+ * {@code /messages} to the legacy HTTP+SSE one ({@link LegacySseFront}), whose sessions this verticle's host holds
+ * too. Tool providers dial in at {@value #PROVIDER_PATH} with provider tokens and are handed to their targets.
+ * Clients are known by their address, or behind {@link TrustedProxies} by the one those vouch for. One instance per
+ * event loop shares the device port; health routes are served on the same port.
  */
 public final class WebSocketFrontVerticle extends VerticleBase {
 
@@ -92,8 +94,12 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             ctx.next();
         });
         readiness.mount(router);
-        router.route(PATH).handler(new StreamableHttpFront(vertx, config, host, gate, httpSessions, readiness,
-                metrics));
+        StreamableHttpFront http = new StreamableHttpFront(vertx, config, host, gate, httpSessions, readiness,
+                metrics);
+        router.route(PATH).handler(http);
+        LegacySseFront legacy = new LegacySseFront(vertx, http, config, host, gate, httpSessions, readiness, metrics);
+        router.route(LegacySseFront.STREAM_PATH).handler(legacy);
+        router.route(LegacySseFront.MESSAGES_PATH).handler(legacy);
         return host.start(vertx).compose(v -> vertx.createHttpServer(serverOptions())
                 .connectionHandler(connection -> {
                     if (vouchedFor(connection)) {

@@ -1,6 +1,5 @@
 package dev.xiaozhi.relay.upstream.http;
 
-import dev.xiaozhi.relay.common.Backoff;
 import dev.xiaozhi.relay.config.HttpTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.RelayInfo;
@@ -22,7 +21,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,14 +50,10 @@ public final class HttpToolClient extends McpServerClient {
 
     private final HttpTargetSpec spec;
     private final Optional<SigV4Signer> signer;
-    private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60),
-            Duration.ofSeconds(60));
     private HttpClientAgent client;
     private URI postUrl;
     private HttpClientResponse stream;
     private String sessionId;
-    private boolean stopping;
-    private long retryTimer = -1;
 
     /** Creates the client of an http target. */
     public HttpToolClient(Vertx vertx, TargetConfig config, HttpTargetSpec spec) {
@@ -81,8 +75,7 @@ public final class HttpToolClient extends McpServerClient {
 
     @Override
     public Future<Void> stop() {
-        stopping = true;
-        vertx.cancelTimer(retryTimer);
+        restarts.stop();
         lost(config.name() + " is stopping");
         closeStream();
         return client == null ? Future.succeededFuture() : client.close();
@@ -93,8 +86,14 @@ public final class HttpToolClient extends McpServerClient {
         return "is not reachable yet; try again shortly";
     }
 
+    /** Drops the session and connects again, after the restart delay. */
+    @Override
+    protected void unresponsive(String reason) {
+        lost(reason);
+        scheduleReconnect();
+    }
+
     private void reconnect() {
-        retryTimer = -1;
         sessionId = null;
         closeStream();
         connect(wire());
@@ -117,7 +116,7 @@ public final class HttpToolClient extends McpServerClient {
                     .onSuccess(status -> LOG.debug("notification stream [target: {}, status: {}]", config.name(),
                             status)));
         }
-        connected.onSuccess(v -> backoff.reset()).onFailure(e -> {
+        connected.onFailure(e -> {
             LOG.warn("server not reachable [target: {}]: {}", config.name(), e.getMessage());
             scheduleReconnect();
         });
@@ -156,7 +155,7 @@ public final class HttpToolClient extends McpServerClient {
     }
 
     private void onStreamEnd(HttpClientResponse ended) {
-        if (stream == ended && !stopping && spec.transport() == HttpTargetSpec.Transport.SSE) {
+        if (stream == ended && !restarts.stopped() && spec.transport() == HttpTargetSpec.Transport.SSE) {
             stream = null;
             LOG.warn("event stream ended [target: {}]", config.name());
             scheduleReconnect();
@@ -185,11 +184,10 @@ public final class HttpToolClient extends McpServerClient {
     }
 
     private void scheduleReconnect() {
-        if (stopping || retryTimer >= 0) {
-            return;
+        if (!restarts.stopped()) {
+            lost(config.name() + " is not reachable");
+            restarts.schedule(this::reconnect);
         }
-        lost(config.name() + " is not reachable");
-        retryTimer = vertx.setTimer(backoff.nextDelayMs(0), id -> reconnect());
     }
 
     private McpWire wire() {

@@ -1,6 +1,8 @@
 package dev.xiaozhi.relay.upstream.mcp;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +16,7 @@ import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -156,7 +159,8 @@ public final class McpClientConnection {
         if (timeoutMs > 0) {
             long timer = vertx.setTimer(timeoutMs, t -> {
                 if (pending.remove(id) != null) {
-                    response.tryFail(method + " got no answer within " + timeoutMs + " ms");
+                    response.tryFail(new UpstreamCallException(CallOutcome.TIMEOUT,
+                            method + " got no answer within " + timeoutMs + " ms"));
                 }
             });
             response.future().onComplete(done -> vertx.cancelTimer(timer));
@@ -200,6 +204,39 @@ public final class McpClientConnection {
         } else {
             onSingle(message);
         }
+    }
+
+    /**
+     * A message over the transport's bound of {@code limitBytes} was dropped unread, of which {@code head} is the
+     * start: the request it answers, if its id is there, fails as an answer over the bound.
+     */
+    public void onOverLong(String head, int limitBytes) {
+        Long id = topLevelId(head);
+        Promise<JsonNode> response = id == null ? null : pending.remove(id);
+        if (response != null) {
+            response.tryFail(new UpstreamCallException(CallOutcome.UPSTREAM_ERROR, "its answer is over the limit of "
+                    + limitBytes + " bytes"));
+        }
+    }
+
+    /** The integer {@code id} of a JSON-RPC message's start, when it comes before the start is cut. */
+    private static Long topLevelId(String head) {
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(head)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                boolean isId = "id".equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (isId) {
+                    return value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
+            LOG.debug("no id in the start of an over-long message");
+        }
+        return null;
     }
 
     private void onSingle(JsonNode message) {

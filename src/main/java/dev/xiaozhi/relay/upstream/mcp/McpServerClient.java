@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * of tools, prompts, resources and resource templates (kept while the server is down; prompts and resources listed
  * only when the server declares them), calls and other requests multiplexed under relay-side ids, cancellation,
  * progress routed back to its call, and re-listing on the server's {@code list_changed} notifications (coalesced:
- * one listing of a kind at a time). Subclasses
- * bring the transport.
+ * one listing of a kind at a time), and telling a slow server from a hung one: after a call ran out of time the
+ * server is sent a {@code ping}, and one that does not answer it within the target's {@code pingTimeout} is given up
+ * on ({@link #unresponsive}), while one that answers stays. Subclasses bring the transport, and bring a server that
+ * went away back on the one {@link #restarts} schedule.
  */
 public abstract class McpServerClient implements ToolClient {
 
@@ -39,6 +41,8 @@ public abstract class McpServerClient implements ToolClient {
     protected final Vertx vertx;
     /** The target's configuration. */
     protected final TargetConfig config;
+    /** When a server that went away is brought back. */
+    protected final RestartSchedule restarts;
 
     private final Map<String, Long> requestIds = new HashMap<>();
     private final Map<Long, String> callIds = new HashMap<>();
@@ -51,6 +55,7 @@ public abstract class McpServerClient implements ToolClient {
     private LogLevel logLevel;
     private BiConsumer<String, JsonNode> progress = (callId, params) -> { };
     private boolean ready;
+    private boolean probing;
     private final Relisting toolRelisting = new Relisting(this::relistTools);
     private final Relisting promptRelisting = new Relisting(this::relistPrompts);
     private final Relisting resourceRelisting = new Relisting(this::relistResources);
@@ -59,10 +64,17 @@ public abstract class McpServerClient implements ToolClient {
     protected McpServerClient(Vertx vertx, TargetConfig config) {
         this.vertx = vertx;
         this.config = config;
+        this.restarts = new RestartSchedule(vertx, config.name());
     }
 
     /** What a call is told while the server is not ready. */
     protected abstract String notReadyMessage();
+
+    /**
+     * The server is still connected but answers nothing, not even a {@code ping}: drop it (every call in flight
+     * fails with {@code reason}) and bring it back.
+     */
+    protected abstract void unresponsive(String reason);
 
     @Override
     public Future<JsonNode> listTools() {
@@ -146,6 +158,29 @@ public abstract class McpServerClient implements ToolClient {
         }
     }
 
+    /** Cancels the call, and pings the server unless a ping is on its way already. */
+    @Override
+    public void deadlineExceeded(String callId) {
+        cancel(callId, "deadline exceeded");
+        if (!ready || probing) {
+            return;
+        }
+        probing = true;
+        McpClientConnection current = connection;
+        long timeoutMs = config.pingTimeout().toMillis();
+        current.request("ping", null, timeoutMs).onComplete(answer -> {
+            probing = false;
+            if (answer.succeeded() || answer.cause() instanceof McpErrorException) {
+                LOG.debug("call ran out of time, server answers ping [target: {}]", config.name());
+            } else if (current == connection && ready) {
+                LOG.warn("server answers no ping, dropping it [target: {}, ping timeout ms: {}]: {}", config.name(),
+                        timeoutMs, answer.cause().getMessage());
+                unresponsive(config.name() + " stopped answering (no answer to ping within "
+                        + CallOutcome.duration(timeoutMs) + "); the call did not complete");
+            }
+        });
+    }
+
     @Override
     public void offerChangedHandler(Runnable listener) {
         this.offerChanged = listener;
@@ -187,6 +222,7 @@ public abstract class McpServerClient implements ToolClient {
                     tools = listed;
                     offer = listedOffer;
                     ready = true;
+                    restarts.up();
                     LOG.info("server ready [target: {}, protocol: {}, tools: {}, prompts: {}, resources: {}, "
                             + "resource templates: {}]", config.name(), current.version(), listed.size(),
                             listedOffer.prompts().size(), listedOffer.resources().size(),

@@ -7,14 +7,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -22,34 +23,49 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running MCP server process, started with only the environment its spec allows (never the relay's whole
- * environment): stdout read line by line (invalid UTF-8 replaced, over-long lines dropped) and
- * handed to the owning context, stderr logged with the target's name at a bounded rate, stdin written in order off
- * the event loop, exit reported at once. {@link #stop} ends it with TERM, then KILL after a grace, descendants
- * included, without ever waiting behind a write.
+ * environment): stdout read line by line, each at most {@code maxResponseBytes} (invalid UTF-8 replaced, an
+ * over-long line dropped as it is read, the first one logged) and handed to the owning context with backpressure (the
+ * reader waits while {@value #LINES_IN_FLIGHT} lines' worth wait there), stderr logged with the target's name at a
+ * bounded rate, stdin written in order by a {@link StdinWriter} that refuses what a child that stopped reading would
+ * pile up, exit reported at once. {@link #stop} ends it with TERM, then KILL after a grace, descendants included,
+ * without ever waiting behind a write.
  */
 final class ChildProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
-    private static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+    private static final int LINES_IN_FLIGHT = 2;
+    private static final int MAX_STDERR_LINE_BYTES = 8 * 1024;
     private static final int STDERR_LINES_PER_SECOND = 20;
+
+    /** What the child says on stdout; called on the owning context. */
+    interface Output {
+
+        /** One line. */
+        void line(String line);
+
+        /** A line over the bound was dropped: its first bytes. */
+        void overLong(String head);
+    }
 
     private final String target;
     private final Process process;
-    private final Context context;
+    private final StdinWriter stdin;
+    private final List<Thread> readers = new ArrayList<>();
+    private boolean overLongLogged;
 
-    private ChildProcess(String target, Process process, Context context) {
+    private ChildProcess(String target, Process process) {
         this.target = target;
         this.process = process;
-        this.context = context;
+        this.stdin = new StdinWriter(target, process.getOutputStream());
     }
 
     /**
      * Starts the process (blocking work runs on a worker).
      *
-     * @param onLine called on {@code context} with each stdout line
+     * @param output called on {@code context} with what the child writes to stdout
      * @param onExit called on {@code context} with the exit code
      */
-    static Future<ChildProcess> start(Context context, String target, StdioTargetSpec spec, Consumer<String> onLine,
+    static Future<ChildProcess> start(Context context, String target, StdioTargetSpec spec, Output output,
             IntConsumer onExit) {
         return context.executeBlocking(() -> {
             List<String> command = new ArrayList<>();
@@ -60,10 +76,25 @@ final class ChildProcess {
             builder.environment().putAll(spec.environment());
             spec.cwd().ifPresent(dir -> builder.directory(dir.toFile()));
             Process process = builder.start();
-            ChildProcess child = new ChildProcess(target, process, context);
-            child.pump("stdout", process.getInputStream(), line -> context.runOnContext(v -> onLine.accept(line)));
-            child.pump("stderr", process.getErrorStream(), new RateLimitedLog(target));
-            process.onExit().thenAccept(exited -> context.runOnContext(v -> onExit.accept(exited.exitValue())));
+            ChildProcess child = new ChildProcess(target, process);
+            child.readStdout(context, process.getInputStream(), spec.maxResponseBytes(), output);
+            RateLimitedLog stderr = new RateLimitedLog(target);
+            child.pump("stderr", process.getErrorStream(), MAX_STDERR_LINE_BYTES, new BoundedLineReader.Lines() {
+                @Override
+                public void line(String line) {
+                    stderr.accept(line);
+                }
+
+                @Override
+                public void overLong(String head, long bytes) {
+                    stderr.accept(head + " [cut at " + MAX_STDERR_LINE_BYTES + " of " + bytes + " bytes]");
+                }
+            });
+            process.onExit().thenAccept(exited -> {
+                child.stdin.stop();
+                child.readers.forEach(Thread::interrupt);
+                context.runOnContext(v -> onExit.accept(exited.exitValue()));
+            });
             LOG.info("server process started [target: {}, pid: {}]", target, process.pid());
             return child;
         });
@@ -74,38 +105,68 @@ final class ChildProcess {
         return process.pid();
     }
 
-    /** Writes one message and a newline to stdin, in order, off the event loop. */
-    void send(String json) {
-        byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        context.executeBlocking(() -> {
-            OutputStream stdin = process.getOutputStream();
-            stdin.write(bytes);
-            stdin.flush();
-            return null;
-        }, true).onFailure(e -> LOG.debug("write to server failed [target: {}]: {}", target, e.getMessage()));
+    /**
+     * Queues one message and a newline for stdin; false, and nothing queued, when the child has
+     * {@link StdinWriter#MAX_QUEUED_BYTES} not yet read.
+     */
+    boolean send(String json) {
+        return stdin.offer((json + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Bytes queued for stdin that the child has not read yet. */
+    long unread() {
+        return stdin.queued();
     }
 
     /**
-     * Ends the process: TERM to it and its descendants, stdin closed, then KILL after {@code graceMs}; completes once
-     * it is gone. Never waits behind a write to a server that stopped reading: it runs outside the queue of writes,
-     * and stdin is closed on a thread of its own (a write blocked on a full pipe holds the stream until the process
-     * is gone).
+     * Ends the process: TERM to it and its descendants, stdin closed, then KILL after {@code graceMs} to whichever of
+     * them is still there; completes once it is gone. Never waits behind a write to a server that stopped reading:
+     * it runs outside the writer, and stdin is closed on a thread of its own (a write blocked on a full pipe holds
+     * the stream until the process is gone).
      */
     Future<Void> stop(long graceMs) {
         Promise<Void> gone = Promise.promise();
-        context.executeBlocking(() -> {
-            List<ProcessHandle> descendants = process.descendants().toList();
-            process.destroy();
-            descendants.forEach(ProcessHandle::destroy);
-            closeStdin();
-            if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
-                LOG.warn("server process did not stop, killing it [target: {}, pid: {}]", target, process.pid());
-                process.destroyForcibly().waitFor();
+        Thread stopper = new Thread(() -> {
+            try {
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
+                Set<ProcessHandle> family = new LinkedHashSet<>(process.descendants().toList());
+                process.destroy();
+                family.forEach(ProcessHandle::destroy);
+                closeStdin();
+                if (!process.waitFor(remainingMs(deadline), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("server process did not stop, killing it [target: {}, pid: {}]", target, process.pid());
+                    family.addAll(process.descendants().toList());
+                    process.destroyForcibly().waitFor();
+                }
+                for (ProcessHandle descendant : family) {
+                    if (!awaitExit(descendant, remainingMs(deadline))) {
+                        LOG.warn("descendant of server process did not stop, killing it [target: {}, pid: {}]",
+                                target, descendant.pid());
+                        descendant.destroyForcibly();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                gone.complete();
             }
-            descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-            return null;
-        }, false).onComplete(done -> gone.complete());
+        }, "stdio-" + target + "-stop");
+        stopper.setDaemon(true);
+        stopper.start();
         return gone.future();
+    }
+
+    private static long remainingMs(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    private static boolean awaitExit(ProcessHandle handle, long timeoutMs) throws InterruptedException {
+        try {
+            handle.onExit().get(timeoutMs, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return !handle.isAlive();
+        }
     }
 
     private void closeStdin() {
@@ -120,42 +181,50 @@ final class ChildProcess {
         closer.start();
     }
 
-    private void pump(String name, InputStream stream, Consumer<String> lines) {
-        Thread thread = new Thread(() -> readLines(stream, lines), "stdio-" + target + "-" + name);
-        thread.setDaemon(true);
-        thread.start();
+    /** Reads stdout, handing each line to {@code context} and waiting while {@value #LINES_IN_FLIGHT} wait there. */
+    private void readStdout(Context context, InputStream stream, int maxBytes, Output output) {
+        Semaphore inFlight = new Semaphore(LINES_IN_FLIGHT * maxBytes);
+        pump("stdout", stream, maxBytes, new BoundedLineReader.Lines() {
+            @Override
+            public void line(String line) throws InterruptedException {
+                int weight = Math.min(line.length(), maxBytes);
+                inFlight.acquire(weight);
+                context.runOnContext(v -> {
+                    inFlight.release(weight);
+                    output.line(line);
+                });
+            }
+
+            @Override
+            public void overLong(String head, long bytes) {
+                context.runOnContext(v -> {
+                    if (!overLongLogged) {
+                        overLongLogged = true;
+                        LOG.warn("over-long line from server dropped, and any after it [target: {}, limit: {} bytes,"
+                                + " line: {} bytes]", target, maxBytes, bytes);
+                    } else {
+                        LOG.debug("another over-long line from server dropped [target: {}, line: {} bytes]", target,
+                                bytes);
+                    }
+                    output.overLong(head);
+                });
+            }
+        });
     }
 
-    private void readLines(InputStream stream, Consumer<String> lines) {
-        Reader reader = new InputStreamReader(stream, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
-        StringBuilder line = new StringBuilder();
-        boolean overlong = false;
-        char[] buffer = new char[8192];
-        try {
-            for (int read = reader.read(buffer); read >= 0; read = reader.read(buffer)) {
-                for (int i = 0; i < read; i++) {
-                    char c = buffer[i];
-                    if (c == '\n') {
-                        if (overlong) {
-                            LOG.warn("over-long line from server dropped [target: {}]", target);
-                        } else if (!line.isEmpty()) {
-                            lines.accept(line.toString());
-                        }
-                        line.setLength(0);
-                        overlong = false;
-                    } else if (c != '\r' && !overlong) {
-                        line.append(c);
-                        if (line.length() > MAX_LINE_CHARS) {
-                            overlong = true;
-                            line.setLength(0);
-                        }
-                    }
-                }
+    private void pump(String name, InputStream stream, int maxBytes, BoundedLineReader.Lines lines) {
+        Thread thread = new Thread(() -> {
+            try {
+                new BoundedLineReader(maxBytes).read(stream, lines);
+            } catch (IOException e) {
+                LOG.debug("server stream ended [target: {}]: {}", target, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (IOException e) {
-            LOG.debug("server stream ended [target: {}]: {}", target, e.getMessage());
-        }
+        }, "stdio-" + target + "-" + name);
+        thread.setDaemon(true);
+        readers.add(thread);
+        thread.start();
     }
 
     /** Logs a server's stderr with its target's name, at most {@value #STDERR_LINES_PER_SECOND} lines a second. */

@@ -1,20 +1,24 @@
 package dev.xiaozhi.relay.upstream.stdio;
 
-import dev.xiaozhi.relay.common.Backoff;
+import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import dev.xiaozhi.relay.upstream.mcp.McpClientConnection;
 import dev.xiaozhi.relay.upstream.mcp.McpServerClient;
+import dev.xiaozhi.relay.upstream.mcp.McpWire;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@code stdio} target: one MCP server process per target per node, supervised. A crash fails every call in flight
- * at once and restarts the process with backoff; while it is down the last good tool list stays in the catalog.
+ * at once and restarts the process with backoff, and so does a server that stops answering (no answer to a
+ * {@code ping} after a call ran out of time); while it is down the last good tool list stays in the catalog. A call
+ * finds the server's stdin full (it stopped reading) is refused as busy at once; an answer over
+ * {@code maxResponseBytes} fails its call.
  */
 public final class StdioToolClient extends McpServerClient {
 
@@ -22,16 +26,10 @@ public final class StdioToolClient extends McpServerClient {
     public static final long STOP_GRACE_MS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(StdioToolClient.class);
-    private static final Duration RESTART_BASE = Duration.ofSeconds(1);
-    private static final Duration RESTART_CAP = Duration.ofSeconds(60);
 
     private final StdioTargetSpec spec;
-    private final Backoff backoff = new Backoff(RESTART_BASE, RESTART_CAP, RESTART_CAP);
     private Context context;
     private ChildProcess child;
-    private boolean stopping;
-    private long startedAt;
-    private long restartTimer = -1;
 
     /** Creates the client of a stdio target. */
     public StdioToolClient(Vertx vertx, TargetConfig config, StdioTargetSpec spec) {
@@ -48,8 +46,7 @@ public final class StdioToolClient extends McpServerClient {
 
     @Override
     public Future<Void> stop() {
-        stopping = true;
-        vertx.cancelTimer(restartTimer);
+        restarts.stop();
         lost(config.name() + " is stopping");
         return child == null ? Future.succeededFuture() : child.stop(STOP_GRACE_MS);
     }
@@ -59,15 +56,39 @@ public final class StdioToolClient extends McpServerClient {
         return "is starting or restarting; try again shortly";
     }
 
+    /** Ends the process; its exit brings the restart. */
+    @Override
+    protected void unresponsive(String reason) {
+        lost(reason);
+        if (child != null) {
+            child.stop(STOP_GRACE_MS);
+        }
+    }
+
     private void launch() {
-        restartTimer = -1;
         ChildProcess[] started = new ChildProcess[1];
-        McpClientConnection next = connect((id, json) -> started[0].send(json));
-        ChildProcess.start(context, config.name(), spec, next::onMessage, this::onExit)
+        McpClientConnection[] wired = new McpClientConnection[1];
+        wired[0] = connect((id, json) -> {
+            if (!started[0].send(json) && id != McpWire.NO_REQUEST) {
+                wired[0].fail(id, new UpstreamCallException(CallOutcome.BUSY, "its input holds "
+                        + started[0].unread() / 1024 + " KiB it has not read yet"));
+            }
+        });
+        McpClientConnection next = wired[0];
+        ChildProcess.start(context, config.name(), spec, new ChildProcess.Output() {
+            @Override
+            public void line(String line) {
+                next.onMessage(line);
+            }
+
+            @Override
+            public void overLong(String head) {
+                next.onOverLong(head, spec.maxResponseBytes());
+            }
+        }, this::onExit)
                 .compose(process -> {
                     started[0] = process;
                     child = process;
-                    startedAt = System.nanoTime();
                     return handshake();
                 })
                 .onFailure(e -> {
@@ -75,7 +96,7 @@ public final class StdioToolClient extends McpServerClient {
                     if (started[0] != null) {
                         started[0].stop(STOP_GRACE_MS);
                     } else {
-                        scheduleRestart();
+                        restarts.schedule(this::launch);
                     }
                 });
     }
@@ -83,19 +104,9 @@ public final class StdioToolClient extends McpServerClient {
     private void onExit(int code) {
         boolean wasReady = available();
         lost(config.name() + " stopped unexpectedly (exit code " + code + "); the call did not complete");
-        if (!stopping) {
+        if (!restarts.stopped()) {
             LOG.warn("server process exited [target: {}, code: {}, was ready: {}]", config.name(), code, wasReady);
-            scheduleRestart();
+            restarts.schedule(this::launch);
         }
-    }
-
-    private void scheduleRestart() {
-        if (stopping || restartTimer >= 0) {
-            return;
-        }
-        long upForMs = startedAt == 0 ? 0 : (System.nanoTime() - startedAt) / 1_000_000;
-        long delay = backoff.nextDelayMs(upForMs);
-        LOG.info("restarting server [target: {}, in ms: {}]", config.name(), delay);
-        restartTimer = vertx.setTimer(delay, id -> launch());
     }
 }

@@ -18,6 +18,7 @@ import dev.xiaozhi.relay.support.TestSocket;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ClientCapabilities;
@@ -204,19 +205,25 @@ class StreamableHttpFrontTest {
                 .supportedProtocolVersions(List.of(version))
                 .customizeRequest(request -> request.header("Authorization", "Bearer " + TestRelay.TOKEN))
                 .build();
+        return sdkClient(transport, progress, changes).build();
+    }
+
+    /** The SDK client of these tests over a transport: no capabilities, 20 s per request, listening to progress. */
+    static McpClient.SyncSpec sdkClient(McpClientTransport transport, Consumer<ProgressNotification> progress,
+            Consumer<List<Tool>> changes) {
         return McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(20))
                 .capabilities(ClientCapabilities.builder().build())
                 .progressConsumer(progress)
-                .toolsChangeConsumer(changes)
-                .build();
+                .toolsChangeConsumer(changes);
     }
 
-    private static List<String> names(List<Tool> tools) {
+    static List<String> names(List<Tool> tools) {
         return tools.stream().map(Tool::name).toList();
     }
 
-    private static String yaml(Path stateDir, String sdkUrl, String serverExtra) {
+    /** A relay whose targets are an SDK server at {@code sdkUrl} ({@code sdk}) and the diagnostics builtin. */
+    static String yaml(Path stateDir, String sdkUrl, String serverExtra) {
         return """
                 node: {stateDir: %s}
                 server:

@@ -1,0 +1,116 @@
+package dev.xiaozhi.relay.front.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.front.FrontKind;
+import dev.xiaozhi.relay.front.McpSession;
+import dev.xiaozhi.relay.front.SessionChannel;
+import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.front.SessionTransport;
+import dev.xiaozhi.relay.model.DeviceIdentity;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+
+/**
+ * The transport of one legacy HTTP+SSE session (MCP 2024-11-05): one event stream, opened by {@code GET /sse}, carries
+ * everything the relay sends (replies, progress, notifications); the client's messages arrive as
+ * {@code POST /messages?sessionId=…}. The session lives as long as its stream: when the client closes it, or stops
+ * reading and is dropped, the session ends. Lives on the context of the verticle whose connection holds the stream;
+ * messages that arrive on another verticle's connection hop over with {@link #run}.
+ */
+final class SseSession implements SessionTransport {
+
+    private final String id;
+    private final String device;
+    private final String remote;
+    private final Context context;
+    private final SseSessions directory;
+    private final SessionHost host;
+    private final ResponseChannel stream;
+    private McpSession session;
+    private boolean ended;
+
+    SseSession(String id, DeviceIdentity identity, String remote, Context context, SseSessions directory,
+            SessionHost host, ResponseChannel stream) {
+        this.id = id;
+        this.device = HttpSessions.deviceKey(identity);
+        this.remote = remote;
+        this.context = context;
+        this.directory = directory;
+        this.host = host;
+        this.stream = stream;
+    }
+
+    /** The {@code sessionId}. */
+    String id() {
+        return id;
+    }
+
+    /** Whose session it is: {@code tenant/device}. */
+    String device() {
+        return device;
+    }
+
+    /** Runs a task on the context that owns the session. Any thread. */
+    void run(Runnable task) {
+        context.runOnContext(v -> task.run());
+    }
+
+    /**
+     * Starts the session the host opened: the stream opens with the {@code endpoint} event that tells the client
+     * where to post, and its end ends the session.
+     */
+    void start(McpSession opened, String endpoint) {
+        session = opened;
+        stream.onClosed(() -> end((short) 1000, "stream closed"));
+        if (stream.isClosed()) {
+            end((short) 1000, "stream closed");
+            return;
+        }
+        stream.openStream();
+        stream.send("endpoint", endpoint);
+    }
+
+    /** Handles a posted message or batch; what is due goes on the stream. */
+    void post(JsonNode message) {
+        if (!ended) {
+            session.answer(message, stream).onSuccess(reply -> {
+                if (reply != null) {
+                    stream.send(reply);
+                }
+            });
+        }
+    }
+
+    @Override
+    public FrontKind kind() {
+        return FrontKind.SSE;
+    }
+
+    @Override
+    public String remote() {
+        return remote;
+    }
+
+    @Override
+    public SessionChannel notifications() {
+        return stream;
+    }
+
+    /** Keeps the stream warm, so that proxies keep it and a dead peer is found. */
+    @Override
+    public void keepAlive(long nowNanos) {
+        stream.keepAlive();
+    }
+
+    /** Ends the session: its stream ends, its id answers 404 from now on, the host is told. */
+    @Override
+    public Future<Void> end(short code, String reason) {
+        if (!ended) {
+            ended = true;
+            directory.remove(this);
+            stream.close();
+            host.ended(session, "code: " + code + ", " + reason);
+        }
+        return Future.succeededFuture();
+    }
+}
