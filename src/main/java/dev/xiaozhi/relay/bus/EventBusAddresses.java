@@ -36,8 +36,16 @@ public final class EventBusAddresses {
     }
 
     /**
-     * Node-local address of a target's verticle; bodies: {@link ToolCall} and {@link TargetRequest} (request/reply)
-     * and {@link ToolCancel}.
+     * Address of one front verticle of a node for its sessions' {@link ClientRequest}s, next to its
+     * {@link #front} address; one per event loop, never one per session.
+     */
+    public static String clientRequests(String frontAddress) {
+        return frontAddress + ".requests";
+    }
+
+    /**
+     * Node-local address of a target's verticle; bodies: {@link ToolCall} and {@link TargetRequest} (request/reply),
+     * {@link ToolCancel} and {@link SessionEnded}.
      */
     public static String target(String targetName) {
         return TARGET_PREFIX + targetName;

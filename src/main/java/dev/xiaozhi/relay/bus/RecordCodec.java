@@ -31,6 +31,8 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
         register(eventBus, CatalogUpdate.class);
         register(eventBus, ProgressUpdate.class);
         register(eventBus, RegistryChange.class);
+        register(eventBus, ClientRequest.class);
+        register(eventBus, SessionEnded.class);
     }
 
     private static <R extends Record> void register(EventBus eventBus, Class<R> type) {

@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param device    calling device
  * @param session   relay-wide id of the calling session (whose subscriptions a target counts)
  * @param timeoutMs deadline of the request in milliseconds
+ * @param caller    the session the request comes from, or null when none is known
  */
 public record TargetRequest(String callId, String target, String method, JsonNode params, String tenant,
-        String device, String session, long timeoutMs) {
+        String device, String session, long timeoutMs, CallerSession caller) {
 }

@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param device    calling device
  * @param timeoutMs deadline of the call in milliseconds
  * @param replyTo   node address for {@link ProgressUpdate}s, or null when the caller asked for no progress
+ * @param caller    the session the call comes from, or null when none is known (the call may go on any upstream
+ *                  session)
  */
 public record ToolCall(String callId, String target, String tool, JsonNode arguments, String tenant, String device,
-        long timeoutMs, String replyTo) {
+        long timeoutMs, String replyTo, CallerSession caller) {
 }

@@ -19,9 +19,27 @@ import java.util.regex.Pattern;
  * @param sigv4            AWS SigV4 signing, e.g. for AgentCore Gateway
  * @param connectTimeout   TCP connect timeout
  * @param maxResponseBytes largest response body accepted
+ * @param sessions         which downstream sessions get an upstream session of their own
  */
 public record HttpTargetSpec(URI url, Transport transport, Map<String, String> headers, Optional<SigV4Config> sigv4,
-        Duration connectTimeout, int maxResponseBytes) implements TargetSpec {
+        Duration connectTimeout, int maxResponseBytes, Sessions sessions) implements TargetSpec {
+
+    /**
+     * Which downstream sessions get an MCP session of their own with the server (Streamable HTTP only; the SSE
+     * transport shares one): the work of such a session (its calls, subscriptions, log level, and the server's
+     * requests for its client: sampling, elicitation, roots) goes on it alone.
+     */
+    public enum Sessions {
+        /**
+         * Sessions that do session-scoped work: their client declared sampling, elicitation or roots (HTTP and stdio
+         * fronts only), or they subscribe to resources or set a log level. Tools-only sessions share one.
+         */
+        AUTO,
+        /** Every downstream session. */
+        PER_SESSION,
+        /** None: every session shares one (servers' requests for a client are then routable only now and then). */
+        SHARED
+    }
 
     /** How messages travel. */
     public enum Transport {
@@ -50,10 +68,15 @@ public record HttpTargetSpec(URI url, Transport transport, Map<String, String> h
         Map<String, Transport> transports = new LinkedHashMap<>();
         transports.put("streamable", Transport.STREAMABLE);
         transports.put("sse", Transport.SSE);
+        Map<String, Sessions> sessions = new LinkedHashMap<>();
+        sessions.put("auto", Sessions.AUTO);
+        sessions.put("perSession", Sessions.PER_SESSION);
+        sessions.put("shared", Sessions.SHARED);
         return new HttpTargetSpec(url, node.oneOf("transport", transports, Transport.STREAMABLE),
                 node.stringMap("headers"), sigv4(node.child("auth"), url),
                 node.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT),
-                node.size("maxResponseBytes", 1024, 256 * 1024 * 1024, DEFAULT_MAX_RESPONSE_BYTES));
+                node.size("maxResponseBytes", 1024, 256 * 1024 * 1024, DEFAULT_MAX_RESPONSE_BYTES),
+                node.oneOf("sessions", sessions, Sessions.AUTO));
     }
 
     private static Optional<SigV4Config> sigv4(ConfigNode auth, URI url) {
@@ -75,6 +98,6 @@ public record HttpTargetSpec(URI url, Transport transport, Map<String, String> h
 
     /** Keys of an http target besides the common ones. */
     static List<String> keys() {
-        return List.of("url", "transport", "headers", "auth", "connectTimeout", "maxResponseBytes");
+        return List.of("url", "transport", "headers", "auth", "connectTimeout", "maxResponseBytes", "sessions");
     }
 }

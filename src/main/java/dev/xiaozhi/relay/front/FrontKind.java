@@ -7,22 +7,34 @@ import java.util.Locale;
 public enum FrontKind {
 
     /** An inbound WebSocket at {@code /mcp}. */
-    WEBSOCKET(true, true),
+    WEBSOCKET(true, true, false),
     /** An outbound pipe the relay dialled to a device's Xiaozhi endpoint. */
-    PIPE(false, true),
+    PIPE(false, true, false),
     /** An inbound Streamable HTTP session at {@code /mcp}. */
-    HTTP(true, false),
+    HTTP(true, false, true),
     /** An inbound legacy HTTP+SSE session (MCP 2024-11-05) at {@code /sse}: its stream holds a connection. */
-    SSE(true, true),
+    SSE(true, true, true),
     /** The relay's own stdin and stdout, as a local MCP server ({@code stdio-builtin}). */
-    STDIO(false, false);
+    STDIO(false, false, true);
 
     private final boolean limited;
     private final boolean perDevice;
+    private final boolean clientRequests;
 
-    FrontKind(boolean limited, boolean perDevice) {
+    FrontKind(boolean limited, boolean perDevice, boolean clientRequests) {
         this.limited = limited;
         this.perDevice = perDevice;
+        this.clientRequests = clientRequests;
+    }
+
+    /**
+     * Whether the relay takes its sessions' declared {@code sampling}, {@code elicitation} and {@code roots} at their
+     * word and relays servers' requests for them: HTTP, legacy SSE and stdio clients'. WebSocket and pipe sessions
+     * are the Xiaozhi cloud's, which declares {@code sampling} without serving it: they stay tools-only, so a fleet
+     * never costs an upstream session per device.
+     */
+    public boolean relaysClientRequests() {
+        return clientRequests;
     }
 
     /**

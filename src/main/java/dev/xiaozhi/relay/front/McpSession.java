@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
+import dev.xiaozhi.relay.bus.CallerSession;
+import dev.xiaozhi.relay.bus.ClientRequest;
+import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.TargetAnswer;
 import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.bus.TargetRequest;
@@ -26,9 +29,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -40,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@code ping} and the list methods ({@code tools/list}, {@code prompts/list}, {@code resources/list},
  * {@code resources/templates/list}) are answered from the node's own state; {@code tools/call} and the requests for
  * prompts and resources travel over the event bus to the target and the reply goes back under the device's own id.
+ * Requests of the targets' servers for the client (sampling, elicitation, roots) come back to the session it
+ * belongs to and go down to its client ({@link ClientRequests}); each call tells its target which session it comes
+ * from ({@link CallerSession}), so that session-scoped work goes on an upstream session of its own.
  * Not thread-safe: a session lives on the event loop of the verticle that owns it.
  */
 public final class McpSession {
@@ -53,8 +61,12 @@ public final class McpSession {
     private final ResultTruncator truncator;
     private final Map<String, PendingCall> pending = new HashMap<>(4);
     private final TargetFollowing following = new TargetFollowing();
+    private final ClientRequests clientRequests;
+    private final Set<String> targetsCalled = new LinkedHashSet<>();
     private final String id;
     private String version;
+    private JsonNode clientCapabilities = Json.MAPPER.createObjectNode();
+    private boolean scoped;
     private boolean closed;
 
     /** Created by {@link SessionHost#open}; {@code truncator} fits this session's results into its front's cap. */
@@ -66,6 +78,12 @@ public final class McpSession {
         this.place = place;
         this.truncator = truncator;
         this.id = host.front().nextCallId();
+        this.clientRequests = new ClientRequests(host.vertx());
+    }
+
+    /** The relay-wide id of the session. */
+    String id() {
+        return id;
     }
 
     /** The device on the other end. */
@@ -156,6 +174,31 @@ public final class McpSession {
         }
     }
 
+    /**
+     * Who the session is to its targets: its id, where their servers' requests for its client go, what its client
+     * declared of them, and whether it does session-scoped work.
+     */
+    private CallerSession caller() {
+        return new CallerSession(id, EventBusAddresses.clientRequests(host.progress().address()), clientCapabilities,
+                scoped);
+    }
+
+    /**
+     * Relays a target's server's request to the client: on the stream of a call of that target in flight, else on
+     * the session's notification stream; the future holds the client's answer, or the error it came to.
+     */
+    Future<TargetAnswer> onClientRequest(ClientRequest request) {
+        SessionChannel channel = closed || version == null ? null : transport.notifications();
+        for (PendingCall call : pending.values()) {
+            if (!closed && call.target.equals(request.target()) && call.channel != null) {
+                channel = call.channel;
+            }
+        }
+        LOG.debug("server request for the client [tenant: {}, device: {}, target: {}, method: {}]",
+                identity.tenant(), identity.device(), request.target(), LogFields.escape(echo(request.method())));
+        return clientRequests.relay(request, clientCapabilities, channel);
+    }
+
     private void notifySession(String method, String paramsJson) {
         if (version != null) {
             send(transport.notifications(), JsonRpc.notification(method, paramsJson));
@@ -177,6 +220,8 @@ public final class McpSession {
     void onClosed() {
         closed = true;
         following.clear().forEach(this::unsubscribe);
+        clientRequests.clear("The client's session is over");
+        targetsCalled.forEach(target -> host.front().router().sessionEnded(target, id));
         for (PendingCall call : List.copyOf(pending.values())) {
             call.cancel("session closed");
             call.response.tryComplete(null);
@@ -228,6 +273,10 @@ public final class McpSession {
         }
         JsonNode method = message.get("method");
         if (method == null && (message.has("result") || message.has("error"))) {
+            if (!clientRequests.onResponse(message)) {
+                LOG.debug("response to no relayed request [tenant: {}, device: {}]", identity.tenant(),
+                        identity.device());
+            }
             return reply(null);
         }
         if (method == null || !method.isTextual()) {
@@ -264,11 +313,11 @@ public final class McpSession {
             case "resources/list" -> reply(list(rawId, params, view()::resourcePage));
             case "resources/templates/list" -> reply(list(rawId, params, view()::templatePage));
             case "tools/call" -> callTool(rawId, params, channel);
-            case "prompts/get" -> forward(rawId, TargetRoutes.promptGet(params, view()));
-            case "resources/read" -> forward(rawId, TargetRoutes.resourceRead(params, view()));
-            case "resources/subscribe" -> subscribe(rawId, params);
+            case "prompts/get" -> forward(rawId, TargetRoutes.promptGet(params, view()), channel);
+            case "resources/read" -> forward(rawId, TargetRoutes.resourceRead(params, view()), channel);
+            case "resources/subscribe" -> subscribe(rawId, params, channel);
             case "resources/unsubscribe" -> unsubscribe(rawId, params);
-            case "completion/complete" -> forward(rawId, TargetRoutes.complete(params, view()));
+            case "completion/complete" -> forward(rawId, TargetRoutes.complete(params, view()), channel);
             case "logging/setLevel" -> reply(setLevel(rawId, params));
             default -> reply(JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + echo(method)));
         };
@@ -283,6 +332,17 @@ public final class McpSession {
             return JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: protocolVersion must be a string");
         }
         version = McpVersions.negotiate(requested.textValue());
+        JsonNode declared = params.path("capabilities");
+        if (transport.kind().relaysClientRequests() && declared.isObject()) {
+            ObjectNode relayed = Json.MAPPER.createObjectNode();
+            for (String capability : List.of("sampling", "elicitation", "roots")) {
+                if (declared.get(capability) != null && declared.get(capability).isObject()) {
+                    relayed.set(capability, declared.get(capability).deepCopy());
+                }
+            }
+            clientCapabilities = relayed;
+            scoped = !relayed.isEmpty();
+        }
         LOG.info("session initialized [tenant: {}, device: {}, protocol: {}, client: {}]", identity.tenant(),
                 identity.device(), version,
                 LogFields.escape(echo(params.path("clientInfo").path("name").asText("?"))));
@@ -341,9 +401,10 @@ public final class McpSession {
         return null;
     }
 
-    private Future<String> subscribe(String rawId, JsonNode params) {
+    private Future<String> subscribe(String rawId, JsonNode params, SessionChannel channel) {
         TargetRoute route = TargetRoutes.subscription("resources/subscribe", params, view());
-        return forward(rawId, route, answer -> {
+        scoped |= !route.isRefused();
+        return forward(rawId, route, channel, answer -> {
             if (!answer.error()) {
                 following.subscribed(params.get("uri").textValue(), route);
             }
@@ -379,6 +440,7 @@ public final class McpSession {
                     + "notice, warning, error, critical, alert, emergency");
         }
         following.level(parsed.get());
+        scoped = true;
         CatalogView view = view();
         ObjectNode forwarded = Json.MAPPER.createObjectNode().put("level", parsed.get().wireName());
         view.targetsDeclaring("logging").forEach(target -> tell(target, "logging/setLevel", forwarded,
@@ -388,14 +450,15 @@ public final class McpSession {
 
     private void tell(String target, String method, JsonNode params, long timeoutMs) {
         FrontContext front = host.front();
+        targetsCalled.add(target);
         front.router().request(new TargetRequest(front.nextCallId(), target, method, params, identity.tenant(),
-                identity.device(), id, timeoutMs), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
+                identity.device(), id, timeoutMs, caller()), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
                 .onFailure(e -> LOG.debug("request not delivered [tenant: {}, device: {}, target: {}, method: {}]",
                         identity.tenant(), identity.device(), target, method));
     }
 
-    private Future<String> forward(String rawId, TargetRoute route) {
-        return forward(rawId, route, answer -> { });
+    private Future<String> forward(String rawId, TargetRoute route, SessionChannel channel) {
+        return forward(rawId, route, channel, answer -> { });
     }
 
     /**
@@ -403,7 +466,8 @@ public final class McpSession {
      *
      * @param answered told of the target's answer before the session is
      */
-    private Future<String> forward(String rawId, TargetRoute route, Consumer<TargetAnswer> answered) {
+    private Future<String> forward(String rawId, TargetRoute route, SessionChannel channel,
+            Consumer<TargetAnswer> answered) {
         if (route.isRefused()) {
             return reply(JsonRpc.error(rawId, route.errorCode(), route.error()));
         }
@@ -416,8 +480,10 @@ public final class McpSession {
         }
         FrontContext front = host.front();
         TargetRequest request = new TargetRequest(front.nextCallId(), route.target(), route.method(),
-                route.params(), identity.tenant(), identity.device(), id, route.timeoutMs());
-        PendingCall pendingCall = new PendingCall(route.target(), request.callId(), false, Promise.promise());
+                route.params(), identity.tenant(), identity.device(), id, route.timeoutMs(), caller());
+        targetsCalled.add(route.target());
+        PendingCall pendingCall = new PendingCall(route.target(), request.callId(), false, channel,
+                Promise.promise());
         pending.put(rawId, pendingCall);
         front.router().request(request, route.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(answer -> {
             if (!pending.remove(rawId, pendingCall)) {
@@ -463,8 +529,9 @@ public final class McpSession {
         ProgressRouter progress = host.progress();
         String callId = front.nextCallId();
         ToolCall call = new ToolCall(callId, tool.target(), tool.upstream(), arguments, identity.tenant(),
-                identity.device(), tool.timeoutMs(), progressToken == null ? null : progress.address());
-        PendingCall pendingCall = new PendingCall(tool.target(), callId, true, Promise.promise());
+                identity.device(), tool.timeoutMs(), progressToken == null ? null : progress.address(), caller());
+        targetsCalled.add(tool.target());
+        PendingCall pendingCall = new PendingCall(tool.target(), callId, true, channel, Promise.promise());
         pending.put(rawId, pendingCall);
         if (progressToken != null) {
             AtomicBoolean capLogged = new AtomicBoolean();
@@ -530,12 +597,15 @@ public final class McpSession {
         final String target;
         final String callId;
         final boolean toolCall;
+        final SessionChannel channel;
         final Promise<String> response;
 
-        PendingCall(String target, String callId, boolean toolCall, Promise<String> response) {
+        PendingCall(String target, String callId, boolean toolCall, SessionChannel channel,
+                Promise<String> response) {
             this.target = target;
             this.callId = callId;
             this.toolCall = toolCall;
+            this.channel = channel;
             this.response = response;
         }
 

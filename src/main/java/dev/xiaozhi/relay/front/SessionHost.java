@@ -1,8 +1,10 @@
 package dev.xiaozhi.relay.front;
 
 import dev.xiaozhi.relay.auth.DeviceDirectory;
+import dev.xiaozhi.relay.bus.ClientRequest;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.bus.TargetAnswer;
 import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
@@ -35,10 +37,11 @@ import org.slf4j.LoggerFactory;
  * admits sessions against their tenant's limit and accounts for them (the node's {@link LiveSessions}, the session
  * metrics, the log lines); tells each session when what it may see of the catalog changes (names, descriptions or
  * schemas, never a target's availability; tools, prompts and resources each on their own) and hands them the
- * notifications of targets' servers (log messages, resource updates) that may concern them; applies the registry's
- * changes (a revoked device's sessions end, a changed one takes its new policy and limits); ends each session opened
- * with a device token when that token stops working (rotated out, at the end of the rotation's grace); keeps sessions
- * alive on one timer; and drains them. A front brings only its {@link SessionTransport}.
+ * notifications of targets' servers (log messages, resource updates) that may concern them, and their requests for a
+ * session's client (sampling, elicitation, roots) on one address per verticle; applies the registry's changes (a
+ * revoked device's sessions end, a changed one takes its new policy and limits); ends each session opened with a
+ * device token when that token stops working (rotated out, at the end of the rotation's grace); keeps sessions alive
+ * on one timer; and drains them. A front brings only its {@link SessionTransport}.
  */
 public final class SessionHost {
 
@@ -55,6 +58,7 @@ public final class SessionHost {
     private final RelayMetrics metrics;
     private final Duration keepAliveInterval;
     private final Set<McpSession> sessions = new LinkedHashSet<>();
+    private final Map<String, McpSession> sessionsById = new HashMap<>();
     private final Map<McpSession, Long> tokenExpiries = new HashMap<>();
     private final Consumer<Catalog> catalogListener = this::onCatalogChanged;
     private Vertx vertx;
@@ -63,6 +67,7 @@ public final class SessionHost {
     private Catalog lastCatalog;
     private MessageConsumer<RegistryChange> registryChanges;
     private MessageConsumer<TargetNotification> targetNotifications;
+    private MessageConsumer<ClientRequest> clientRequests;
     private long keepAliveTimer = -1;
 
     /**
@@ -91,16 +96,19 @@ public final class SessionHost {
         registryChanges = owner.eventBus().consumer(EventBusAddresses.REGISTRY_CHANGED,
                 message -> onRegistryChanged(message.body()));
         targetNotifications = owner.eventBus().consumer(EventBusAddresses.TARGET_NOTIFICATIONS,
-                message -> List.copyOf(sessions).forEach(session -> session.onTargetNotification(message.body())));
-        return Future.all(progress.start(owner), registryChanges.completion(), targetNotifications.completion())
-                .mapEmpty();
+                message -> onTargetNotification(message.body()));
+        clientRequests = owner.eventBus().consumer(EventBusAddresses.clientRequests(progress.address()),
+                message -> onClientRequest(message.body()).onSuccess(message::reply));
+        return Future.all(List.of(progress.start(owner), registryChanges.completion(),
+                targetNotifications.completion(), clientRequests.completion())).mapEmpty();
     }
 
     /** Stops following the catalog, the registry and the clock; sessions are left to {@link #drain}. */
     public Future<Void> stop() {
         front.catalog().removeListener(catalogListener);
         vertx.cancelTimer(keepAliveTimer);
-        return Future.join(registryChanges.unregister(), targetNotifications.unregister()).mapEmpty();
+        return Future.join(registryChanges.unregister(), targetNotifications.unregister(),
+                clientRequests.unregister()).mapEmpty();
     }
 
     /**
@@ -141,6 +149,7 @@ public final class SessionHost {
             ResultTruncator resultCap) {
         McpSession session = new McpSession(identity, transport, this, place, resultCap);
         sessions.add(session);
+        sessionsById.put(session.id(), session);
         metrics.sessionOpened();
         LOG.info("session opened [tenant: {}, device: {}, front: {}, remote: {}]", identity.tenant(),
                 identity.device(), transport.kind().label(), transport.remote());
@@ -164,6 +173,7 @@ public final class SessionHost {
         if (!sessions.remove(session)) {
             return;
         }
+        sessionsById.remove(session.id());
         Long expiry = tokenExpiries.remove(session);
         if (expiry != null) {
             vertx.cancelTimer(expiry);
@@ -211,9 +221,36 @@ public final class SessionHost {
         return front;
     }
 
+    /** The Vert.x instance of the verticle that owns this host. */
+    Vertx vertx() {
+        return vertx;
+    }
+
     /** The progress router of the verticle that owns this host. */
     ProgressRouter progress() {
         return progress;
+    }
+
+    /** A notification for one session goes to that session alone; one for sessions to every session. */
+    private void onTargetNotification(TargetNotification notification) {
+        if (notification.session() == null) {
+            List.copyOf(sessions).forEach(session -> session.onTargetNotification(notification));
+        } else {
+            McpSession session = sessionsById.get(notification.session());
+            if (session != null) {
+                session.onTargetNotification(notification);
+            }
+        }
+    }
+
+    /** A server's request for a session's client; one for a session that is gone is refused at once. */
+    private Future<TargetAnswer> onClientRequest(ClientRequest request) {
+        McpSession session = sessionsById.get(request.session());
+        if (session == null) {
+            return Future.succeededFuture(new TargetAnswer("{\"code\":-32603,\"message\":\"The client's session is "
+                    + "over\"}", true));
+        }
+        return session.onClientRequest(request);
     }
 
     private void keepAlive() {

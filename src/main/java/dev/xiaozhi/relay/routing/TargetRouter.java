@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.routing;
 
 import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.SessionEnded;
 import dev.xiaozhi.relay.bus.TargetAnswer;
 import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
@@ -53,11 +54,22 @@ public final class TargetRouter {
 
     /** Tells whichever instance of a target runs a call or request that its caller stopped waiting. */
     public void cancel(String target, String callId, String reason) {
-        ToolCancel cancel = new ToolCancel(callId, reason);
+        tellEveryInstance(target, new ToolCancel(callId, reason));
+    }
+
+    /**
+     * Tells every instance of a target that a session is over, so that one that keeps an upstream session for it
+     * ends that too.
+     */
+    public void sessionEnded(String target, String session) {
+        tellEveryInstance(target, new SessionEnded(session));
+    }
+
+    private void tellEveryInstance(String target, Object body) {
         if (local.containsKey(target)) {
-            eventBus.send(EventBusAddresses.target(target), cancel, new DeliveryOptions().setLocalOnly(true));
+            eventBus.send(EventBusAddresses.target(target), body, new DeliveryOptions().setLocalOnly(true));
         }
-        eventBus.publish(EventBusAddresses.clusterTarget(target), cancel);
+        eventBus.publish(EventBusAddresses.clusterTarget(target), body);
     }
 
     private <T> Future<T> send(String target, Object body, long sendTimeoutMs) {

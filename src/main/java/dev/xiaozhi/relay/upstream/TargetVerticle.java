@@ -3,8 +3,10 @@ package dev.xiaozhi.relay.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.bus.CatalogUpdate;
+import dev.xiaozhi.relay.bus.ClientRequest;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.ProgressUpdate;
+import dev.xiaozhi.relay.bus.SessionEnded;
 import dev.xiaozhi.relay.bus.TargetAnswer;
 import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.bus.TargetRequest;
@@ -51,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class TargetVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetVerticle.class);
+    /** How much longer than its own deadline a relayed request for a client may take on the event bus. */
+    private static final long CLIENT_REQUEST_MARGIN_MS = 1_000;
 
     private final TargetConfig config;
     private final ToolClient client;
@@ -93,9 +97,16 @@ public final class TargetVerticle extends VerticleBase {
         metrics.registerTarget(config.name(), new RelayMetrics.TargetState(
                 () -> breaker.state().name().toLowerCase(Locale.ROOT), () -> publishedTools));
         client.offerChangedHandler(this::publishTools);
-        client.sessionNotificationHandler((method, params) -> vertx.eventBus().publish(
-                EventBusAddresses.TARGET_NOTIFICATIONS, new TargetNotification(config.name(), method, params),
-                new DeliveryOptions().setLocalOnly(!single())));
+        client.sessionNotificationHandler((session, method, params) -> vertx.eventBus().publish(
+                EventBusAddresses.TARGET_NOTIFICATIONS, new TargetNotification(config.name(), method, params,
+                        session), new DeliveryOptions().setLocalOnly(!single())));
+        client.clientRequestHandler((caller, method, params) -> vertx.eventBus().<TargetAnswer>request(
+                caller.address(), new ClientRequest(caller.id(), config.name(), method, params,
+                        config.timeout().toMillis()),
+                new DeliveryOptions().setSendTimeout(config.timeout().toMillis() + CLIENT_REQUEST_MARGIN_MS))
+                .map(reply -> reply.body())
+                .otherwise(failure -> new TargetAnswer("{\"code\":-32603,\"message\":"
+                        + Json.quote("The client's session did not answer: " + failure.getMessage()) + "}", true)));
         client.progressHandler((callId, params) -> {
             String replyTo = progressReplyTo.get(callId);
             if (replyTo != null) {
@@ -139,7 +150,7 @@ public final class TargetVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         client.offerChangedHandler(() -> { });
-        client.sessionNotificationHandler((method, params) -> { });
+        client.sessionNotificationHandler((session, method, params) -> { });
         router.removeLocal(config.name());
         metrics.unregisterTarget(config.name());
         publish(update(Json.MAPPER.createArrayNode(), ServerOffer.NONE));
@@ -181,6 +192,8 @@ public final class TargetVerticle extends VerticleBase {
         } else if (message.body() instanceof TargetRequest request) {
             onCall(new Queued(request.callId(), request.tenant(), request.device(), request.method(), null,
                     () -> client.request(request), message, System.nanoTime()));
+        } else if (message.body() instanceof SessionEnded ended) {
+            client.sessionEnded(ended.session());
         } else if (message.body() instanceof ToolCancel cancel) {
             if (!dropQueued(cancel)) {
                 client.cancel(cancel.callId(), cancel.reason());

@@ -68,10 +68,21 @@ public interface ToolClient {
     }
 
     /**
-     * Registers a receiver of the server's notifications for sessions (method, params):
-     * {@code notifications/message} and {@code notifications/resources/updated}.
+     * Registers a receiver of the server's notifications for sessions: {@code notifications/message} and
+     * {@code notifications/resources/updated}, for one session when they came on its own upstream session.
      */
-    default void sessionNotificationHandler(BiConsumer<String, JsonNode> handler) {
+    default void sessionNotificationHandler(SessionNotifications handler) {
+    }
+
+    /**
+     * Registers where the server's requests for a session's client go ({@code sampling/createMessage},
+     * {@code elicitation/create}, {@code roots/list}); a target whose servers make none ignores it.
+     */
+    default void clientRequestHandler(ClientRequestRelay relay) {
+    }
+
+    /** A downstream session is over: an upstream session the target keeps for it ends too. */
+    default void sessionEnded(String session) {
     }
 
     /** Registers a listener for changes of what the target offers (called on the verticle's context). */

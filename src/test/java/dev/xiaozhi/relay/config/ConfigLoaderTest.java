@@ -132,6 +132,10 @@ class ConfigLoaderTest {
                         "admin.tokens.ops.role: expected one of admin, reader"),
                 arguments("server: {authFailures: {max: -1}}",
                         "server.authFailures.max: expected an integer between 0 and 1000000, got \"-1\""),
+                arguments("targets: {r: {type: http, url: \"http://127.0.0.1:9/mcp\", sessions: always}}",
+                        "targets.r.sessions: expected one of auto, perSession, shared"),
+                arguments("targets: {c: {type: stdio, command: c, sessions: perSession}}",
+                        "targets.c.sessions: unknown key"),
                 arguments("server: {port: 1}\nserver: {port: 2}", "invalid YAML at line 2"),
                 arguments("server: {port: [", "invalid YAML at line 1"));
     }
@@ -202,6 +206,10 @@ class ConfigLoaderTest {
         assertThat(remote.url().toString()).isEqualTo("http://127.0.0.1:9/mcp");
         assertThat(remote.headers()).containsEntry("Authorization", "Bearer t0ken");
         assertThat(remote.toString()).doesNotContain("t0ken");
+        assertThat(remote.sessions()).isEqualTo(HttpTargetSpec.Sessions.AUTO);
+        assertThat(((HttpTargetSpec) ConfigLoader.parse("targets: {r: {type: http, url: \"http://127.0.0.1:9/mcp\", "
+                + "sessions: perSession}}", HERE, Map.of()).targets().get("r").spec()).sessions())
+                .isEqualTo(HttpTargetSpec.Sessions.PER_SESSION);
         assertThat(config.targets().get("off").enabled()).isFalse();
         assertThatThrownBy(() -> config.withMcpConfig(dir.resolve("mcp_config.json"), Map.of("REMOTE_TOKEN", "t"),
                 PrefixMode.ALWAYS))

@@ -144,7 +144,7 @@ class SessionHostTest {
                 Json.parse("{\"logging\":{}}")));
         Await.until(vertx, () -> stream.received.size() == 3);
         TargetNotification log = new TargetNotification("docs", "notifications/message",
-                Json.parse("{\"level\":\"error\",\"data\":\"disk full\"}"));
+                Json.parse("{\"level\":\"error\",\"data\":\"disk full\"}"), null);
         vertx.eventBus().publish(EventBusAddresses.TARGET_NOTIFICATIONS, log);
         Channel replies = new Channel();
         on(() -> {

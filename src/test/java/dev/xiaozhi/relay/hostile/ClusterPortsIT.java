@@ -235,7 +235,7 @@ class ClusterPortsIT {
         try {
             RecordCodec.registerAll(forger.eventBus());
             ToolCall call = new ToolCall(UUID.randomUUID().toString(), "diagnostics", "echo",
-                    Json.MAPPER.readTree("{\"text\":\"forged\"}"), "acme", "kitchen", 3_000, null);
+                    Json.MAPPER.readTree("{\"text\":\"forged\"}"), "acme", "kitchen", 3_000, null, null);
             forger.eventBus().request(EventBusAddresses.clusterTarget("diagnostics"), call,
                     new DeliveryOptions().setSendTimeout(3_000)).await(10, TimeUnit.SECONDS);
             return true;

@@ -35,6 +35,11 @@ public final class NodePeers {
         return installed("the MCP Inspector", "@modelcontextprotocol/inspector/clients/mcpdo/build/mcp-bin.js");
     }
 
+    /** The entry script of the official MCP conformance suite, {@code @modelcontextprotocol/conformance}. */
+    public static Path conformanceSuite() {
+        return installed("the conformance suite", "@modelcontextprotocol/conformance/dist/index.js");
+    }
+
     private static Path installed(String name, String entry) {
         Path script = MODULES.resolve(entry).toAbsolutePath();
         require(Files.exists(script), name + " is not installed: run npm ci --prefix src/test/node");

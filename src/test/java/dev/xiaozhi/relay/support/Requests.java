@@ -10,8 +10,13 @@ public final class Requests {
 
     /** An {@code initialize} with the given id and protocol version. */
     public static String initialize(int id, String version) {
+        return initialize(id, version, "{}");
+    }
+
+    /** An {@code initialize} whose client declares {@code capabilities} (a JSON object). */
+    public static String initialize(int id, String version, String capabilities) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
-                + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\"}}}";
+                + version + "\",\"capabilities\":" + capabilities + ",\"clientInfo\":{\"name\":\"test\"}}}";
     }
 
     /** A {@code tools/call} with the given id, catalog tool name and arguments object. */

@@ -4,6 +4,7 @@ import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.node.RelayNode;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,15 @@ public final class TestRelay implements AutoCloseable {
     /** {@code ws://127.0.0.1:<port>/mcp?token=<token>}. */
     public String url(String token) {
         return "ws://127.0.0.1:" + port() + "/mcp?token=" + token;
+    }
+
+    /** Waits until a device with {@code token} is offered {@code tool} (targets connect after the relay starts). */
+    public void awaitTool(Vertx vertx, String token, String tool) throws Exception {
+        TestSocket device = TestSocket.connect(vertx, url(token));
+        device.initialize("2025-06-18");
+        Await.until(vertx, () -> device.exchange(Requests.listTools("\"tools\"")).at("/result/tools")
+                .findValuesAsText("name").contains(tool));
+        device.socket().close();
     }
 
     @Override

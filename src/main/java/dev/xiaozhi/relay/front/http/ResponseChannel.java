@@ -8,7 +8,8 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One HTTP response of a session, as a channel: a POST's answer, which is a lone {@code application/json} reply
- * unless a message comes first (a call's progress), then a {@code text/event-stream} that ends with the reply; or
+ * unless a message comes first (a call's progress) or the client lists {@code text/event-stream} first in its
+ * {@code Accept}, then a {@code text/event-stream} that ends with the reply; or
  * the notification stream a GET opens. Confined to the context of its request: {@link #send} may be called from the
  * context that owns the session and hops over. Its write queue is bounded: a peer that does not read is dropped (the
  * stream reset), the session stays.
@@ -24,6 +25,7 @@ final class ResponseChannel implements SessionChannel {
     private volatile Runnable onClosed = () -> { };
     private volatile boolean closed;
     private boolean streaming;
+    private boolean prefersStream;
 
     /**
      * @param context      the context of the request
@@ -36,6 +38,12 @@ final class ResponseChannel implements SessionChannel {
         response.setWriteQueueMaxSize(writeQueueMaxBytes);
         response.closeHandler(v -> closed());
         response.endHandler(v -> closed());
+    }
+
+    /** The client listed {@code text/event-stream} before {@code application/json}: even a lone reply streams. */
+    ResponseChannel preferringStream() {
+        prefersStream = true;
+        return this;
     }
 
     /** Runs once, on the request's context, when the response is over: ended, dropped, or its connection gone. */
@@ -90,7 +98,7 @@ final class ResponseChannel implements SessionChannel {
             if (closed) {
                 return;
             }
-            if (streaming) {
+            if (streaming || prefersStream && reply != null) {
                 if (reply != null) {
                     write(event("message", reply));
                 }

@@ -184,6 +184,9 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
             }
             if (session != null) {
                 ResponseChannel channel = channel(request, identity);
+                if (prefersStream(request)) {
+                    channel.preferringStream();
+                }
                 session.run(() -> session.post(message, carriesRequests(message), channel));
             } else if (isInitialize(message)) {
                 initialize(request, verdict, remote, message);
@@ -368,6 +371,18 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
             String media = mediaType(range);
             if (media.equals(type) || media.equals("*/*") || media.equals(anySubtype)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the client's {@code Accept} lists {@code text/event-stream} before {@code application/json}. */
+    private static boolean prefersStream(HttpServerRequest request) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        for (String range : accept == null ? new String[0] : accept.split(",")) {
+            String media = mediaType(range);
+            if (media.equals(EVENT_STREAM) || media.equals(JSON)) {
+                return media.equals(EVENT_STREAM);
             }
         }
         return false;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,10 @@ public final class McpClientConnection {
     private final McpWire wire;
     private final Map<Long, Promise<JsonNode>> pending = new HashMap<>();
     private BiConsumer<String, JsonNode> notificationHandler = (method, params) -> { };
+    private BiFunction<String, JsonNode, Future<JsonNode>> requestHandler = (method, params) ->
+            Future.failedFuture(new McpErrorException(Json.MAPPER.createObjectNode()
+                    .put("code", JsonRpc.METHOD_NOT_FOUND).put("message", "Method not found: " + method)));
+    private JsonNode clientCapabilities = Json.MAPPER.createObjectNode();
     private long nextId = 1;
     private String version;
     private JsonNode capabilities = Json.MAPPER.createObjectNode();
@@ -66,6 +71,19 @@ public final class McpClientConnection {
         this.notificationHandler = handler;
     }
 
+    /**
+     * Answers the server's own requests other than {@code ping} (method, params): the future holds the result, or
+     * fails with the {@link McpErrorException} to answer with. By default every such method is unknown.
+     */
+    public void requestHandler(BiFunction<String, JsonNode, Future<JsonNode>> handler) {
+        this.requestHandler = handler;
+    }
+
+    /** What the relay declares as client in {@code initialize} (sampling, elicitation, roots); none by default. */
+    public void clientCapabilities(JsonNode capabilities) {
+        this.clientCapabilities = capabilities.deepCopy();
+    }
+
     /** The revision the server agreed to; null before {@link #initialize}. */
     public String version() {
         return version;
@@ -79,7 +97,7 @@ public final class McpClientConnection {
     /** Runs the handshake: initialize, check the revision, notifications/initialized. */
     public Future<Void> initialize(String clientVersion, long timeoutMs) {
         ObjectNode params = Json.MAPPER.createObjectNode().put("protocolVersion", OFFERED_VERSION);
-        params.putObject("capabilities");
+        params.set("capabilities", clientCapabilities.deepCopy());
         params.putObject("clientInfo").put("name", RelayInfo.NAME).put("version", clientVersion);
         return request("initialize", params, timeoutMs).compose(result -> {
             String agreed = result.path("protocolVersion").asText();
@@ -246,7 +264,7 @@ public final class McpClientConnection {
             if (id == null) {
                 notificationHandler.accept(method.textValue(), message.get("params"));
             } else {
-                answerServerRequest(id.toString(), method.textValue());
+                answerServerRequest(id.toString(), method.textValue(), message.get("params"));
             }
             return;
         }
@@ -261,9 +279,15 @@ public final class McpClientConnection {
         }
     }
 
-    private void answerServerRequest(String rawId, String method) {
-        wire.send(McpWire.NO_REQUEST, "ping".equals(method) ? JsonRpc.response(rawId, "{}")
-                : JsonRpc.error(rawId, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method));
+    private void answerServerRequest(String rawId, String method, JsonNode params) {
+        if ("ping".equals(method)) {
+            wire.send(McpWire.NO_REQUEST, JsonRpc.response(rawId, "{}"));
+            return;
+        }
+        requestHandler.apply(method, params).onComplete(answer -> wire.send(McpWire.NO_REQUEST, answer.succeeded()
+                ? JsonRpc.response(rawId, Json.compact(answer.result()))
+                : answer.cause() instanceof McpErrorException error ? JsonRpc.errorResponse(rawId, error.errorJson())
+                : JsonRpc.error(rawId, JsonRpc.INTERNAL_ERROR, String.valueOf(answer.cause().getMessage()))));
     }
 
     private Future<JsonNode> listFrom(String cursor, Listing listing, long timeoutMs) {

@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.upstream.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.bus.CallOutcome;
+import dev.xiaozhi.relay.bus.CallerSession;
 import dev.xiaozhi.relay.bus.TargetAnswer;
 import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
@@ -11,12 +12,16 @@ import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.LogLevel;
 import dev.xiaozhi.relay.protocol.RelayInfo;
+import dev.xiaozhi.relay.protocol.JsonRpc;
+import dev.xiaozhi.relay.upstream.ClientRequestRelay;
 import dev.xiaozhi.relay.upstream.ServerOffer;
+import dev.xiaozhi.relay.upstream.SessionNotifications;
 import dev.xiaozhi.relay.upstream.ToolClient;
 import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -28,10 +33,14 @@ import org.slf4j.LoggerFactory;
  * of tools, prompts, resources and resource templates (kept while the server is down; prompts and resources listed
  * only when the server declares them), calls and other requests multiplexed under relay-side ids, cancellation,
  * progress routed back to its call, and re-listing on the server's {@code list_changed} notifications (coalesced:
- * one listing of a kind at a time), and telling a slow server from a hung one: after a call ran out of time the
- * server is sent a {@code ping}, and one that does not answer it within the target's {@code pingTimeout} is given up
- * on ({@link #unresponsive}), while one that answers stays. Subclasses bring the transport, and bring a server that
- * went away back on the one {@link #restarts} schedule.
+ * one listing of a kind at a time). A target may keep an upstream session of its own for a downstream session
+ * ({@link #ownSession}): opened lazily with what that session's client declared, ended when it ends; the server's
+ * requests for a client (sampling, elicitation, roots) on it go to that session, and on the shared one to the one
+ * session with calls in flight there, if there is exactly one (else the server is answered with an error at once).
+ * A slow server is told from a hung one: after a call ran out of time the server is sent a {@code ping}, and one
+ * that does not answer it within the target's {@code pingTimeout} is given up on ({@link #unresponsive}), while one
+ * that answers stays. Subclasses bring the transport, and bring a server that went away back on the one
+ * {@link #restarts} schedule.
  */
 public abstract class McpServerClient implements ToolClient {
 
@@ -44,13 +53,17 @@ public abstract class McpServerClient implements ToolClient {
     /** When a server that went away is brought back. */
     protected final RestartSchedule restarts;
 
-    private final Map<String, Long> requestIds = new HashMap<>();
-    private final Map<Long, String> callIds = new HashMap<>();
+    private final Map<String, Tracked> calls = new HashMap<>();
+    private final Map<String, Future<UpstreamSession>> ownSessions = new HashMap<>();
+    private final Map<McpClientConnection, UpstreamSession> opening = new HashMap<>();
     private McpClientConnection connection;
+    private UpstreamSession shared;
     private JsonNode tools = Json.MAPPER.createArrayNode();
     private ServerOffer offer = ServerOffer.NONE;
     private Runnable offerChanged = () -> { };
-    private BiConsumer<String, JsonNode> sessionNotifications = (method, params) -> { };
+    private SessionNotifications sessionNotifications = (session, method, params) -> { };
+    private ClientRequestRelay clientRequests = (caller, method, params) -> Future.succeededFuture(
+            new TargetAnswer("{\"code\":-32601,\"message\":\"Method not found: " + method + "\"}", true));
     private final UpstreamSubscriptions subscriptions = new UpstreamSubscriptions();
     private LogLevel logLevel;
     private BiConsumer<String, JsonNode> progress = (callId, params) -> { };
@@ -91,7 +104,110 @@ public abstract class McpServerClient implements ToolClient {
         if (!ready) {
             return notReady();
         }
-        return track(call.callId(), connection.callTool(call.tool(), call.arguments(), call.replyTo() != null));
+        return sessionFor(call.caller()).compose(upstream -> track(call.callId(), upstream, call.caller(),
+                upstream.connection().callTool(call.tool(), call.arguments(), call.replyTo() != null)));
+    }
+
+    /**
+     * Whether a caller's work goes on an upstream session of its own ({@link #openSession}); by default never: every
+     * session shares one.
+     */
+    protected boolean ownSession(CallerSession caller) {
+        return false;
+    }
+
+    /** The most upstream sessions of their own kept at once; callers beyond share one. */
+    protected int maxOwnSessions() {
+        return 0;
+    }
+
+    /**
+     * Opens an upstream session for a caller: a connection made with {@link #sessionConnection}, initialized (and,
+     * for HTTP, its event stream open) once the future completes. Only called when {@link #ownSession} says so.
+     */
+    protected Future<McpClientConnection> openSession(CallerSession caller) {
+        return Future.failedFuture(new UpstreamCallException(CallOutcome.TRANSPORT_FAILED,
+                config.name() + " keeps no upstream sessions of its own"));
+    }
+
+    /** Ends an upstream session kept for a downstream session that is over (over HTTP: a DELETE). */
+    protected void closeSession(McpClientConnection ended) {
+    }
+
+    /**
+     * A new connection over {@code wire} for one caller's own upstream session: it declares what the caller's
+     * client declared, and what comes on it is for that caller. The caller initializes it.
+     */
+    protected McpClientConnection sessionConnection(McpWire wire, CallerSession caller) {
+        McpClientConnection opened = new McpClientConnection(vertx, config.name(), wire);
+        opened.clientCapabilities(caller.capabilities());
+        UpstreamSession upstream = new UpstreamSession(opened, caller);
+        opening.put(opened, upstream);
+        bind(upstream);
+        return opened;
+    }
+
+    /** The upstream session a caller's work goes on: the shared one, or its own, opened now if need be. */
+    private Future<UpstreamSession> sessionFor(CallerSession caller) {
+        if (caller == null || !ownSession(caller)) {
+            return Future.succeededFuture(shared);
+        }
+        Future<UpstreamSession> known = ownSessions.get(caller.id());
+        if (known != null) {
+            return known;
+        }
+        if (ownSessions.size() >= maxOwnSessions()) {
+            LOG.debug("upstream sessions of their own at the limit, sharing [target: {}, limit: {}]", config.name(),
+                    maxOwnSessions());
+            return Future.succeededFuture(shared);
+        }
+        Future<UpstreamSession> opened = openSession(caller).map(connected -> opening.remove(connected));
+        ownSessions.put(caller.id(), opened);
+        LOG.debug("opening an upstream session [target: {}, session: {}]", config.name(), caller.id());
+        return opened.onFailure(e -> {
+            opening.values().removeIf(upstream -> upstream.owner() == caller);
+            if (ownSessions.get(caller.id()) == opened) {
+                ownSessions.remove(caller.id());
+            }
+            LOG.warn("upstream session not opened [target: {}]: {}", config.name(), e.getMessage());
+        });
+    }
+
+    @Override
+    public void sessionEnded(String session) {
+        Future<UpstreamSession> own = ownSessions.remove(session);
+        if (own != null) {
+            own.onSuccess(ended -> {
+                ended.connection().failAll(config.name() + ": the client's session is over");
+                calls.values().removeIf(tracked -> tracked.session().connection() == ended.connection());
+                closeSession(ended.connection());
+                LOG.debug("upstream session ended [target: {}, session: {}]", config.name(), session);
+            });
+        }
+    }
+
+    @Override
+    public void clientRequestHandler(ClientRequestRelay relay) {
+        this.clientRequests = relay;
+    }
+
+    /** A server's request for a client goes to the session it is for, when the relay can tell which. */
+    private Future<JsonNode> onServerRequest(UpstreamSession upstream, String method, JsonNode params) {
+        CallerSession caller = upstream.askedClient();
+        if (caller == null) {
+            return Future.failedFuture(new McpErrorException(Json.MAPPER.createObjectNode()
+                    .put("code", JsonRpc.METHOD_NOT_FOUND).put("message", "Method not found: " + method
+                            + " has no client to go to on this session")));
+        }
+        return clientRequests.relay(caller, method, params).compose(answer -> {
+            try {
+                JsonNode json = Json.parse(answer.json());
+                return answer.error() ? Future.failedFuture(new McpErrorException(json))
+                        : Future.succeededFuture(json);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return Future.failedFuture(e);
+            }
+        });
     }
 
     /**
@@ -102,6 +218,16 @@ public abstract class McpServerClient implements ToolClient {
     @Override
     public Future<TargetAnswer> request(TargetRequest request) {
         String uri = request.params() == null ? "" : request.params().path("uri").asText();
+        CallerSession caller = request.caller();
+        if (caller != null && ownSession(caller)) {
+            if (!ready) {
+                return notReady();
+            }
+            if ("resources/unsubscribe".equals(request.method()) && !ownSessions.containsKey(caller.id())) {
+                return done();
+            }
+            return send(request);
+        }
         if ("resources/unsubscribe".equals(request.method())) {
             return subscriptions.remove(uri, request.session()) && ready ? send(request) : done();
         }
@@ -132,7 +258,8 @@ public abstract class McpServerClient implements ToolClient {
     }
 
     private Future<TargetAnswer> send(TargetRequest request) {
-        return track(request.callId(), connection.start(request.method(), request.params()))
+        return sessionFor(request.caller()).compose(upstream -> track(request.callId(), upstream, request.caller(),
+                upstream.connection().start(request.method(), request.params())))
                 .map(result -> new TargetAnswer(result.toString(), false))
                 .recover(failure -> failure instanceof McpErrorException error
                         ? Future.succeededFuture(new TargetAnswer(error.errorJson(), true))
@@ -144,17 +271,18 @@ public abstract class McpServerClient implements ToolClient {
                 config.name() + " " + notReadyMessage()));
     }
 
-    private <T> Future<T> track(String callId, McpClientConnection.PendingCall<T> pending) {
-        requestIds.put(callId, pending.requestId());
-        callIds.put(pending.requestId(), callId);
+    private <T> Future<T> track(String callId, UpstreamSession upstream, CallerSession caller,
+            McpClientConnection.PendingCall<T> pending) {
+        calls.put(callId, new Tracked(upstream, pending.requestId()));
+        upstream.started(pending.requestId(), callId, caller);
         return pending.reply().onComplete(done -> forget(callId));
     }
 
     @Override
     public void cancel(String callId, String reason) {
-        Long requestId = forget(callId);
-        if (requestId != null && connection != null) {
-            connection.cancel(requestId, reason);
+        Tracked tracked = forget(callId);
+        if (tracked != null) {
+            tracked.session().connection().cancel(tracked.requestId(), reason);
         }
     }
 
@@ -187,7 +315,7 @@ public abstract class McpServerClient implements ToolClient {
     }
 
     @Override
-    public void sessionNotificationHandler(BiConsumer<String, JsonNode> handler) {
+    public void sessionNotificationHandler(SessionNotifications handler) {
         this.sessionNotifications = handler;
     }
 
@@ -199,8 +327,9 @@ public abstract class McpServerClient implements ToolClient {
     /** A new connection over {@code wire}, which becomes the current one. */
     protected McpClientConnection connect(McpWire wire) {
         McpClientConnection next = new McpClientConnection(vertx, config.name(), wire);
-        next.notificationHandler(this::onNotification);
         connection = next;
+        shared = new UpstreamSession(next, null);
+        bind(shared);
         return next;
     }
 
@@ -287,11 +416,13 @@ public abstract class McpServerClient implements ToolClient {
         if (wasReady) {
             offerChanged.run();
         }
-        requestIds.clear();
-        callIds.clear();
+        calls.clear();
         if (connection != null) {
             connection.failAll(reason);
         }
+        List<Future<UpstreamSession>> own = List.copyOf(ownSessions.values());
+        ownSessions.clear();
+        own.forEach(opened -> opened.onSuccess(lostSession -> lostSession.connection().failAll(reason)));
     }
 
     @Override
@@ -343,28 +474,38 @@ public abstract class McpServerClient implements ToolClient {
     private record ResourceLists(JsonNode resources, JsonNode templates) {
     }
 
-    private Long forget(String callId) {
-        Long requestId = requestIds.remove(callId);
-        if (requestId != null) {
-            callIds.remove(requestId);
+    private Tracked forget(String callId) {
+        Tracked tracked = calls.remove(callId);
+        if (tracked != null) {
+            tracked.session().ended(tracked.requestId());
         }
-        return requestId;
+        return tracked;
     }
 
-    private void onNotification(String method, JsonNode params) {
+    /** What comes on an upstream session's connection is handled for that session. */
+    private void bind(UpstreamSession upstream) {
+        upstream.connection().notificationHandler((method, params) -> onNotification(upstream, method, params));
+        upstream.connection().requestHandler((method, params) -> onServerRequest(upstream, method, params));
+    }
+
+    /** A call or request in flight: the upstream session it went on, under which relay-side request id. */
+    private record Tracked(UpstreamSession session, long requestId) {
+    }
+
+    private void onNotification(UpstreamSession upstream, String method, JsonNode params) {
         switch (method) {
             case "notifications/tools/list_changed" -> toolRelisting.changed();
             case "notifications/prompts/list_changed" -> promptRelisting.changed();
             case "notifications/resources/list_changed" -> resourceRelisting.changed();
             case "notifications/progress" -> {
                 JsonNode token = params == null ? null : params.get("progressToken");
-                String callId = token != null && token.canConvertToLong() ? callIds.get(token.asLong()) : null;
+                String callId = token != null && token.canConvertToLong() ? upstream.callId(token.asLong()) : null;
                 if (callId != null) {
                     progress.accept(callId, params);
                 }
             }
-            case "notifications/message", "notifications/resources/updated" ->
-                sessionNotifications.accept(method, params);
+            case "notifications/message", "notifications/resources/updated" -> sessionNotifications.notify(
+                    upstream.owner() == null ? null : upstream.owner().id(), method, params);
             default -> LOG.debug("server notification [target: {}, method: {}]", config.name(),
                     LogFields.escape(method));
         }
