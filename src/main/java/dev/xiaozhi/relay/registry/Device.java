@@ -36,8 +36,7 @@ public record Device(String tenant, String id, String name, Status status, Strin
 
     /** Whether the token with this hash lets the device in at {@code now}. */
     public boolean accepts(String hash, long now) {
-        return status == Status.ACTIVE && (TokenHash.sameText(hash, tokenHash)
-                || TokenHash.sameText(hash, previousTokenHash) && now < previousValidUntil);
+        return validUntil(hash, now) > now;
     }
 
     /**
