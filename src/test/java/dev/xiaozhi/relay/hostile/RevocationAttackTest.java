@@ -8,6 +8,7 @@ import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.Requests;
+import dev.xiaozhi.relay.support.SsePeer;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -127,22 +128,28 @@ class RevocationAttackTest {
     }
 
     /**
-     * Verifies that a rotation without grace closes the HTTP sessions of the token it replaced too.
-     * GIVEN an HTTP session on a device's token
+     * Verifies that a rotation without grace closes the Streamable HTTP and legacy SSE sessions of the token it
+     * replaced too.
+     * GIVEN a Streamable HTTP session and a legacy SSE stream on a device's token
      * WHEN the token is rotated with grace 0
-     * THEN that session is gone (404, also with the new token) and the new token opens a new one.
+     * THEN the HTTP session is gone (404, also with the new token), the SSE stream ends, and the new token opens a
+     * new session.
      */
     @Test
-    void closesTheHttpSessionOfATokenRotatedWithoutGrace(Vertx vertx) throws Exception {
+    void closesTheHttpSessionsOfATokenRotatedWithoutGrace(Vertx vertx) throws Exception {
         HttpPeer http = new HttpPeer(relay.port());
         String session = http.initialize(TestRelay.TOKEN, "2025-06-18");
+        try (SsePeer sse = SsePeer.open(relay.port(), TestRelay.TOKEN)) {
+            sse.endpoint();
 
-        String fresh = admin.post(KITCHEN + "/rotate", new JsonObject().put("graceSeconds", 0)).bodyAsJsonObject()
-                .getString("token");
+            String fresh = admin.post(KITCHEN + "/rotate", new JsonObject().put("graceSeconds", 0))
+                    .bodyAsJsonObject().getString("token");
 
-        Await.until(vertx, () -> http.post(fresh, session, Requests.listTools("1")).statusCode() == 404);
-        assertThat(http.post(TestRelay.TOKEN, session, Requests.listTools("2")).statusCode()).isEqualTo(401);
-        assertThat(http.initialize(fresh, "2025-06-18")).isNotEqualTo(session);
+            Await.until(vertx, sse::ended);
+            Await.until(vertx, () -> http.post(fresh, session, Requests.listTools("1")).statusCode() == 404);
+            assertThat(http.post(TestRelay.TOKEN, session, Requests.listTools("2")).statusCode()).isEqualTo(401);
+            assertThat(http.initialize(fresh, "2025-06-18")).isNotEqualTo(session);
+        }
     }
 
     private static void assertRefused(Vertx vertx, String url) {
