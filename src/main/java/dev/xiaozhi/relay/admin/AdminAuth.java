@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * Admin bearer tokens, known by their hashes (compared in constant time): 401 without a known token, 403 when a
- * read-only token tries to change something, 429 for an address over {@code server.authFailures} failures, whatever
- * it presents (the lookup is synchronous, so each failure counts before the next attempt). The token's name is put on
+ * read-only token tries to change something, 429 for a token that failed over {@code server.authFailures.max} times
+ * from an address, and for an address over that many distinct failing tokens, whatever it presents (the lookup is
+ * synchronous, so each failure counts before the next attempt). The token's name is put on
  * the request as {@value #ACTOR} for the audit log.
  */
 final class AdminAuth implements Handler<RoutingContext> {
@@ -43,12 +44,13 @@ final class AdminAuth implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String address = ctx.request().remoteAddress().hostAddress();
-        if (throttle.blocked(address)) {
+        Optional<String> presented = bearer(ctx);
+        if (throttle.blocked(address, presented.orElse(null))) {
             ctx.fail(tooManyFailures());
             return;
         }
-        Optional<AdminToken> token = bearer(ctx).map(TokenHash::ofPlain).map(tokens::get);
-        if (token.isEmpty() && throttle.failed(address)) {
+        Optional<AdminToken> token = presented.map(TokenHash::ofPlain).map(tokens::get);
+        if (token.isEmpty() && throttle.failed(address, presented.orElse(null))) {
             ctx.fail(tooManyFailures());
         } else if (token.isEmpty()) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"relay-admin\"");

@@ -1,7 +1,6 @@
 package dev.xiaozhi.relay.common;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,14 +14,14 @@ import java.util.List;
  */
 public final class SpecialPurposeAddresses {
 
-    private static final List<Block> IPV4 = blocks("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
+    private static final List<AddressBlock> IPV4 = blocks("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
             "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
             "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4");
-    private static final List<Block> IPV6 = blocks("64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
+    private static final List<AddressBlock> IPV6 = blocks("64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
             "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8");
-    private static final List<Block> CARRIERS_AT_12 = blocks("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96",
+    private static final List<AddressBlock> CARRIERS_AT_12 = blocks("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96",
             "64:ff9b::/96");
-    private static final Block SIX_TO_FOUR = blocks("2002::/16").get(0);
+    private static final AddressBlock SIX_TO_FOUR = blocks("2002::/16").get(0);
     private static final int IPV4_BYTES = 4;
     private static final int SIX_TO_FOUR_OFFSET = 2;
     private static final int CARRIER_OFFSET = 12;
@@ -48,48 +47,7 @@ public final class SpecialPurposeAddresses {
         return IPV6.stream().anyMatch(block -> block.contains(bytes));
     }
 
-    private static List<Block> blocks(String... cidrs) {
-        return Arrays.stream(cidrs).map(Block::parse).toList();
-    }
-
-    /** An address block: a prefix of {@code bits} bits. */
-    private record Block(byte[] prefix, int bits) {
-
-        static Block parse(String cidr) {
-            int slash = cidr.indexOf('/');
-            try {
-                return new Block(ipv6Aware(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException(cidr, e);
-            }
-        }
-
-        /** The bytes of a literal; IPv4-mapped literals stay 16 bytes (InetAddress would shorten them to 4). */
-        private static byte[] ipv6Aware(String literal) throws UnknownHostException {
-            byte[] bytes = InetAddress.getByName(literal).getAddress();
-            if (literal.contains(":") && bytes.length == IPV4_BYTES) {
-                byte[] mapped = new byte[16];
-                mapped[10] = (byte) 0xFF;
-                mapped[11] = (byte) 0xFF;
-                System.arraycopy(bytes, 0, mapped, CARRIER_OFFSET, IPV4_BYTES);
-                return mapped;
-            }
-            return bytes;
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != prefix.length) {
-                return false;
-            }
-            int whole = bits / 8;
-            for (int i = 0; i < whole; i++) {
-                if (address[i] != prefix[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            int mask = 0xFF << (8 - rest) & 0xFF;
-            return rest == 0 || (address[whole] & mask) == (prefix[whole] & mask);
-        }
+    private static List<AddressBlock> blocks(String... cidrs) {
+        return Arrays.stream(cidrs).map(AddressBlock::parse).toList();
     }
 }

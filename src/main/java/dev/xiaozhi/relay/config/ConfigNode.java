@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaozhi.relay.common.AddressBlock;
 import dev.xiaozhi.relay.common.Glob;
 import dev.xiaozhi.relay.model.SecretValue;
 import java.net.URI;
@@ -224,6 +225,21 @@ final class ConfigNode {
             }
         }
         return globs;
+    }
+
+    /** A list of IP address blocks in CIDR notation below {@code key}; empty when absent. */
+    List<AddressBlock> addressBlocks(String key) {
+        List<String> cidrs = stringList(key, List.of());
+        List<AddressBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < cidrs.size(); i++) {
+            try {
+                blocks.add(AddressBlock.parse(cidrs.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(child(key).path + "[" + i + "]: " + e.getMessage() + ", got \""
+                        + cidrs.get(i) + "\"");
+            }
+        }
+        return List.copyOf(blocks);
     }
 
     /**

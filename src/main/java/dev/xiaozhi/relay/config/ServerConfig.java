@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.config;
 
+import dev.xiaozhi.relay.common.AddressBlock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +28,16 @@ import java.util.Optional;
  * @param handshakeTimeout   time a new connection gets to send its first request (the upgrade) before it is closed
  * @param maxPendingHandshakes connections of one remote address still waiting to send their first request, per front
  *                           verticle, before those waiting longest go (0: no limit)
+ * @param trustedProxies     the proxies (address blocks) whose word on the client's address is taken: their PROXY
+ *                           protocol header and {@code X-Forwarded-For}; empty: nobody's
+ * @param proxyProtocol      whether every connection to the device port starts with a PROXY protocol (v1 or v2)
+ *                           header, as a load balancer in front of the relay sends it
  */
 public record ServerConfig(String host, int port, Optional<String> publicUrl, int instances, Optional<TlsConfig> tls,
         int maxMessageBytes, int maxResultBytes, int writeQueueMaxBytes, Duration pingInterval, Duration idleTimeout,
         int pageSize, Duration shutdownGrace, AuthFailuresConfig authFailures, HttpFrontConfig http,
-        Duration handshakeTimeout, int maxPendingHandshakes) {
+        Duration handshakeTimeout, int maxPendingHandshakes, List<AddressBlock> trustedProxies,
+        boolean proxyProtocol) {
 
     /** Default device port. */
     public static final int DEFAULT_PORT = 8080;
@@ -62,7 +68,7 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
                 "maxResultBytes", "writeQueueMaxBytes", "pingInterval", "idleTimeout", "pageSize", "shutdownGrace",
                 "authFailures"));
         keys.addAll(HttpFrontConfig.KEYS);
-        keys.addAll(List.of("handshakeTimeout", "maxPendingHandshakes"));
+        keys.addAll(List.of("handshakeTimeout", "maxPendingHandshakes", "trustedProxies", "proxyProtocol"));
         node.object(keys.toArray(String[]::new));
         Optional<String> publicUrl = node.optionalString("publicUrl").filter(url -> !url.isEmpty());
         if (publicUrl.isPresent() && !publicUrl.get().matches("^wss?://.+")) {
@@ -72,6 +78,11 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
         Duration idleTimeout = node.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT);
         if (idleTimeout.compareTo(pingInterval) < 0) {
             throw node.child("idleTimeout").error("must be at least server.pingInterval");
+        }
+        List<AddressBlock> trustedProxies = node.addressBlocks("trustedProxies");
+        boolean proxyProtocol = node.bool("proxyProtocol", false);
+        if (proxyProtocol && trustedProxies.isEmpty()) {
+            throw node.child("proxyProtocol").error("needs server.trustedProxies: the proxies that send the header");
         }
         return new ServerConfig(node.string("host", DEFAULT_HOST),
                 node.integer("port", 0, 65535, DEFAULT_PORT),
@@ -88,13 +99,15 @@ public record ServerConfig(String host, int port, Optional<String> publicUrl, in
                 AuthFailuresConfig.from(node.child("authFailures")),
                 HttpFrontConfig.from(node),
                 node.duration("handshakeTimeout", DEFAULT_HANDSHAKE_TIMEOUT),
-                node.integer("maxPendingHandshakes", 0, 1_000_000, DEFAULT_MAX_PENDING_HANDSHAKES));
+                node.integer("maxPendingHandshakes", 0, 1_000_000, DEFAULT_MAX_PENDING_HANDSHAKES),
+                trustedProxies,
+                proxyProtocol);
     }
 
     /** This configuration on another port. */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, instances, tls, maxMessageBytes, maxResultBytes,
                 writeQueueMaxBytes, pingInterval, idleTimeout, pageSize, shutdownGrace, authFailures, http,
-                handshakeTimeout, maxPendingHandshakes);
+                handshakeTimeout, maxPendingHandshakes, trustedProxies, proxyProtocol);
     }
 }

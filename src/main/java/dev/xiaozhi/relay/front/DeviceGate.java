@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.front;
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.TokenHash;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,15 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a device gets in, on every inbound front alike: the token from {@code Authorization: Bearer} or
- * {@code ?token=} (for clients that can only set a URL), the failed-authentication throttle per remote address
- * (counting each lookup before it runs), and the directory lookup. Thread-safe, shared by the fronts of a node.
+ * {@code ?token=} (for clients that can only set a URL), the failed-authentication throttle per token and remote
+ * address (counting each lookup before it runs), and the directory lookup. Thread-safe, shared by the fronts of a node.
  */
 public final class DeviceGate {
 
     /** Why a device was not let in, with the HTTP status to answer and the handshake metric's outcome. */
     public enum Refusal {
 
-        /** The address failed too often: 429. */
+        /** The token failed too often from the address, or the address presented too many bad tokens: 429. */
         THROTTLED(429, "throttled"),
         /** No token, or one that is unknown, revoked or expired: 401. */
         UNAUTHORIZED(401, "unauthorized"),
@@ -54,10 +55,15 @@ public final class DeviceGate {
     /**
      * What the gate decided: the device, or why not.
      *
-     * @param identity the device let in; null when refused
-     * @param refusal  why not; null when let in
+     * @param identity   the device let in; null when refused
+     * @param refusal    why not; null when let in
+     * @param credential the hash of the token it was let in with ({@code sha256:<hex>}); null when refused
      */
-    public record Verdict(DeviceIdentity identity, Refusal refusal) {
+    public record Verdict(DeviceIdentity identity, Refusal refusal, String credential) {
+
+        static Verdict refused(Refusal refusal) {
+            return new Verdict(null, refusal, null);
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceGate.class);
@@ -87,14 +93,14 @@ public final class DeviceGate {
 
     /**
      * Room to look up a token presented by an address, under the failed-authentication throttle: the attempt, once
-     * the address's lookups in flight leave room for it, or null when the address is refused (it is blocked, or too
-     * many attempts wait). Completes on the caller's context. The attempt must be ended: {@code end()} for a good
-     * token or no answer, {@code failed()} for a bad one.
+     * the lookups in flight of the token and of the address leave room for it, or null when it is refused (the token
+     * or the address is blocked, or too many attempts wait). Completes on the caller's context. The attempt must be
+     * ended: {@code end()} for a good token or no answer, {@code failed()} for a bad one.
      */
-    public Future<AuthThrottle.Attempt> room(String address) {
+    public Future<AuthThrottle.Attempt> room(String address, String token) {
         Context context = Vertx.currentContext();
         Promise<AuthThrottle.Attempt> room = Promise.promise();
-        throttle.begin(address, attempt -> {
+        throttle.begin(address, token, attempt -> {
             if (context == null) {
                 room.complete(attempt);
             } else {
@@ -111,23 +117,24 @@ public final class DeviceGate {
      * @param remote  the peer's address as logged
      */
     public Future<Verdict> admit(String address, String remote, String token) {
-        return room(address).compose(attempt -> attempt == null
-                ? Future.succeededFuture(new Verdict(null, Refusal.THROTTLED))
+        return room(address, token).compose(attempt -> attempt == null
+                ? Future.succeededFuture(Verdict.refused(Refusal.THROTTLED))
                 : devices.authenticate(token).transform(found -> {
                     if (found.failed()) {
                         attempt.end();
                         LOG.warn("device refused: registry unavailable [remote: {}]: {}", remote,
                                 found.cause().getMessage());
-                        return Future.succeededFuture(new Verdict(null, Refusal.UNAVAILABLE));
+                        return Future.succeededFuture(Verdict.refused(Refusal.UNAVAILABLE));
                     }
                     DeviceIdentity identity = found.result().orElse(null);
                     if (identity != null) {
                         attempt.end();
-                        return Future.succeededFuture(new Verdict(identity, null));
+                        return Future.succeededFuture(new Verdict(identity, null,
+                                token == null ? null : TokenHash.ofPlain(token).toString()));
                     }
                     LOG.info("device refused [remote: {}, reason: {}]", remote,
                             token == null ? "missing token" : "unknown or revoked token");
-                    return Future.succeededFuture(new Verdict(null, attempt.failed() ? Refusal.THROTTLED
+                    return Future.succeededFuture(Verdict.refused(attempt.failed() ? Refusal.THROTTLED
                             : Refusal.UNAUTHORIZED));
                 }));
     }

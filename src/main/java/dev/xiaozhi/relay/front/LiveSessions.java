@@ -28,23 +28,26 @@ public final class LiveSessions {
     /**
      * One open session.
      *
-     * @param id       node-local id
-     * @param tenant   its tenant
-     * @param device   its device
-     * @param front    the kind of front
-     * @param remote   the peer's address
-     * @param openedAt when it opened
+     * @param id         node-local id
+     * @param tenant     its tenant
+     * @param device     its device
+     * @param front      the kind of front
+     * @param remote     the peer's address
+     * @param openedAt   when it opened
+     * @param credential the hash of the token it was opened with ({@code sha256:<hex>}), or null for a session that
+     *                   no device token opened (a pipe)
      */
     public record LiveSession(long id, String tenant, String device, FrontKind front, String remote,
-            Instant openedAt) {
+            Instant openedAt, String credential) {
     }
 
     /**
      * Counts a new session, against its tenant's limit when its kind of front is {@link FrontKind#limited()}.
      *
+     * @param credential the hash of the token the session opens with, or null
      * @return the session, or null when the tenant already has {@code maxSessions} open on this node
      */
-    public LiveSession tryOpen(DeviceIdentity identity, FrontKind front, String remote) {
+    public LiveSession tryOpen(DeviceIdentity identity, FrontKind front, String remote, String credential) {
         if (front.limited()) {
             int max = identity.limits().maxSessions();
             AtomicInteger count = perTenant.computeIfAbsent(identity.tenant(), t -> new AtomicInteger());
@@ -54,7 +57,7 @@ public final class LiveSessions {
             }
         }
         LiveSession session = new LiveSession(ids.incrementAndGet(), identity.tenant(), identity.device(), front,
-                remote, Instant.now());
+                remote, Instant.now(), credential);
         sessions.put(session.id(), session);
         return session;
     }

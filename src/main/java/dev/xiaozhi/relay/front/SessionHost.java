@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * metrics, the log lines); tells each session when what it may see of the catalog changes (names, descriptions or
  * schemas, never a target's availability; tools, prompts and resources each on their own) and hands them the
  * notifications of targets' servers (log messages, resource updates) that may concern them, and their requests for a
- * session's client (sampling, elicitation, roots) on one address per verticle; applies the registry's
- * changes (a revoked device's sessions end, a changed one takes its new policy and limits); keeps sessions alive on
- * one timer; and drains them. A front brings only its {@link SessionTransport}.
+ * session's client (sampling, elicitation, roots) on one address per verticle; applies the registry's changes (a
+ * revoked device's sessions end, a changed one takes its new policy and limits); ends each session opened with a
+ * device token when that token stops working (rotated out, at the end of the rotation's grace); keeps sessions alive
+ * on one timer; and drains them. A front brings only its {@link SessionTransport}.
  */
 public final class SessionHost {
 
@@ -58,6 +59,7 @@ public final class SessionHost {
     private final Duration keepAliveInterval;
     private final Set<McpSession> sessions = new LinkedHashSet<>();
     private final Map<String, McpSession> sessionsById = new HashMap<>();
+    private final Map<McpSession, Long> tokenExpiries = new HashMap<>();
     private final Consumer<Catalog> catalogListener = this::onCatalogChanged;
     private Vertx vertx;
     private Context context;
@@ -110,12 +112,23 @@ public final class SessionHost {
     }
 
     /**
-     * Reserves a place for a new session of a device.
+     * Reserves a place for a new session of a device that no device token opens (a pipe, a local client).
      *
      * @return the place, or null when the device's tenant already has {@code maxSessions} open on this node
      */
     public LiveSession admit(DeviceIdentity identity, FrontKind kind, String remote) {
-        return front.sessions().tryOpen(identity, kind, remote);
+        return admit(identity, kind, remote, null);
+    }
+
+    /**
+     * Reserves a place for a new session of a device opened with a device token; the session ends when that token
+     * stops working.
+     *
+     * @param credential the token's hash ({@code sha256:<hex>})
+     * @return the place, or null when the device's tenant already has {@code maxSessions} open on this node
+     */
+    public LiveSession admit(DeviceIdentity identity, FrontKind kind, String remote, String credential) {
+        return front.sessions().tryOpen(identity, kind, remote, credential);
     }
 
     /** Gives back a place that no session took (the upgrade failed). */
@@ -146,6 +159,7 @@ public final class SessionHost {
                     identity.tenant(), identity.device(), perDevice);
             transport.end(CLOSE_POLICY_VIOLATION, "replaced by a newer session");
         }));
+        followToken(session);
         return session;
     }
 
@@ -160,6 +174,10 @@ public final class SessionHost {
             return;
         }
         sessionsById.remove(session.id());
+        Long expiry = tokenExpiries.remove(session);
+        if (expiry != null) {
+            vertx.cancelTimer(expiry);
+        }
         session.onClosed();
         front.sessions().closed(session.place());
         metrics.sessionClosed();
@@ -265,10 +283,45 @@ public final class SessionHost {
                 session.transport().end(CLOSE_POLICY_VIOLATION, "revoked");
             } else {
                 devices.lookup(identity.tenant(), identity.device()).onSuccess(updated -> updated.ifPresentOrElse(
-                        next -> refresh(session, next),
+                        next -> {
+                            refresh(session, next);
+                            followToken(session);
+                        },
                         () -> session.transport().end(CLOSE_POLICY_VIOLATION, "revoked")));
             }
         }
+    }
+
+    /**
+     * Asks until when the token a session was opened with still works, and ends the session then: at once when it no
+     * longer does, otherwise on a timer that asks again (a later change may have shortened it).
+     */
+    private void followToken(McpSession session) {
+        String credential = session.place().credential();
+        if (credential == null) {
+            return;
+        }
+        DeviceIdentity identity = session.identity();
+        devices.tokenValidUntil(identity.tenant(), identity.device(), credential).onSuccess(until -> {
+            if (!sessions.contains(session)) {
+                return;
+            }
+            Long previous = tokenExpiries.remove(session);
+            if (previous != null) {
+                vertx.cancelTimer(previous);
+            }
+            long left = until - System.currentTimeMillis();
+            if (left <= 0) {
+                LOG.info("session ends: its token was rotated out [tenant: {}, device: {}]", identity.tenant(),
+                        identity.device());
+                session.transport().end(CLOSE_POLICY_VIOLATION, "token rotated out");
+            } else if (until != Long.MAX_VALUE) {
+                tokenExpiries.put(session, vertx.setTimer(left, id -> {
+                    tokenExpiries.remove(session);
+                    followToken(session);
+                }));
+            }
+        });
     }
 
     private void refresh(McpSession session, DeviceIdentity updated) {

@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -46,7 +47,13 @@ record NodeRuntime(Vertx vertx, PrometheusMeterRegistry prometheus, Membership m
      */
     static Future<NodeRuntime> start(RelayConfig config, EndpointCipher cipher) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true);
+        if (config.server().proxyProtocol()) {
+            // Vert.x 5.0.7's HTTP server metrics take a connection's address before the PROXY header is applied, and
+            // the connection then keeps the proxy's address
+            metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+        }
+        VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
         if (!config.cluster().enabled()) {
             Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus)).build();
             return Future.succeededFuture(new NodeRuntime(vertx, prometheus,

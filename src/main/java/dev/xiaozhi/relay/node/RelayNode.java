@@ -134,7 +134,7 @@ public final class RelayNode {
     }
 
     private AdminApi adminApi(FrontContext front) {
-        return new AdminApi(state.adminTokens(), new AuthThrottle(config.server().authFailures()),
+        return new AdminApi(state.adminTokens(), new AuthThrottle(config.server().authFailures().perAddress()),
                 new TenantRoutes(registryServices.registry()),
                 new DeviceRoutes(registryServices.registry(), config.registry().rotationGrace(),
                         token -> DeviceUrls.withToken(config.server(), port(), token)),

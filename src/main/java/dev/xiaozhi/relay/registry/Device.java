@@ -36,8 +36,21 @@ public record Device(String tenant, String id, String name, Status status, Strin
 
     /** Whether the token with this hash lets the device in at {@code now}. */
     public boolean accepts(String hash, long now) {
-        return status == Status.ACTIVE && (TokenHash.sameText(hash, tokenHash)
-                || TokenHash.sameText(hash, previousTokenHash) && now < previousValidUntil);
+        return validUntil(hash, now) > now;
+    }
+
+    /**
+     * Until when the token with this hash lets the device in, epoch milliseconds: {@link Long#MAX_VALUE} for its
+     * current token, the end of the grace for its previous one, 0 when it does not at {@code now}.
+     */
+    public long validUntil(String hash, long now) {
+        if (status != Status.ACTIVE) {
+            return 0;
+        }
+        if (TokenHash.sameText(hash, tokenHash)) {
+            return Long.MAX_VALUE;
+        }
+        return TokenHash.sameText(hash, previousTokenHash) && now < previousValidUntil ? previousValidUntil : 0;
     }
 
     /** This device with other settings (tokens untouched). */

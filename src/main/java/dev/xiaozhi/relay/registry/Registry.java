@@ -167,14 +167,15 @@ public final class Registry implements DeviceDirectory {
     }
 
     /**
-     * Issues a new token, shown once; the old one keeps working for {@code grace}. Without grace, the sessions of
-     * the old token close on every node.
+     * Issues a new token, shown once; the old one keeps working for {@code grace}. The change is published, so that
+     * on every node the sessions opened with a token this rotation retires close when their token stops working: at
+     * once without grace, at the end of the grace otherwise.
      */
     public Future<IssuedToken> rotate(String tenantId, String id, Duration grace) {
         String token = Tokens.generateToken();
         long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
         return serially(() -> device(tenantId, id).compose(current -> replaceToken(current,
-                current.withToken(TokenHash.ofPlain(token).toString(), until), until == 0)))
+                current.withToken(TokenHash.ofPlain(token).toString(), until), false)))
                 .map(rotated -> new IssuedToken(rotated, token));
     }
 
@@ -190,7 +191,7 @@ public final class Registry implements DeviceDirectory {
 
     /**
      * Stores a device whose token changed; hashes it no longer accepts leave the index, and with {@code closing}
-     * its live sessions close, otherwise they refresh.
+     * its live sessions close, otherwise they refresh (and those of a token it no longer accepts close then).
      */
     private Future<Device> replaceToken(Device current, Device next, boolean closing) {
         return saveDevice(next).map(v -> {
@@ -295,6 +296,12 @@ public final class Registry implements DeviceDirectory {
                 .filter(d -> d.status() == Status.ACTIVE)
                 .map(this::identity)
                 .orElse(Future.succeededFuture(Optional.empty())));
+    }
+
+    @Override
+    public Future<Long> tokenValidUntil(String tenant, String device, String tokenHash) {
+        return devices.get(Device.key(tenant, device)).map(found -> found
+                .map(d -> d.validUntil(tokenHash, System.currentTimeMillis())).orElse(0L));
     }
 
     private Future<Optional<DeviceIdentity>> identity(Device device) {

@@ -94,6 +94,35 @@ class ClusterIT {
     }
 
     /**
+     * Verifies that a rotation on one node closes the sessions of the token it replaced on the others, at the end of
+     * its grace.
+     * GIVEN sessions of a device's token on nodes A and C
+     * WHEN the token is rotated on node B with a grace of 2 s, and a session opens with the new token on A
+     * THEN the old token's sessions on A and C close (1008) once the grace is over, and the new token's stays served.
+     */
+    @Test
+    void closesTheSessionsOfARotatedOutTokenOnEveryNode(Vertx vertx, @TempDir Path dir) throws Exception {
+        startCluster(dir, "");
+        AdminClient onB = new AdminClient(vertx, adminPorts[1], TestRelay.ADMIN_TOKEN);
+        String old = onB.post("/tenants/acme/devices", new JsonObject().put("id", "attic")).bodyAsJsonObject()
+                .getString("token");
+        TestSocket oldOnA = TestSocket.connect(vertx, "ws://127.0.0.1:" + devicePorts[0] + "/mcp?token=" + old);
+        oldOnA.initialize("2024-11-05");
+        TestSocket oldOnC = TestSocket.connect(vertx, "ws://127.0.0.1:" + devicePorts[2] + "/mcp?token=" + old);
+        oldOnC.initialize("2024-11-05");
+
+        String fresh = onB.post("/tenants/acme/devices/attic/rotate", new JsonObject().put("graceSeconds", 2))
+                .bodyAsJsonObject().getString("token");
+        TestSocket freshOnA = TestSocket.connect(vertx, "ws://127.0.0.1:" + devicePorts[0] + "/mcp?token=" + fresh);
+        freshOnA.initialize("2024-11-05");
+
+        assertThat(oldOnA.awaitClose()).isEqualTo((short) 1008);
+        assertThat(oldOnC.awaitClose()).isEqualTo((short) 1008);
+        assertThat(freshOnA.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}")
+                .at("/result/tools").isArray()).isTrue();
+    }
+
+    /**
      * Verifies that a single-placement target runs on one node, serves devices of every node, and comes up on a
      * survivor when its node is killed.
      */

@@ -66,6 +66,13 @@ class ConfigLoaderTest {
                         + "instances, tls, maxMessageBytes, maxResultBytes, writeQueueMaxBytes, pingInterval, "
                         + "idleTimeout, pageSize, shutdownGrace, authFailures, httpSessionIdle, httpMaxResultBytes, "
                         + "httpMaxSessionsPerDevice, httpMaxStreamsPerSession, allowedOrigins"),
+                arguments("server: {trustedProxies: [10.0.0.0/8, proxy.local]}",
+                        "server.trustedProxies[1]: expected an IPv4 or IPv6 address block such as 10.0.0.0/8 or "
+                                + "fd00::/8, got \"proxy.local\""),
+                arguments("server: {trustedProxies: [10.0.0.0/33]}",
+                        "server.trustedProxies[0]: expected a prefix length between 0 and 32, got \"10.0.0.0/33\""),
+                arguments("server: {proxyProtocol: true}",
+                        "server.proxyProtocol: needs server.trustedProxies: the proxies that send the header"),
                 arguments("server: {port: abc}", "server.port: expected an integer between 0 and 65535, got \"abc\""),
                 arguments("server: {port: 70000}",
                         "server.port: expected an integer between 0 and 65535, got \"70000\""),

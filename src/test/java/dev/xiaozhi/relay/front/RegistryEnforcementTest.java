@@ -182,10 +182,13 @@ class RegistryEnforcementTest {
         TestSocket.connect(vertx, relay.url(token)).initialize("2024-11-05");
     }
 
-    /** Verifies that an address that fails too often gets 429, even with a good token, until its block ends. */
+    /**
+     * Verifies that an address that presents too many distinct bad tokens gets 429, even with a good token, until its
+     * block ends.
+     */
     @Test
     void throttlesFailedAuthentication(Vertx vertx) throws Exception {
-        start(vertx, "authFailures: {max: 3, window: 1m, block: 1s}");
+        start(vertx, "authFailures: {max: 3, window: 1m, block: 1s, maxTokensPerAddress: 3}");
         for (int i = 0; i < 3; i++) {
             assertRefused(vertx, relay.url("xzr_guess" + i), 401);
         }

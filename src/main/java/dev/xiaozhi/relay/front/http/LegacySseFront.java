@@ -3,6 +3,7 @@ package dev.xiaozhi.relay.front.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ServerConfig;
+import dev.xiaozhi.relay.front.ClientAddress;
 import dev.xiaozhi.relay.front.DeviceGate;
 import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
@@ -100,20 +101,22 @@ public final class LegacySseFront implements Handler<RoutingContext> {
             StreamableHttpFront.reply(request, 405, HttpReplies.error("Method not allowed"));
             return;
         }
-        String remote = String.valueOf(request.remoteAddress());
+        ClientAddress client = http.client(request);
+        String remote = client.remote();
         String token = DeviceGate.token(request.headers(), request.query());
-        gate.admit(request.remoteAddress().hostAddress(), remote, token).onSuccess(verdict -> {
+        gate.admit(client.host(), remote, token).onSuccess(verdict -> {
             if (verdict.refusal() != null) {
                 http.refuse(request, verdict.refusal());
             } else if (stream) {
-                open(request, verdict.identity(), remote, token);
+                open(request, verdict, remote, token);
             } else {
                 onMessage(request, verdict.identity());
             }
         });
     }
 
-    private void open(HttpServerRequest request, DeviceIdentity identity, String remote, String token) {
+    private void open(HttpServerRequest request, DeviceGate.Verdict verdict, String remote, String token) {
+        DeviceIdentity identity = verdict.identity();
         request.resume();
         if (request.getHeader(HttpHeaders.ACCEPT) != null && !StreamableHttpFront.accepts(request, EVENT_STREAM)) {
             StreamableHttpFront.reply(request, 406, HttpReplies.error("Not Acceptable: Accept must list "
@@ -125,7 +128,7 @@ public final class LegacySseFront implements Handler<RoutingContext> {
             StreamableHttpFront.reply(request, 503, HttpReplies.error("The relay is shutting down; please retry"));
             return;
         }
-        LiveSession place = host.admit(identity, FrontKind.SSE, remote);
+        LiveSession place = host.admit(identity, FrontKind.SSE, remote, verdict.credential());
         if (place == null) {
             LOG.info("sse session refused [tenant: {}, device: {}, reason: session limit of {}]", identity.tenant(),
                     identity.device(), identity.limits().maxSessions());

@@ -3,11 +3,13 @@ package dev.xiaozhi.relay.front.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ServerConfig;
+import dev.xiaozhi.relay.front.ClientAddress;
 import dev.xiaozhi.relay.front.DeviceGate;
 import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.front.TrustedProxies;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
@@ -64,6 +66,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
     private final RelayMetrics metrics;
     private final OriginPolicy origins;
     private final ResultTruncator resultCap;
+    private final TrustedProxies proxies;
     private final Context context;
 
     /** Creates the front of one verticle, on that verticle's context; every collaborator is required. */
@@ -77,6 +80,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         this.metrics = Objects.requireNonNull(metrics);
         this.origins = new OriginPolicy(config.http().allowedOrigins(), config.host());
         this.resultCap = new ResultTruncator(config.http().maxResultBytes());
+        this.proxies = new TrustedProxies(config.trustedProxies());
         this.context = vertx.getOrCreateContext();
     }
 
@@ -104,13 +108,14 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                     + String.join(", ", McpVersions.SUPPORTED)));
             return;
         }
-        String remote = String.valueOf(request.remoteAddress());
-        gate.admit(request.remoteAddress().hostAddress(), remote, DeviceGate.token(request.headers(),
+        ClientAddress client = client(request);
+        String remote = client.remote();
+        gate.admit(client.host(), remote, DeviceGate.token(request.headers(),
                 request.query())).onSuccess(verdict -> {
                     if (verdict.refusal() != null) {
                         refuse(request, verdict.refusal());
                     } else if (HttpMethod.POST.equals(method)) {
-                        onPost(request, verdict.identity(), remote);
+                        onPost(request, verdict, remote);
                     } else {
                         onSessionRequest(request, verdict.identity());
                     }
@@ -137,6 +142,11 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         return true;
     }
 
+    /** Who sent a request: its peer, or behind trusted proxies the client they name. */
+    ClientAddress client(HttpServerRequest request) {
+        return proxies.clientOf(request.remoteAddress(), request.headers());
+    }
+
     /** Answers a CORS preflight for a path that takes {@code methods}. */
     static void preflight(HttpServerResponse response, String methods) {
         response.setStatusCode(204)
@@ -146,7 +156,8 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                 .end();
     }
 
-    private void onPost(HttpServerRequest request, DeviceIdentity identity, String remote) {
+    private void onPost(HttpServerRequest request, DeviceGate.Verdict verdict, String remote) {
+        DeviceIdentity identity = verdict.identity();
         String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (contentType == null || !mediaType(contentType).equals(JSON)) {
             reply(request, 415, HttpReplies.error("Unsupported Media Type: Content-Type must be application/json"));
@@ -178,7 +189,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                 }
                 session.run(() -> session.post(message, carriesRequests(message), channel));
             } else if (isInitialize(message)) {
-                initialize(request, identity, remote, message);
+                initialize(request, verdict, remote, message);
             } else {
                 reply(request, 400, HttpReplies.error("Bad Request: no Mcp-Session-Id; a session starts with "
                         + "initialize"));
@@ -186,13 +197,14 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         });
     }
 
-    private void initialize(HttpServerRequest request, DeviceIdentity identity, String remote, JsonNode message) {
+    private void initialize(HttpServerRequest request, DeviceGate.Verdict verdict, String remote, JsonNode message) {
+        DeviceIdentity identity = verdict.identity();
         if (readiness.draining()) {
             metrics.handshake("draining");
             reply(request, 503, HttpReplies.error("The relay is shutting down; please retry"));
             return;
         }
-        LiveSession place = host.admit(identity, FrontKind.HTTP, remote);
+        LiveSession place = host.admit(identity, FrontKind.HTTP, remote, verdict.credential());
         if (place == null) {
             LOG.info("http session refused [tenant: {}, device: {}, reason: session limit of {}]",
                     identity.tenant(), identity.device(), identity.limits().maxSessions());

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * than its limit of them, those of its connections that have waited {@link #OVER_LIMIT_GRACE_MS} are closed at once,
  * oldest first. A burst of real devices behind one address sends its requests at once and loses nothing (the grace
  * covers the relay's own backlog under load);
- * sockets that never upgrade cannot pile up and starve real devices of file descriptors. Used on the verticle's event
- * loop only.
+ * sockets that never upgrade cannot pile up and starve real devices of file descriptors. A trusted proxy's own address
+ * has no such limit (its connections carry many clients, whose addresses only their requests tell), only the
+ * timeout; behind the PROXY protocol, the address is the client's. Used on the verticle's event loop only.
  */
 final class PendingHandshakes {
 
@@ -29,6 +31,7 @@ final class PendingHandshakes {
     private final Vertx vertx;
     private final long timeoutMs;
     private final int maxPerAddress;
+    private final Predicate<String> unlimited;
     private final Map<String, Map<String, Pending>> byAddress = new HashMap<>();
     private final Map<String, Long> trimTimers = new HashMap<>();
 
@@ -39,11 +42,13 @@ final class PendingHandshakes {
     /**
      * @param timeoutMs     time to the first request
      * @param maxPerAddress pending connections allowed per remote address before the oldest go; 0 for no limit
+     * @param unlimited     the addresses that limit does not apply to (trusted proxies)
      */
-    PendingHandshakes(Vertx vertx, long timeoutMs, int maxPerAddress) {
+    PendingHandshakes(Vertx vertx, long timeoutMs, int maxPerAddress, Predicate<String> unlimited) {
         this.vertx = vertx;
         this.timeoutMs = timeoutMs;
         this.maxPerAddress = maxPerAddress;
+        this.unlimited = unlimited;
     }
 
     /** A connection opened: it waits for its first request. */
@@ -60,7 +65,8 @@ final class PendingHandshakes {
         Map<String, Pending> pending = byAddress.computeIfAbsent(host, h -> new LinkedHashMap<>());
         pending.put(key, new Pending(connection, System.nanoTime(), timer));
         connection.closeHandler(v -> arrived(remote));
-        if (maxPerAddress > 0 && pending.size() > maxPerAddress && !trimTimers.containsKey(host)) {
+        if (maxPerAddress > 0 && pending.size() > maxPerAddress && !trimTimers.containsKey(host)
+                && !unlimited.test(host)) {
             trim(host);
         }
     }

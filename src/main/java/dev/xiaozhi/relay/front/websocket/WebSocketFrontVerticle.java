@@ -3,11 +3,13 @@ package dev.xiaozhi.relay.front.websocket;
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.auth.DeviceDirectory;
 import dev.xiaozhi.relay.config.ServerConfig;
+import dev.xiaozhi.relay.front.ClientAddress;
 import dev.xiaozhi.relay.front.DeviceGate;
 import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.front.SessionHost;
+import dev.xiaozhi.relay.front.TrustedProxies;
 import dev.xiaozhi.relay.front.http.HttpSessions;
 import dev.xiaozhi.relay.front.http.LegacySseFront;
 import dev.xiaozhi.relay.front.http.StreamableHttpFront;
@@ -19,24 +21,28 @@ import dev.xiaozhi.relay.upstream.provider.ProviderSlots;
 import dev.xiaozhi.relay.upstream.provider.ProviderToolClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The device port: the inbound WebSocket front at {@value #PATH}, which authenticates devices before the upgrade
- * (401; 429 for an address that failed too often or a tenant at its session limit) and hands each accepted socket, as
- * a session transport, to the {@link SessionHost} of its event loop; on the same path, every request that is not an
- * upgrade goes to the Streamable HTTP front ({@link StreamableHttpFront}), and {@code /sse} and {@code /messages} to
- * the legacy HTTP+SSE one ({@link LegacySseFront}), whose sessions this verticle's host holds too. Tool providers
- * dial in at {@value #PROVIDER_PATH} with provider tokens and are handed to their targets. One instance per event
- * loop shares the device port; health routes are served on the same port.
+ * (401; 429 for a token or address that failed too often or a tenant at its session limit) and hands each accepted
+ * socket, as a session transport, to the {@link SessionHost} of its event loop; on the same path, every request that
+ * is not an upgrade goes to the Streamable HTTP front ({@link StreamableHttpFront}), and {@code /sse} and
+ * {@code /messages} to the legacy HTTP+SSE one ({@link LegacySseFront}), whose sessions this verticle's host holds
+ * too. Tool providers dial in at {@value #PROVIDER_PATH} with provider tokens and are handed to their targets.
+ * Clients are known by their address, or behind {@link TrustedProxies} by the one those vouch for. One instance per
+ * event loop shares the device port; health routes are served on the same port.
  */
 public final class WebSocketFrontVerticle extends VerticleBase {
 
@@ -55,6 +61,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private final Readiness readiness;
     private final RelayMetrics metrics;
     private final SessionHost host;
+    private final TrustedProxies proxies;
     private HttpServer server;
 
     /**
@@ -74,13 +81,14 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         this.readiness = Objects.requireNonNull(readiness);
         this.metrics = Objects.requireNonNull(metrics);
         this.host = new SessionHost(front, devices, metrics, config.pingInterval());
+        this.proxies = new TrustedProxies(config.trustedProxies());
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
         PendingHandshakes pending = new PendingHandshakes(vertx, config.handshakeTimeout().toMillis(),
-                config.maxPendingHandshakes());
+                config.maxPendingHandshakes(), proxies::trusts);
         router.route().handler(ctx -> {
             pending.arrived(ctx.request().remoteAddress());
             ctx.next();
@@ -93,7 +101,11 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         router.route(LegacySseFront.STREAM_PATH).handler(legacy);
         router.route(LegacySseFront.MESSAGES_PATH).handler(legacy);
         return host.start(vertx).compose(v -> vertx.createHttpServer(serverOptions())
-                .connectionHandler(pending::opened)
+                .connectionHandler(connection -> {
+                    if (vouchedFor(connection)) {
+                        pending.opened(connection);
+                    }
+                })
                 .requestHandler(router)
                 .webSocketHandshakeHandler(handshake -> {
                     pending.arrived(handshake.remoteAddress());
@@ -123,7 +135,10 @@ public final class WebSocketFrontVerticle extends VerticleBase {
                 .setMaxWebSocketMessageSize(config.maxMessageBytes())
                 .setRegisterWebSocketWriteHandlers(false)
                 .setWebSocketClosingTimeout(5)
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                .setUseProxyProtocol(config.proxyProtocol())
+                .setProxyProtocolTimeout(config.handshakeTimeout().toMillis())
+                .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS);
         config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString())));
         return options;
@@ -142,14 +157,14 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             onProviderHandshake(handshake);
             return;
         }
-        String remote = handshake.remoteAddress().toString();
-        gate.admit(handshake.remoteAddress().hostAddress(), remote, token(handshake)).onSuccess(verdict -> {
+        ClientAddress client = proxies.clientOf(handshake.remoteAddress(), handshake.headers());
+        gate.admit(client.host(), client.remote(), token(handshake)).onSuccess(verdict -> {
             if (verdict.refusal() != null) {
                 refuse(handshake, verdict.refusal().status(), verdict.refusal().outcome());
                 return;
             }
             DeviceIdentity identity = verdict.identity();
-            LiveSession place = host.admit(identity, FrontKind.WEBSOCKET, remote);
+            LiveSession place = host.admit(identity, FrontKind.WEBSOCKET, client.remote(), verdict.credential());
             if (place == null) {
                 LOG.info("handshake refused [tenant: {}, device: {}, reason: session limit of {}]", identity.tenant(),
                         identity.device(), identity.limits().maxSessions());
@@ -167,16 +182,18 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     }
 
     private void onProviderHandshake(ServerWebSocketHandshake handshake) {
-        gate.room(handshake.remoteAddress().hostAddress()).onSuccess(attempt -> {
+        ClientAddress client = proxies.clientOf(handshake.remoteAddress(), handshake.headers());
+        gate.room(client.host(), token(handshake)).onSuccess(attempt -> {
             if (attempt == null) {
                 refuse(handshake, 429, "throttled");
             } else {
-                authenticateProvider(handshake, attempt);
+                authenticateProvider(handshake, client, attempt);
             }
         });
     }
 
-    private void authenticateProvider(ServerWebSocketHandshake handshake, AuthThrottle.Attempt attempt) {
+    private void authenticateProvider(ServerWebSocketHandshake handshake, ClientAddress client,
+            AuthThrottle.Attempt attempt) {
         providerTokens.authenticate(token(handshake)).onComplete(found -> {
             if (found.failed()) {
                 attempt.end();
@@ -185,7 +202,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
             }
             ProviderToolClient provider = found.result().flatMap(providers::find).orElse(null);
             if (provider == null) {
-                LOG.info("provider handshake refused [remote: {}]", handshake.remoteAddress());
+                LOG.info("provider handshake refused [remote: {}]", client.remote());
                 refuse(handshake, attempt.failed() ? 429 : 401, "provider_unauthorized");
                 return;
             }
@@ -196,6 +213,23 @@ public final class WebSocketFrontVerticle extends VerticleBase {
                 providers.attach(provider, socket);
             });
         });
+    }
+
+    /**
+     * Whether a new connection may stay: with the PROXY protocol on, a header naming another address than the peer's
+     * is honoured from a trusted proxy only; anyone else's connection is closed, since nothing after the header could
+     * tell its forged address from a real one.
+     */
+    private boolean vouchedFor(HttpConnection connection) {
+        SocketAddress peer = connection.remoteAddress(true);
+        SocketAddress claimed = connection.remoteAddress();
+        boolean forwarded = !peer.hostAddress().equals(claimed.hostAddress()) || peer.port() != claimed.port();
+        if (forwarded && !proxies.trusts(peer.hostAddress())) {
+            LOG.info("connection closed: proxy protocol header from an untrusted peer [peer: {}]", peer);
+            connection.close();
+            return false;
+        }
+        return true;
     }
 
     private void refuse(ServerWebSocketHandshake handshake, int status, String outcome) {

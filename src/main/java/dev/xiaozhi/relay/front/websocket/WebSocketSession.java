@@ -35,6 +35,7 @@ final class WebSocketSession extends SocketTransport {
     private final ServerWebSocket socket;
     private final SessionHost host;
     private final McpSession session;
+    private final String remote;
     private final long idleNanos;
     private long lastSeenNanos = System.nanoTime();
 
@@ -45,6 +46,7 @@ final class WebSocketSession extends SocketTransport {
         this.socket = socket;
         this.host = host;
         this.idleNanos = idleTimeout.toNanos();
+        this.remote = place.remote();
         this.session = host.open(place, identity, this);
         socket.textMessageHandler(text -> {
             lastSeenNanos = System.nanoTime();
@@ -53,6 +55,12 @@ final class WebSocketSession extends SocketTransport {
         socket.binaryMessageHandler(data -> end(CLOSE_UNSUPPORTED_DATA, "binary frames are not supported"));
         socket.pongHandler(data -> lastSeenNanos = System.nanoTime());
         socket.exceptionHandler(this::onException);
+    }
+
+    /** The client as the front saw it: behind trusted proxies, the address they vouch for. */
+    @Override
+    public String remote() {
+        return remote;
     }
 
     @Override
