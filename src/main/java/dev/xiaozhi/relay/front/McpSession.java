@@ -25,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,11 @@ public final class McpSession {
     private final SessionHost host;
     private final LiveSession place;
     private final ResultTruncator truncator;
-    private final Map<String, PendingCall> pending = new HashMap<>(4);
+    /** The calls waiting for their target, by raw id; the shared empty map until the first call. */
+    private Map<String, PendingCall> pending = Collections.emptyMap();
     private final TargetFollowing following = new TargetFollowing();
-    private final String id;
+    /** Spells out the session's relay-wide id ({@link FrontContext#callId}) only when a request carries it. */
+    private final long serial;
     private String version;
     private boolean closed;
 
@@ -65,7 +68,7 @@ public final class McpSession {
         this.host = host;
         this.place = place;
         this.truncator = truncator;
-        this.id = host.front().nextCallId();
+        this.serial = host.front().nextSerial();
     }
 
     /** The device on the other end. */
@@ -389,7 +392,7 @@ public final class McpSession {
     private void tell(String target, String method, JsonNode params, long timeoutMs) {
         FrontContext front = host.front();
         front.router().request(new TargetRequest(front.nextCallId(), target, method, params, identity.tenant(),
-                identity.device(), id, timeoutMs), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
+                identity.device(), front.callId(serial), timeoutMs), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
                 .onFailure(e -> LOG.debug("request not delivered [tenant: {}, device: {}, target: {}, method: {}]",
                         identity.tenant(), identity.device(), target, method));
     }
@@ -416,9 +419,9 @@ public final class McpSession {
         }
         FrontContext front = host.front();
         TargetRequest request = new TargetRequest(front.nextCallId(), route.target(), route.method(),
-                route.params(), identity.tenant(), identity.device(), id, route.timeoutMs());
+                route.params(), identity.tenant(), identity.device(), front.callId(serial), route.timeoutMs());
         PendingCall pendingCall = new PendingCall(route.target(), request.callId(), false, Promise.promise());
-        pending.put(rawId, pendingCall);
+        track(rawId, pendingCall);
         front.router().request(request, route.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(answer -> {
             if (!pending.remove(rawId, pendingCall)) {
                 return;
@@ -465,7 +468,7 @@ public final class McpSession {
         ToolCall call = new ToolCall(callId, tool.target(), tool.upstream(), arguments, identity.tenant(),
                 identity.device(), tool.timeoutMs(), progressToken == null ? null : progress.address());
         PendingCall pendingCall = new PendingCall(tool.target(), callId, true, Promise.promise());
-        pending.put(rawId, pendingCall);
+        track(rawId, pendingCall);
         if (progressToken != null) {
             AtomicBoolean capLogged = new AtomicBoolean();
             progress.listen(callId, params -> forwardProgress(params, progressToken, channel, call, capLogged));
@@ -480,6 +483,13 @@ public final class McpSession {
             pendingCall.response.tryComplete(JsonRpc.response(rawId, truncator.fit(rawId, result)));
         });
         return pendingCall.response.future();
+    }
+
+    private void track(String rawId, PendingCall call) {
+        if (!(pending instanceof HashMap)) {
+            pending = new HashMap<>(4);
+        }
+        pending.put(rawId, call);
     }
 
     private void onNotification(String method, JsonNode params) {

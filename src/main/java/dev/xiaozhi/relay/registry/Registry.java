@@ -51,8 +51,10 @@ public final class Registry implements DeviceDirectory {
 
     private Registry(Vertx vertx, LiveMaps maps, RegistryStore store, EndpointCipher cipher) {
         this.vertx = vertx;
-        this.tenants = new DurableMap<>(vertx, maps.map(MAP_PREFIX + TENANTS), store, TENANTS, Tenant.class);
-        this.devices = new DurableMap<>(vertx, maps.map(MAP_PREFIX + DEVICES), store, DEVICES, Device.class);
+        this.tenants = new DurableMap<>(vertx, maps.map(MAP_PREFIX + TENANTS), store, TENANTS, Tenant.class,
+                true);
+        this.devices = new DurableMap<>(vertx, maps.map(MAP_PREFIX + DEVICES), store, DEVICES, Device.class,
+                false);
         this.tokens = new TokenIndex(vertx, maps.map(MAP_PREFIX + "tokens"));
         this.lastSeen = maps.map(MAP_PREFIX + "last-seen");
         this.cipher = cipher;

@@ -64,8 +64,8 @@ public class IdleSessions extends Simulation {
         PopulationBuilder measure = scenario("heap after " + name)
                 .exec(asLongAs(session -> ready.get(name).get() < sessions).on(pause(Duration.ofMillis(200))))
                 .exec(session -> {
-                    perSession.put(name, (heap(pid) - heapBefore.get(name)) / (double) sessions);
                     histogram(pid, name + "-after.txt");
+                    perSession.put(name, (heap(pid) - heapBefore.get(name)) / (double) sessions);
                     return session;
                 }).injectOpen(atOnceUsers(1));
         return warm.andThen(before.andThen(next == null ? idle : idle.andThen(next), measure));
