@@ -79,6 +79,16 @@ public final class FrontContext {
 
     /** A new relay-wide unique call id. */
     public String nextCallId() {
-        return nodeId + "-" + callCounter.incrementAndGet();
+        return callId(nextSerial());
+    }
+
+    /** A new number for {@link #callId}: an id to spell out only when it is needed. */
+    public long nextSerial() {
+        return callCounter.incrementAndGet();
+    }
+
+    /** The relay-wide unique id of a number from {@link #nextSerial}. */
+    public String callId(long serial) {
+        return nodeId + "-" + serial;
     }
 }

@@ -74,10 +74,11 @@ public final class LiveSessions {
             return;
         }
         List<Runnable> evicted = new ArrayList<>();
+        Long id = session.id();
         synchronized (perDevice) {
-            Deque<Long> open = perDevice.computeIfAbsent(deviceKey(session), k -> new ArrayDeque<>());
-            open.addLast(session.id());
-            closers.put(session.id(), close);
+            Deque<Long> open = perDevice.computeIfAbsent(deviceKey(session), k -> new ArrayDeque<>(4));
+            open.addLast(id);
+            closers.put(id, close);
             while (max > 0 && open.size() > max) {
                 evicted.add(closers.remove(open.removeFirst()));
             }

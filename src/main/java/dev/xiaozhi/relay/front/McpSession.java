@@ -28,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,11 +60,13 @@ public final class McpSession {
     private final SessionHost host;
     private final LiveSession place;
     private final ResultTruncator truncator;
-    private final Map<String, PendingCall> pending = new HashMap<>(4);
+    /** The calls waiting for their target, by raw id; the shared empty map until the first call. */
+    private Map<String, PendingCall> pending = Collections.emptyMap();
     private final TargetFollowing following = new TargetFollowing();
     private final ClientRequests clientRequests;
     private final Set<String> targetsCalled = new LinkedHashSet<>();
-    private final String id;
+    /** Spells out the session's relay-wide id ({@link FrontContext#callId}) only when it is needed. */
+    private final long serial;
     private String version;
     private JsonNode clientCapabilities = Json.MAPPER.createObjectNode();
     private boolean scoped;
@@ -77,13 +80,13 @@ public final class McpSession {
         this.host = host;
         this.place = place;
         this.truncator = truncator;
-        this.id = host.front().nextCallId();
+        this.serial = host.front().nextSerial();
         this.clientRequests = new ClientRequests(host.vertx());
     }
 
     /** The relay-wide id of the session. */
     String id() {
-        return id;
+        return host.front().callId(serial);
     }
 
     /** The device on the other end. */
@@ -179,7 +182,7 @@ public final class McpSession {
      * declared of them, and whether it does session-scoped work.
      */
     private CallerSession caller() {
-        return new CallerSession(id, EventBusAddresses.clientRequests(host.progress().address()), clientCapabilities,
+        return new CallerSession(id(), EventBusAddresses.clientRequests(host.progress().address()), clientCapabilities,
                 scoped);
     }
 
@@ -221,7 +224,7 @@ public final class McpSession {
         closed = true;
         following.clear().forEach(this::unsubscribe);
         clientRequests.clear("The client's session is over");
-        targetsCalled.forEach(target -> host.front().router().sessionEnded(target, id));
+        targetsCalled.forEach(target -> host.front().router().sessionEnded(target, id()));
         for (PendingCall call : List.copyOf(pending.values())) {
             call.cancel("session closed");
             call.response.tryComplete(null);
@@ -452,7 +455,7 @@ public final class McpSession {
         FrontContext front = host.front();
         targetsCalled.add(target);
         front.router().request(new TargetRequest(front.nextCallId(), target, method, params, identity.tenant(),
-                identity.device(), id, timeoutMs, caller()), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
+                identity.device(), id(), timeoutMs, caller()), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
                 .onFailure(e -> LOG.debug("request not delivered [tenant: {}, device: {}, target: {}, method: {}]",
                         identity.tenant(), identity.device(), target, method));
     }
@@ -480,11 +483,11 @@ public final class McpSession {
         }
         FrontContext front = host.front();
         TargetRequest request = new TargetRequest(front.nextCallId(), route.target(), route.method(),
-                route.params(), identity.tenant(), identity.device(), id, route.timeoutMs(), caller());
+                route.params(), identity.tenant(), identity.device(), id(), route.timeoutMs(), caller());
         targetsCalled.add(route.target());
         PendingCall pendingCall = new PendingCall(route.target(), request.callId(), false, channel,
                 Promise.promise());
-        pending.put(rawId, pendingCall);
+        track(rawId, pendingCall);
         front.router().request(request, route.timeoutMs() + FrontContext.DEADLINE_MARGIN_MS).onComplete(answer -> {
             if (!pending.remove(rawId, pendingCall)) {
                 return;
@@ -532,7 +535,7 @@ public final class McpSession {
                 identity.device(), tool.timeoutMs(), progressToken == null ? null : progress.address(), caller());
         targetsCalled.add(tool.target());
         PendingCall pendingCall = new PendingCall(tool.target(), callId, true, channel, Promise.promise());
-        pending.put(rawId, pendingCall);
+        track(rawId, pendingCall);
         if (progressToken != null) {
             AtomicBoolean capLogged = new AtomicBoolean();
             progress.listen(callId, params -> forwardProgress(params, progressToken, channel, call, capLogged));
@@ -547,6 +550,13 @@ public final class McpSession {
             pendingCall.response.tryComplete(JsonRpc.response(rawId, truncator.fit(rawId, result)));
         });
         return pendingCall.response.future();
+    }
+
+    private void track(String rawId, PendingCall call) {
+        if (!(pending instanceof HashMap)) {
+            pending = new HashMap<>(4);
+        }
+        pending.put(rawId, call);
     }
 
     private void onNotification(String method, JsonNode params) {

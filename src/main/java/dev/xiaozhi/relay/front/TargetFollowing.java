@@ -13,27 +13,34 @@ import java.util.Map;
 
 /**
  * What one session follows of its targets' servers: the resources it subscribed to (by catalog URI, with the route
- * to the target's own URI) and the log level it set; and so which of the targets' notifications it gets.
+ * to the target's own URI) and the log level it set; and so which of the targets' notifications it gets. Holds no
+ * map until the first subscription: most sessions never subscribe.
  */
 final class TargetFollowing {
 
-    private final Map<String, TargetRoute> subscriptions = new HashMap<>();
+    private Map<String, TargetRoute> subscriptions;
     private LogLevel logLevel;
 
     /** The session subscribed to a catalog URI. */
     void subscribed(String catalogUri, TargetRoute route) {
+        if (subscriptions == null) {
+            subscriptions = new HashMap<>(4);
+        }
         subscriptions.put(catalogUri, route);
     }
 
     /** The session unsubscribed from a catalog URI; the route it was subscribed by, or null. */
     TargetRoute unsubscribed(String catalogUri) {
-        return subscriptions.remove(catalogUri);
+        return subscriptions == null ? null : subscriptions.remove(catalogUri);
     }
 
     /** Forgets every subscription; the routes they were made by. */
     List<TargetRoute> clear() {
+        if (subscriptions == null) {
+            return List.of();
+        }
         List<TargetRoute> routes = List.copyOf(subscriptions.values());
-        subscriptions.clear();
+        subscriptions = null;
         return routes;
     }
 
@@ -66,6 +73,9 @@ final class TargetFollowing {
             return told;
         }
         String uri = params.path("uri").asText();
+        if (subscriptions == null) {
+            return told;
+        }
         subscriptions.forEach((catalogUri, route) -> {
             if (route.target().equals(notification.target()) && route.params().path("uri").asText().equals(uri)) {
                 told.add(Json.MAPPER.createObjectNode().put("uri", catalogUri).toString());

@@ -9,8 +9,10 @@ import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +20,19 @@ import org.slf4j.LoggerFactory;
  * Imports the tenants, devices and provider tokens of the configuration file into the registry, idempotently: each
  * record keeps a fingerprint of what the file said, so a start writes only what is new or changed in the file.
  * Changes made through the admin API to a file record (a rotated token, a disabled device) stand until the file's
- * entry changes.
+ * entry changes. The devices that changed are written in batches of {@value #BATCH}, each durable as one write, so
+ * a start with thousands of new devices waits for a few disk flushes, not one per device.
  */
 public final class ConfigImport {
 
+    /** Devices written as one durable write. */
+    static final int BATCH = 1000;
+
     private static final Logger LOG = LoggerFactory.getLogger(ConfigImport.class);
+
+    /** A device to write, and whether it replaces one the registry holds. */
+    private record Changed(Device device, boolean replaces) {
+    }
 
     private ConfigImport() {
     }
@@ -41,10 +51,26 @@ public final class ConfigImport {
             }
         });
         return Future.all(tenants).compose(v -> {
-            List<Future<?>> imported = new ArrayList<>();
-            devices.devices().forEach(device -> imported.add(importDevice(registry, device)));
-            return Future.all(imported);
+            List<Future<Optional<Changed>>> compared = new ArrayList<>();
+            devices.devices().forEach(device -> compared.add(compare(registry, device)));
+            return Future.all(compared);
+        }).compose(all -> {
+            List<Changed> changed = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                all.<Optional<Changed>>resultAt(i).ifPresent(changed::add);
+            }
+            List<Future<Void>> written = new ArrayList<>();
+            for (int from = 0; from < changed.size(); from += BATCH) {
+                written.add(write(registry, changed.subList(from, Math.min(changed.size(), from + BATCH))));
+            }
+            return Future.all(written);
         }).mapEmpty();
+    }
+
+    private static Future<Void> write(Registry registry, List<Changed> batch) {
+        Set<String> replacing = new HashSet<>();
+        batch.stream().filter(Changed::replaces).forEach(changed -> replacing.add(changed.device().key()));
+        return registry.putAll(batch.stream().map(Changed::device).toList(), replacing);
     }
 
     private static Future<?> importTenant(Registry registry, TenantConfig config) {
@@ -63,7 +89,8 @@ public final class ConfigImport {
         });
     }
 
-    private static Future<?> importDevice(Registry registry, ConfiguredDevice configured) {
+    /** The device to write when the file's entry is new or changed; empty when the registry has it as it is. */
+    private static Future<Optional<Changed>> compare(Registry registry, ConfiguredDevice configured) {
         String tenantId = configured.tenant().id();
         String id = configured.device().id();
         String endpoint = configured.device().endpoint().orElse(null);
@@ -71,7 +98,7 @@ public final class ConfigImport {
                 endpoint == null ? "" : TokenHash.ofPlain(endpoint).hex());
         return registry.device(tenantId, id).map(Optional::of).recover(e -> notFound(e)).compose(existing -> {
             if (existing.isPresent() && fingerprint.equals(existing.get().fingerprint())) {
-                return Future.succeededFuture();
+                return Future.succeededFuture(Optional.<Changed>empty());
             }
             long createdAt = existing.map(Device::createdAt).orElse(System.currentTimeMillis());
             Status status = existing.map(Device::status).orElse(Status.ACTIVE);
@@ -80,7 +107,7 @@ public final class ConfigImport {
                     fingerprint);
             LOG.info("device imported from the configuration [tenant: {}, device: {}, {}]", tenantId, id,
                     existing.isPresent() ? "updated" : "created");
-            return registry.put(device, existing.isPresent());
+            return Future.succeededFuture(Optional.of(new Changed(device, existing.isPresent())));
         });
     }
 

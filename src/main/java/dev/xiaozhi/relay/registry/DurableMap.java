@@ -6,15 +6,20 @@ import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One collection of the registry: live in a {@link LiveMap} (shared by every member of a cluster), written
- * through to the durable store before a write completes. Futures complete on the caller's context.
+ * through to the durable store before a write completes. Futures complete on the caller's context. A map that
+ * {@code shares} its records keeps the last record it read of each key and hands it out again while the key's JSON
+ * is unchanged: every session of a tenant then holds the same tenant id, limits and policy rule, not a copy of its
+ * own (meant for small collections, such as tenants: one record a key stays in memory).
  *
  * @param <T> the record type, stored as JSON
  */
@@ -25,17 +30,36 @@ final class DurableMap<T> {
     private final RegistryStore store;
     private final String collection;
     private final Class<T> type;
+    private final Map<String, Read<T>> lastRead;
 
-    DurableMap(Vertx vertx, LiveMap live, RegistryStore store, String collection, Class<T> type) {
+    /** A record as read, and the JSON it was read from. */
+    private record Read<T>(String json, T value) {
+    }
+
+    DurableMap(Vertx vertx, LiveMap live, RegistryStore store, String collection, Class<T> type, boolean shares) {
         this.vertx = vertx;
         this.live = live;
         this.store = store;
         this.collection = collection;
         this.type = type;
+        this.lastRead = shares ? new ConcurrentHashMap<>() : null;
     }
 
     Future<Optional<T>> get(String key) {
-        return on(live.get(key)).map(json -> Optional.ofNullable(json).map(this::parse));
+        return on(live.get(key)).map(json -> Optional.ofNullable(json).map(found -> read(key, found)));
+    }
+
+    private T read(String key, String json) {
+        if (lastRead == null) {
+            return parse(json);
+        }
+        Read<T> last = lastRead.get(key);
+        if (last != null && last.json().equals(json)) {
+            return last.value();
+        }
+        T value = parse(json);
+        lastRead.put(key, new Read<>(json, value));
+        return value;
     }
 
     /** Stores durably, then makes it live. */
@@ -44,8 +68,19 @@ final class DurableMap<T> {
         return store.put(collection, key, json).compose(v -> on(live.set(key, json))).mapEmpty();
     }
 
+    /** Stores records (key → value) durably as one write, then makes them live. */
+    Future<Void> putAll(Map<String, T> values) {
+        Map<String, String> json = new LinkedHashMap<>();
+        values.forEach((key, value) -> json.put(key, write(value)));
+        return store.putAll(collection, json).compose(v -> Future.all(json.entrySet().stream()
+                .map(entry -> on(live.set(entry.getKey(), entry.getValue()))).toList())).mapEmpty();
+    }
+
     /** Removes durably, then from the live map. */
     Future<Void> delete(String key) {
+        if (lastRead != null) {
+            lastRead.remove(key);
+        }
         return store.delete(collection, key).compose(v -> on(live.remove(key)));
     }
 

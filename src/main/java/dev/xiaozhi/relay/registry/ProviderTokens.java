@@ -27,7 +27,8 @@ public final class ProviderTokens {
     private final SerialWrites writes = new SerialWrites();
 
     private ProviderTokens(Vertx vertx, LiveMaps maps, RegistryStore store) {
-        this.providers = new DurableMap<>(vertx, maps.map(MAP_PREFIX + PROVIDERS), store, PROVIDERS, Provider.class);
+        this.providers = new DurableMap<>(vertx, maps.map(MAP_PREFIX + PROVIDERS), store, PROVIDERS, Provider.class,
+                false);
         this.tokens = new TokenIndex(vertx, maps.map(MAP_PREFIX + "provider-tokens"));
     }
 

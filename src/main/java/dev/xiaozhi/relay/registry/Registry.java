@@ -14,9 +14,11 @@ import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -49,8 +51,10 @@ public final class Registry implements DeviceDirectory {
 
     private Registry(Vertx vertx, LiveMaps maps, RegistryStore store, EndpointCipher cipher) {
         this.vertx = vertx;
-        this.tenants = new DurableMap<>(vertx, maps.map(MAP_PREFIX + TENANTS), store, TENANTS, Tenant.class);
-        this.devices = new DurableMap<>(vertx, maps.map(MAP_PREFIX + DEVICES), store, DEVICES, Device.class);
+        this.tenants = new DurableMap<>(vertx, maps.map(MAP_PREFIX + TENANTS), store, TENANTS, Tenant.class,
+                true);
+        this.devices = new DurableMap<>(vertx, maps.map(MAP_PREFIX + DEVICES), store, DEVICES, Device.class,
+                false);
         this.tokens = new TokenIndex(vertx, maps.map(MAP_PREFIX + "tokens"));
         this.lastSeen = maps.map(MAP_PREFIX + "last-seen");
         this.cipher = cipher;
@@ -247,17 +251,20 @@ public final class Registry implements DeviceDirectory {
         return endpoint == null ? null : cipher.encrypt(endpoint);
     }
 
+
     /**
-     * Stores a device and indexes its tokens, as one serial write; when it {@code replaces} one, its sessions
-     * refresh.
+     * Stores devices as one serial, durable write (the configuration's import); those that {@code replace} one
+     * (keys in {@code replacing}) refresh or close their sessions.
      */
-    Future<Device> put(Device device, boolean replaces) {
-        return serially(() -> saveDevice(device).map(v -> {
-            if (replaces) {
-                publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(), device.id()));
-            }
-            return device;
-        }));
+    Future<Void> putAll(List<Device> batch, Set<String> replacing) {
+        Map<String, Device> byKey = new LinkedHashMap<>();
+        batch.forEach(device -> byKey.put(device.key(), device));
+        return serially(() -> devices.putAll(byKey)
+                .compose(v -> Future.all(batch.stream().map(this::index).toList()))
+                .onSuccess(v -> batch.stream().filter(device -> replacing.contains(device.key())).forEach(
+                        device -> publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(),
+                                device.id()))))
+                .mapEmpty());
     }
 
     /** Stores a tenant, as one serial write; when it {@code replaces} one, its sessions refresh. */

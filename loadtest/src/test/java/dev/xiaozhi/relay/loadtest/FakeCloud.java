@@ -7,6 +7,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,13 +17,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for the Xiaozhi cloud's MCP endpoint ({@code ws://127.0.0.1:port/mcp/?token=…}): on every connection it
  * runs the cloud's conversation (initialize with id 0, initialized and tools/list back to back), then makes
  * {@code callsPerPipe} sequential calls of the listed echo tool (else the first tool listed, with a calculator
- * expression). A pipe whose calls all answered is served. {@code GET /served} answers {@code {"served": N}}.
+ * expression). A pipe whose calls all answered is served, once per token however often it connects again (a pipe
+ * runs the handshake again on a new socket when the tools it may see change). {@code GET /served} answers
+ * {@code {"served": N}}.
  */
 public final class FakeCloud implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final int callsPerPipe;
-    private final AtomicInteger served = new AtomicInteger();
+    private final Set<String> served = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connected = new AtomicInteger();
     private final CompletableFuture<long[]> firstPipeLatencies = new CompletableFuture<>();
     private final HttpServer server;
@@ -32,7 +36,7 @@ public final class FakeCloud implements AutoCloseable {
         this.callsPerPipe = callsPerPipe;
         server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)).webSocketHandler(this::converse)
                 .requestHandler(request -> request.response().putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("served", served.get()).put("connected", connected.get()).encode()))
+                        .end(new JsonObject().put("served", served.size()).put("connected", connected.get()).encode()))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -48,7 +52,7 @@ public final class FakeCloud implements AutoCloseable {
 
     /** Pipes served so far. */
     public int served() {
-        return served.get();
+        return served.size();
     }
 
     /** {@link System#nanoTime()} when the last pipe so far was served. */
@@ -89,11 +93,9 @@ public final class FakeCloud implements AutoCloseable {
             if (n >= 1 && n - 1 < callsPerPipe) {
                 sentAt[0] = System.nanoTime();
                 socket.writeTextMessage(call(n + 1, tool[0]));
-            } else if (n - 1 == callsPerPipe) {
+            } else if (n - 1 == callsPerPipe && served.add(String.valueOf(socket.query()))) {
                 lastServedNanos = System.nanoTime();
-                if (served.getAndIncrement() == 0) {
-                    firstPipeLatencies.complete(Arrays.copyOf(latencies, latencies.length));
-                }
+                firstPipeLatencies.complete(Arrays.copyOf(latencies, latencies.length));
             }
         });
         socket.writeTextMessage(Mcp.INITIALIZE);

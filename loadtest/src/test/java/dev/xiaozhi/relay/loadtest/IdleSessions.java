@@ -10,6 +10,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Heap per idle device session, the relay beside the floor (a bare Vert.x WebSocket server with default options,
  * {@link EchoFloor}): {@code -Dsessions} sessions open and finish the Xiaozhi handshake, then stay idle while the
  * server's used heap is read after a full GC ({@code jcmd GC.heap_info}); the figure is the growth over the same
- * reading taken before they opened, after a warm-up. Needs a relay started here.
+ * reading taken before they opened, after a warm-up. With {@code -Dhistogram=DIR} the class histograms of both
+ * readings go to {@code DIR/<server>-before.txt} and {@code -after.txt}, to see which objects a session adds.
+ * Needs a relay started here.
  */
 public class IdleSessions extends Simulation {
 
@@ -48,6 +51,7 @@ public class IdleSessions extends Simulation {
                 .injectOpen(atOnceUsers(50));
         PopulationBuilder before = scenario("heap before " + name).exec(session -> {
             heapBefore.put(name, heap(pid));
+            histogram(pid, name + "-before.txt");
             return session;
         }).injectOpen(atOnceUsers(1));
         PopulationBuilder idle = scenario("idle " + name).exec(Mcp.handshake(url)).exec(session -> {
@@ -60,6 +64,7 @@ public class IdleSessions extends Simulation {
         PopulationBuilder measure = scenario("heap after " + name)
                 .exec(asLongAs(session -> ready.get(name).get() < sessions).on(pause(Duration.ofMillis(200))))
                 .exec(session -> {
+                    histogram(pid, name + "-after.txt");
                     perSession.put(name, (heap(pid) - heapBefore.get(name)) / (double) sessions);
                     return session;
                 }).injectOpen(atOnceUsers(1));
@@ -68,6 +73,16 @@ public class IdleSessions extends Simulation {
 
     private static long heap(long pid) {
         return Start.relay(() -> ProcessMeter.usedHeapAfterGcKb(pid));
+    }
+
+    private static void histogram(long pid, String file) {
+        String dir = Load.property("histogram", "");
+        if (!dir.isEmpty()) {
+            Start.relay(() -> {
+                ProcessMeter.histogram(pid, Path.of(dir, file));
+                return null;
+            });
+        }
     }
 
     @Override

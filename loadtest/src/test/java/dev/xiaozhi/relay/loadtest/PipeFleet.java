@@ -9,6 +9,7 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.core.Simulation;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -18,7 +19,9 @@ import java.util.stream.IntStream;
  * A fleet of outbound pipes: {@code -Dpipes} devices with an {@code endpoint} at a {@link FakeCloud} in this JVM,
  * declared in the relay's config, dialled at {@code -DconnectRate} per second. The cloud runs its conversation on
  * every pipe and one echo call; the run reports the time from the relay's start to all pipes served, and the
- * relay's heap per pipe. Gatling polls the cloud until all are served ({@code -DservedWithinSeconds}).
+ * relay's heap per pipe. Gatling polls the cloud until all are served ({@code -DservedWithinSeconds}). With
+ * {@code -Dhistogram=DIR} the relay's class histograms with its pipes and without go to {@code DIR/pipes.txt} and
+ * {@code DIR/bare.txt}.
  */
 public class PipeFleet extends Simulation {
 
@@ -55,6 +58,7 @@ public class PipeFleet extends Simulation {
         if (cloud.served() == pipes) {
             double ready = process.secondsToReady();
             double served = (cloud.lastServedNanos() - process.startedNanos()) / 1e9;
+            histogram(process.pid(), "pipes.txt");
             long heap = Start.relay(() -> ProcessMeter.usedHeapAfterGcKb(process.pid()));
             long bare = Load.full() ? Start.relay(PipeFleet::heapWithoutPipes) : 0;
             System.out.printf(Locale.ROOT, "pipe fleet: %d pipes at connectRate %d: relay ready after %.1f s,"
@@ -71,7 +75,18 @@ public class PipeFleet extends Simulation {
     /** The used heap of the same node, started on its own without the pipes' devices. */
     private static long heapWithoutPipes() throws Exception {
         try (RelayUnderTest bare = RelayUnderTest.generated("", "", "")) {
+            histogram(bare.process().orElseThrow().pid(), "bare.txt");
             return ProcessMeter.usedHeapAfterGcKb(bare.process().orElseThrow().pid());
+        }
+    }
+
+    private static void histogram(long pid, String file) {
+        String dir = Load.property("histogram", "");
+        if (!dir.isEmpty()) {
+            Start.relay(() -> {
+                ProcessMeter.histogram(pid, Path.of(dir, file));
+                return null;
+            });
         }
     }
 }

@@ -25,6 +25,15 @@ public final class ProcessMeter {
         return Long.parseLong(used.group(1));
     }
 
+    /**
+     * Writes the class histogram of the JVM {@code pid} after a full GC ({@code jcmd GC.class_histogram}) to
+     * {@code file}: which objects the heap holds, by class, with counts and bytes.
+     */
+    public static void histogram(long pid, Path file) throws IOException, InterruptedException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, run("jcmd", Long.toString(pid), "GC.class_histogram"));
+    }
+
     /** A {@code kB} line of {@code /proc/<pid>/status}, e.g. {@code VmHWM}. */
     public static long statusKb(long pid, String key) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

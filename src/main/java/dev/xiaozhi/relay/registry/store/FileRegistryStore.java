@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -79,6 +81,13 @@ public final class FileRegistryStore implements RegistryStore {
     }
 
     @Override
+    public Future<Void> putAll(String collection, Map<String, String> batch) {
+        List<JournalLine> lines = new ArrayList<>(batch.size());
+        batch.forEach((key, json) -> lines.add(new JournalLine(true, collection, key, json)));
+        return append(lines);
+    }
+
+    @Override
     public Future<Void> delete(String collection, String key) {
         return append(new JournalLine(false, collection, key, null));
     }
@@ -100,17 +109,27 @@ public final class FileRegistryStore implements RegistryStore {
     }
 
     private Future<Void> append(JournalLine line) {
+        return append(List.of(line));
+    }
+
+    /** Appends lines and forces them to disk once, then applies them. */
+    private Future<Void> append(List<JournalLine> batch) {
+        if (batch.isEmpty()) {
+            return Future.succeededFuture();
+        }
         return worker.<Void>executeBlocking(() -> {
             if (channel == null) {
                 throw new IllegalStateException("the registry journal is closed");
             }
-            ByteBuffer bytes = ByteBuffer.wrap(line.encode().getBytes(StandardCharsets.UTF_8));
+            StringBuilder text = new StringBuilder();
+            batch.forEach(line -> text.append(line.encode()));
+            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
             channel.force(false);
-            line.applyTo(records);
-            lines++;
+            batch.forEach(line -> line.applyTo(records));
+            lines += batch.size();
             if (needsCompaction()) {
                 compact();
             }

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +27,9 @@ public final class PostgresRegistryStore implements RegistryStore {
     static final int SCHEMA_VERSION = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresRegistryStore.class);
+    private static final String UPSERT = "INSERT INTO relay_registry (collection, key, record) "
+            + "VALUES ($1, $2, CAST($3::text AS jsonb)) "
+            + "ON CONFLICT (collection, key) DO UPDATE SET record = EXCLUDED.record, updated_at = now()";
     private static final List<String> MIGRATIONS = List.of(
             """
             CREATE TABLE IF NOT EXISTS relay_registry (
@@ -95,10 +99,17 @@ public final class PostgresRegistryStore implements RegistryStore {
 
     @Override
     public Future<Void> put(String collection, String key, String json) {
-        return pool.preparedQuery("INSERT INTO relay_registry (collection, key, record) "
-                + "VALUES ($1, $2, CAST($3::text AS jsonb)) "
-                + "ON CONFLICT (collection, key) DO UPDATE SET record = EXCLUDED.record, updated_at = now()")
-                .execute(Tuple.of(collection, key, json)).mapEmpty();
+        return pool.preparedQuery(UPSERT).execute(Tuple.of(collection, key, json)).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> putAll(String collection, Map<String, String> records) {
+        if (records.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Tuple> rows = new ArrayList<>(records.size());
+        records.forEach((key, json) -> rows.add(Tuple.of(collection, key, json)));
+        return pool.withTransaction(connection -> connection.preparedQuery(UPSERT).executeBatch(rows)).mapEmpty();
     }
 
     @Override

@@ -41,12 +41,14 @@ class PostgresRegistryStoreTest {
         await(store.put("devices", "acme/hall", "{\"id\":\"hall\"}"));
         await(store.delete("devices", "acme/hall"));
         await(store.delete("devices", "acme/never"));
+        await(store.putAll("devices", Map.of("acme/porch", "{\"id\":\"porch\"}", "acme/kitchen",
+                "{\"id\":\"kitchen\",\"name\":\"Kitchen\"}")));
         await(store.close());
 
         PostgresRegistryStore reopened = await(PostgresRegistryStore.open(vertx, config));
 
         Map<String, Map<String, String>> loaded = await(reopened.load());
-        assertThat(loaded.get("devices")).containsOnlyKeys("acme/kitchen");
+        assertThat(loaded.get("devices")).containsOnlyKeys("acme/kitchen", "acme/porch");
         assertThat(loaded.get("devices").get("acme/kitchen")).contains("\"name\": \"Kitchen\"");
         assertThat(loaded.get("tenants")).containsOnlyKeys("acme");
         assertThat(await(query(vertx, "SELECT count(*) FROM relay_schema"))).isEqualTo(1);
