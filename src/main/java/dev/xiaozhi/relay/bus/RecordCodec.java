@@ -31,6 +31,9 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
         register(eventBus, CatalogUpdate.class);
         register(eventBus, ProgressUpdate.class);
         register(eventBus, RegistryChange.class);
+        register(eventBus, ForwardedHttpRequest.class);
+        register(eventBus, ForwardedHttpPart.class);
+        register(eventBus, ForwardedHttpCancel.class);
     }
 
     private static <R extends Record> void register(EventBus eventBus, Class<R> type) {

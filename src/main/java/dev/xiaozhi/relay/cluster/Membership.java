@@ -33,6 +33,7 @@ public final class Membership {
     private final Set<String> leaving = new HashSet<>();
     private final List<Supplier<Future<?>>> listeners = new CopyOnWriteArrayList<>();
     private volatile List<String> active;
+    private volatile Set<String> live;
 
     private Membership(String self, Context context, List<String> members) {
         this.self = self;
@@ -40,6 +41,7 @@ public final class Membership {
         this.members.addAll(members);
         this.members.add(self);
         this.active = List.copyOf(this.members);
+        this.live = Set.copyOf(this.members);
     }
 
     /** A node on its own: it owns everything. */
@@ -83,6 +85,11 @@ public final class Membership {
         return active;
     }
 
+    /** The nodes in the cluster now, draining or not. Any thread. */
+    public Set<String> members() {
+        return live;
+    }
+
     /** Whether this node owns {@code key} among the active nodes. */
     public boolean owns(String key) {
         return self.equals(Rendezvous.owner(key, active));
@@ -123,6 +130,7 @@ public final class Membership {
         members.clear();
         members.addAll(now);
         members.add(self);
+        live = Set.copyOf(members);
         leaving.retainAll(members);
         changed();
     }
