@@ -32,6 +32,7 @@ public final class Membership {
     private final Set<String> members = new TreeSet<>();
     private final Set<String> leaving = new HashSet<>();
     private final List<Supplier<Future<?>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> memberListeners = new CopyOnWriteArrayList<>();
     private volatile List<String> active;
     private volatile Set<String> live;
 
@@ -103,6 +104,11 @@ public final class Membership {
         listeners.add(listener);
     }
 
+    /** Adds a listener for changes of {@link #members()}; it runs on the membership's context. */
+    public void onMembersChanged(Runnable listener) {
+        memberListeners.add(listener);
+    }
+
     /**
      * Tells the other nodes that this one is draining, so that they take over what it owns now; completes when all
      * of them have (or after {@code timeoutMs}). This node's own view does not change: it keeps its work until it
@@ -130,8 +136,12 @@ public final class Membership {
         members.clear();
         members.addAll(now);
         members.add(self);
-        live = Set.copyOf(members);
         leaving.retainAll(members);
+        Set<String> current = Set.copyOf(members);
+        if (!current.equals(live)) {
+            live = current;
+            memberListeners.forEach(Runnable::run);
+        }
         changed();
     }
 

@@ -104,6 +104,7 @@ public final class RelayNode {
         AuthThrottle throttle = new AuthThrottle(config.server().authFailures());
         HttpSessions httpSessions = new HttpSessions(nodeId, config.server().http().maxSessionsPerDevice(),
                 tag -> membership.members().stream().anyMatch(member -> member.startsWith(tag)));
+        membership.onMembersChanged(httpSessions::nodesChanged);
         return RegistryServices.start(vertx, runtime.registryMaps(), config, runtime.cipher(), state.devices())
                 .compose(started -> {
                     registryServices = started;

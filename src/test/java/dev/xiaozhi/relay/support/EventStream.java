@@ -49,9 +49,9 @@ public final class EventStream implements AutoCloseable {
         return received.toString();
     }
 
-    /** Whether the relay closed the connection. */
+    /** Whether the stream is over: its last chunk came, or the relay closed the connection. */
     public boolean ended() {
-        return ended;
+        return ended || received.toString().endsWith("\r\n0\r\n\r\n");
     }
 
     @Override

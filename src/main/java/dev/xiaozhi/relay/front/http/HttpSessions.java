@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -31,6 +32,7 @@ public final class HttpSessions {
     private final int maxPerDevice;
     private final Predicate<String> liveNodes;
     private final AtomicLong streams = new AtomicLong();
+    private final List<Runnable> nodeListeners = new CopyOnWriteArrayList<>();
     private final SecureRandom random = new SecureRandom();
     private final Map<String, HttpSession> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<HttpSession>> byDevice = new ConcurrentHashMap<>();
@@ -69,6 +71,16 @@ public final class HttpSessions {
     boolean ownerAlive(String id) {
         String owner = owner(id);
         return owner != null && !owner.equals(nodeId) && liveNodes.test(owner);
+    }
+
+    /** The nodes of the cluster changed: requests forwarded to a node that left end now rather than time out. */
+    public void nodesChanged() {
+        nodeListeners.forEach(Runnable::run);
+    }
+
+    /** Adds a listener for {@link #nodesChanged}, run on the thread that reports the change. */
+    void onNodesChanged(Runnable listener) {
+        nodeListeners.add(listener);
     }
 
     /** A new name for a response forwarded from this node, unique in the cluster. */
