@@ -165,6 +165,11 @@ final class HttpSession implements SessionTransport {
     }
 
     @Override
+    public boolean endsGraduallyOnDrain() {
+        return true;
+    }
+
+    @Override
     public SessionChannel notifications() {
         return notifications;
     }

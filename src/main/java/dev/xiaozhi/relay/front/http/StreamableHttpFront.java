@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * device gets 404). One instance per front verticle, sharing that verticle's {@link SessionHost}; the sessions of
  * all of a node's verticles are found through one {@link HttpSessions}. In a cluster any node answers any session:
  * a request whose session another node owns is authenticated here and forwarded to that node
- * ({@link SessionForwarder}), streams included; one whose owner left the cluster answers 404.
+ * ({@link SessionForwarder}), streams included; one whose owner left the cluster answers 404. While the node drains
+ * its sessions go on (each ends at a moment of its own within the grace, see {@link SessionHost#drain}), new ones
+ * are refused with 503, and every response closes its connection, so that the client's next request reaches a node
+ * that stays.
  */
 public final class StreamableHttpFront implements Handler<RoutingContext> {
 
@@ -109,6 +112,11 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
             response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
                     .putHeader(HttpHeaders.VARY, HttpHeaders.ORIGIN)
                     .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+        }
+        if (readiness.draining() && request.version() != HttpVersion.HTTP_2) {
+            // the client's next request opens a new connection, which the load balancer gives a node that stays
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            response.bodyEndHandler(v -> request.connection().close());
         }
         HttpMethod method = request.method();
         if (HttpMethod.OPTIONS.equals(method)) {
