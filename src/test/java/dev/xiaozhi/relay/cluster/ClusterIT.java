@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -411,7 +412,7 @@ class ClusterIT {
             int[] ports;
             try {
                 ports = nodes.get(i).awaitReady();
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new AssertionError("node " + i + " not ready:\n" + nodes.get(i).stderr(), e);
             }
             devicePorts[i] = ports[0];
