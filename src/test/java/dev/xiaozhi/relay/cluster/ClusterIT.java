@@ -241,7 +241,7 @@ class ClusterIT {
      * (a list, a call whose progress comes as an event stream, its GET stream), another device tries its id, a client
      * drops a forwarded GET stream, and A is killed; THEN B and C answer as A would (another device gets 404, the
      * dropped stream is freed on A, the GET stream through C hears list_changed), and after the kill B answers the
-     * session 404 and the client initializes a new one on B and goes on.
+     * session 404 and the client initializes a new one on B and goes on, until it deletes it through C.
      */
     @Test
     void answersEveryHttpSessionOnEveryNode(Vertx vertx, @TempDir Path dir) throws Exception {
@@ -299,6 +299,8 @@ class ClusterIT {
             String again = onB.initialize(TestRelay.TOKEN, "2025-06-18");
             String evaluated = onC.post(TestRelay.TOKEN, again, call(4, "calculator___evaluate",
                     "{\"expression\":\"6*7\"}")).body();
+            int deleted = onC.send("DELETE", HttpPeer.headers(TestRelay.TOKEN, again), null).statusCode();
+            int afterDelete = onB.post(TestRelay.TOKEN, again, Requests.listTools("5")).statusCode();
 
             assertThat(foreign).isEqualTo(404);
             assertThat(afterKill[0]).isEqualTo(404);
@@ -308,6 +310,8 @@ class ClusterIT {
             assertThat(multiplied).contains("42.0");
             assertThat(again).isNotEqualTo(session).doesNotStartWith(session.substring(0, session.indexOf('.')));
             assertThat(evaluated).contains("42");
+            assertThat(deleted).isEqualTo(200);
+            assertThat(afterDelete).isEqualTo(404);
             System.out.printf("http session across nodes: forwarded call %.2f ms mean vs %.2f ms on its own node; a "
                     + "dropped forwarded stream freed on its owner within %d ms; after the owner was killed: it left "
                     + "the cluster after %d ms, its session answered 404 after %d ms, a forwarded GET stream ended "
