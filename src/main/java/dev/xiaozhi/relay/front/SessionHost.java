@@ -193,7 +193,7 @@ public final class SessionHost {
         for (int i = 0; i < gradual.size(); i++) {
             ending.add(endWhenQuiet(List.of(gradual.get(i)), start + grace.toNanos() * i / gradual.size(), deadline));
         }
-        return Future.join(ending).<Void>mapEmpty().eventually(() -> {
+        return Future.join(ending).<Void>mapEmpty().eventually(() -> endAll(List.copyOf(sessions))).eventually(() -> {
             vertx.cancelTimer(keepAliveTimer);
             return Future.succeededFuture();
         });
@@ -280,16 +280,19 @@ public final class SessionHost {
     private Future<Void> endWhenQuiet(List<McpSession> group, long notBefore, long deadline) {
         Promise<Void> quiet = Promise.promise();
         awaitQuiet(group, notBefore, deadline, quiet);
-        return quiet.future().compose(v -> {
-            List<Future<Void>> ending = new ArrayList<>();
-            for (McpSession session : group) {
-                if (sessions.contains(session)) {
-                    session.failPendingCalls("the relay is shutting down; please retry");
-                    ending.add(session.transport().end(CLOSE_GOING_AWAY, "relay shutting down"));
-                }
+        return quiet.future().compose(v -> endAll(group));
+    }
+
+    /** Ends those of the sessions that are still open as going away, failing their calls in flight. */
+    private Future<Void> endAll(List<McpSession> group) {
+        List<Future<Void>> ending = new ArrayList<>();
+        for (McpSession session : group) {
+            if (sessions.contains(session)) {
+                session.failPendingCalls("the relay is shutting down; please retry");
+                ending.add(session.transport().end(CLOSE_GOING_AWAY, "relay shutting down"));
             }
-            return Future.join(ending).mapEmpty();
-        });
+        }
+        return Future.join(ending).mapEmpty();
     }
 
     private void awaitQuiet(List<McpSession> group, long notBefore, long deadline, Promise<Void> quiet) {
