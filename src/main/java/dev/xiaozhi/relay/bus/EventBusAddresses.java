@@ -23,6 +23,7 @@ public final class EventBusAddresses {
     private static final String CLUSTER_TARGET_PREFIX = "relay.cluster.target.";
     private static final String CLUSTER_NODE_PREFIX = "relay.cluster.node.";
     private static final String NODE_PREFIX = "relay.node.";
+    private static final String CLUSTER_HTTP_PREFIX = "relay.cluster.http.";
 
     private EventBusAddresses() {
     }
@@ -57,6 +58,15 @@ public final class EventBusAddresses {
      */
     public static String clusterNode(String nodeId) {
         return CLUSTER_NODE_PREFIX + nodeId;
+    }
+
+    /**
+     * Address of a node's Streamable HTTP sessions (one clustered consumer per node, never one per session): other
+     * nodes forward the requests of sessions this node owns there. Bodies: {@link ForwardedHttpRequest} (replies:
+     * {@link ForwardedHttpPart}) and {@link ForwardedHttpCancel}.
+     */
+    public static String httpSessions(String nodeId) {
+        return CLUSTER_HTTP_PREFIX + nodeId;
     }
 
     /**

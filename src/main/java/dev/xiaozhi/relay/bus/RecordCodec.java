@@ -33,6 +33,9 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
         register(eventBus, RegistryChange.class);
         register(eventBus, ClientRequest.class);
         register(eventBus, SessionEnded.class);
+        register(eventBus, ForwardedHttpRequest.class);
+        register(eventBus, ForwardedHttpPart.class);
+        register(eventBus, ForwardedHttpCancel.class);
     }
 
     private static <R extends Record> void register(EventBus eventBus, Class<R> type) {

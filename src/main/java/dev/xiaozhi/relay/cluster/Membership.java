@@ -32,7 +32,9 @@ public final class Membership {
     private final Set<String> members = new TreeSet<>();
     private final Set<String> leaving = new HashSet<>();
     private final List<Supplier<Future<?>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> memberListeners = new CopyOnWriteArrayList<>();
     private volatile List<String> active;
+    private volatile Set<String> live;
 
     private Membership(String self, Context context, List<String> members) {
         this.self = self;
@@ -40,6 +42,7 @@ public final class Membership {
         this.members.addAll(members);
         this.members.add(self);
         this.active = List.copyOf(this.members);
+        this.live = Set.copyOf(this.members);
     }
 
     /** A node on its own: it owns everything. */
@@ -83,6 +86,11 @@ public final class Membership {
         return active;
     }
 
+    /** The nodes in the cluster now, draining or not. Any thread. */
+    public Set<String> members() {
+        return live;
+    }
+
     /** Whether this node owns {@code key} among the active nodes. */
     public boolean owns(String key) {
         return self.equals(Rendezvous.owner(key, active));
@@ -94,6 +102,11 @@ public final class Membership {
      */
     public void onChange(Supplier<Future<?>> listener) {
         listeners.add(listener);
+    }
+
+    /** Adds a listener for changes of {@link #members()}; it runs on the membership's context. */
+    public void onMembersChanged(Runnable listener) {
+        memberListeners.add(listener);
     }
 
     /**
@@ -124,6 +137,11 @@ public final class Membership {
         members.addAll(now);
         members.add(self);
         leaving.retainAll(members);
+        Set<String> current = Set.copyOf(members);
+        if (!current.equals(live)) {
+            live = current;
+            memberListeners.forEach(Runnable::run);
+        }
         changed();
     }
 

@@ -103,10 +103,12 @@ public final class SessionHost {
                 targetNotifications.completion(), clientRequests.completion())).mapEmpty();
     }
 
-    /** Stops following the catalog, the registry and the clock; sessions are left to {@link #drain}. */
+    /**
+     * Stops following the catalog and the registry; sessions are left to {@link #drain}, whose sessions the
+     * keep-alive clock keeps alive until they end.
+     */
     public Future<Void> stop() {
         front.catalog().removeListener(catalogListener);
-        vertx.cancelTimer(keepAliveTimer);
         return Future.join(registryChanges.unregister(), targetNotifications.unregister(),
                 clientRequests.unregister()).mapEmpty();
     }
@@ -200,19 +202,28 @@ public final class SessionHost {
     }
 
     /**
-     * Drains: waits until no call is in flight or the grace is over, then answers what is left with a tool error and
-     * ends every session as going away (1001).
+     * Drains. Sessions that outlive their connections (Streamable HTTP: {@link SessionTransport#endsGraduallyOnDrain})
+     * go on being served and end one after another, spread over the grace, each once no call of its is in flight, so
+     * that their clients start over on other nodes a few at a time rather than all at once; every other session ends
+     * once no call of those is in flight. Whatever is still in flight when the grace is over is answered with a tool
+     * error; every session ends as going away (1001), and the keep-alive clock stops.
      */
     public Future<Void> drain(Duration grace) {
-        Promise<Void> drained = Promise.promise();
-        awaitPendingCalls(System.nanoTime() + grace.toNanos(), drained);
-        return drained.future().compose(v -> {
-            List<Future<Void>> ending = new ArrayList<>();
-            for (McpSession session : List.copyOf(sessions)) {
-                session.failPendingCalls("the relay is shutting down; please retry");
-                ending.add(session.transport().end(CLOSE_GOING_AWAY, "relay shutting down"));
-            }
-            return Future.join(ending).mapEmpty();
+        long start = System.nanoTime();
+        long deadline = start + grace.toNanos();
+        List<McpSession> gradual = new ArrayList<>();
+        List<McpSession> atOnce = new ArrayList<>();
+        for (McpSession session : sessions) {
+            (session.transport().endsGraduallyOnDrain() ? gradual : atOnce).add(session);
+        }
+        List<Future<Void>> ending = new ArrayList<>();
+        ending.add(endWhenQuiet(atOnce, start, deadline));
+        for (int i = 0; i < gradual.size(); i++) {
+            ending.add(endWhenQuiet(List.of(gradual.get(i)), start + grace.toNanos() * i / gradual.size(), deadline));
+        }
+        return Future.join(ending).<Void>mapEmpty().eventually(() -> endAll(List.copyOf(sessions))).eventually(() -> {
+            vertx.cancelTimer(keepAliveTimer);
+            return Future.succeededFuture();
         });
     }
 
@@ -355,15 +366,39 @@ public final class SessionHost {
         }
     }
 
-    private void awaitPendingCalls(long deadline, Promise<Void> drained) {
-        int pending = pendingCalls();
-        if (pending == 0 || System.nanoTime() >= deadline) {
+    /** Ends sessions once it is {@code notBefore} and no call of theirs is in flight, or at the deadline. */
+    private Future<Void> endWhenQuiet(List<McpSession> group, long notBefore, long deadline) {
+        Promise<Void> quiet = Promise.promise();
+        awaitQuiet(group, notBefore, deadline, quiet);
+        return quiet.future().compose(v -> endAll(group));
+    }
+
+    /** Ends those of the sessions that are still open as going away, failing their calls in flight. */
+    private Future<Void> endAll(List<McpSession> group) {
+        List<Future<Void>> ending = new ArrayList<>();
+        for (McpSession session : group) {
+            if (sessions.contains(session)) {
+                session.failPendingCalls("the relay is shutting down; please retry");
+                ending.add(session.transport().end(CLOSE_GOING_AWAY, "relay shutting down"));
+            }
+        }
+        return Future.join(ending).mapEmpty();
+    }
+
+    private void awaitQuiet(List<McpSession> group, long notBefore, long deadline, Promise<Void> quiet) {
+        long now = System.nanoTime();
+        int pending = 0;
+        for (McpSession session : group) {
+            pending += session.pendingCalls();
+        }
+        if (now >= deadline || now >= notBefore && pending == 0) {
             if (pending > 0) {
                 LOG.warn("grace period over with calls in flight [calls: {}]", pending);
             }
-            drained.complete();
+            quiet.complete();
             return;
         }
-        vertx.setTimer(DRAIN_POLL_MS, id -> awaitPendingCalls(deadline, drained));
+        long waitMs = now < notBefore ? Math.max(1, (notBefore - now) / 1_000_000) : DRAIN_POLL_MS;
+        vertx.setTimer(waitMs, id -> awaitQuiet(group, notBefore, deadline, quiet));
     }
 }

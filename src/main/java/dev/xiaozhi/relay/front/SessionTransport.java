@@ -42,6 +42,15 @@ public interface SessionTransport {
     }
 
     /**
+     * Whether a draining node keeps serving the session and ends it at a moment of its own within the grace, rather
+     * than as soon as no call is in flight: true for sessions that outlive their connections (Streamable HTTP), whose
+     * clients would otherwise all start over at the same moment.
+     */
+    default boolean endsGraduallyOnDrain() {
+        return false;
+    }
+
+    /**
      * Ends the session from the relay's side (revoked, drained, idle) with a WebSocket close code or the transport's
      * equivalent; the future completes once the peer was told. The transport then reports the end to the host.
      */

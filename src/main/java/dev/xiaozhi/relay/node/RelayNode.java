@@ -13,7 +13,9 @@ import dev.xiaozhi.relay.cluster.Membership;
 import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.front.DeviceGate;
 import dev.xiaozhi.relay.front.FrontContext;
+import dev.xiaozhi.relay.front.http.ForwardedRequestsVerticle;
 import dev.xiaozhi.relay.front.http.HttpSessions;
+import dev.xiaozhi.relay.front.http.StreamableHttpFront;
 import dev.xiaozhi.relay.front.pipe.PipeVerticle;
 import dev.xiaozhi.relay.front.websocket.DeviceUrls;
 import dev.xiaozhi.relay.front.websocket.WebSocketFrontVerticle;
@@ -27,7 +29,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class RelayNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayNode.class);
+    /**
+     * How much of its cluster id (a UUID) names a node in relay-side call ids, progress addresses and HTTP session
+     * ids: 32 random bits, so that two nodes of a cluster share it about never.
+     */
+    private static final int NODE_TAG_LENGTH = 8;
 
     private final RelayConfig config;
     private final StateDirectory state;
@@ -91,12 +97,14 @@ public final class RelayNode {
 
     private Future<Void> deploy() {
         Membership membership = runtime.membership();
-        String nodeId = UUID.randomUUID().toString().substring(0, 8);
+        String nodeId = membership.self().substring(0, NODE_TAG_LENGTH);
         FrontContext front = wiring.frontContext(nodeId, () -> membership.active().size());
         int instances = config.server().instances() > 0 ? config.server().instances()
                 : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         AuthThrottle throttle = new AuthThrottle(config.server().authFailures());
-        HttpSessions httpSessions = new HttpSessions(nodeId, config.server().http().maxSessionsPerDevice());
+        HttpSessions httpSessions = new HttpSessions(nodeId, config.server().http().maxSessionsPerDevice(),
+                tag -> membership.members().stream().anyMatch(member -> member.startsWith(tag)));
+        membership.onMembersChanged(httpSessions::nodesChanged);
         return RegistryServices.start(vertx, runtime.registryMaps(), config, runtime.cipher(), state.devices())
                 .compose(started -> {
                     registryServices = started;
@@ -112,6 +120,11 @@ public final class RelayNode {
                 }, new DeploymentOptions().setInstances(instances)))
                 .compose(id -> {
                     frontDeployment = id;
+                    return vertx.deployVerticle(new ForwardedRequestsVerticle(httpSessions,
+                            StreamableHttpFront.forwardHopTimeout(config.server()),
+                            config.server().writeQueueMaxBytes()));
+                })
+                .compose(id -> {
                     pipes = new PipePlacement(vertx, registryServices.registry(), membership,
                             () -> TargetsListed.await(vertx, wiring.catalog(), config.targets().values()),
                             owned -> new PipeVerticle(owned, config.pipes(), front, registryServices.registry(),

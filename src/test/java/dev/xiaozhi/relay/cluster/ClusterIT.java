@@ -9,11 +9,15 @@ import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.CallLoad;
+import dev.xiaozhi.relay.support.EventStream;
 import dev.xiaozhi.relay.support.ClusterCertificates;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud.Connection;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.FreePorts;
+import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.RelayProcess;
+import dev.xiaozhi.relay.support.Requests;
+import dev.xiaozhi.relay.support.SdkPeer;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -31,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Verifies three relay processes from the packaged jar, clustered over loopback with Hazelcast, as one relay: a
  * device on one node calls a target placed on another, the target moves when its node is killed, the outbound pipes
- * of a killed node reconnect from the survivors, a draining node hands its pipes over, and a rolling restart under
- * load loses no call and no acknowledged registry write.
+ * of a killed node reconnect from the survivors, a draining node hands its pipes over, a rolling restart under
+ * load loses no call and no acknowledged registry write, and any node answers any Streamable HTTP session.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(240_000)
@@ -51,6 +57,10 @@ class ClusterIT {
     private static final long RECONNECT_BOUND_MS = 15_000;
     private static final String CLUSTER_SECRET = "cluster-it-secret-" + UUID.randomUUID();
     private static final String REGISTRY_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final String OTHER_TOKEN = "xzr_hall-" + UUID.randomUUID();
+    private static final int TIMED_CALLS = 200;
+    private static final String PROGRESS_CALL = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+            + "{\"name\":\"sdk___add\",\"arguments\":{\"a\":2,\"b\":3},\"_meta\":{\"progressToken\":\"mine\"}}}";
 
     private final List<RelayProcess> nodes = new ArrayList<>();
     private final List<Map<String, String>> environments = new ArrayList<>();
@@ -253,6 +263,104 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Verifies that any node answers any Streamable HTTP session, and that a session whose node died answers 404 so
+     * that its client starts over.
+     * GIVEN three nodes whose target is one SDK server; WHEN a session initialized on A sends its requests to B and C
+     * (a list, a call whose progress comes as an event stream, its GET stream), another device tries its id, a client
+     * drops a forwarded GET stream, and A is killed; THEN B and C answer as A would (another device gets 404, the
+     * dropped stream is freed on A, the GET stream through C hears list_changed), and after the kill B answers the
+     * session 404 and the client initializes a new one on B and goes on, until it deletes it through C.
+     */
+    @Test
+    void answersEveryHttpSessionOnEveryNode(Vertx vertx, @TempDir Path dir) throws Exception {
+        try (SdkPeer sdk = SdkPeer.startHttp()) {
+            startCluster(dir, "      hall: {tokenHash: \"" + TokenHash.ofPlain(OTHER_TOKEN) + "\"}\n",
+                    "  sdk: {type: http, url: \"" + sdk.url() + "\"}");
+            HttpPeer onA = new HttpPeer(devicePorts[0]);
+            HttpPeer onB = new HttpPeer(devicePorts[1]);
+            HttpPeer onC = new HttpPeer(devicePorts[2]);
+            String session = onA.initialize(TestRelay.TOKEN, "2025-06-18");
+            Await.until(vertx, () -> onB.post(TestRelay.TOKEN, session, Requests.listTools("1")).body()
+                    .contains("sdk___add"));
+            int foreign = onC.post(OTHER_TOKEN, session, Requests.listTools("2")).statusCode();
+
+            EventStream dropped = EventStream.open(devicePorts[1], TestRelay.TOKEN, session);
+            Await.until(vertx, () -> dropped.status() == 200);
+            dropped.close();
+            long droppedAt = System.nanoTime();
+            EventStream[] notifications = new EventStream[1];
+            Await.until(vertx, () -> {
+                EventStream stream = EventStream.open(devicePorts[2], TestRelay.TOKEN, session);
+                Await.until(vertx, () -> stream.status() != 0);
+                if (stream.status() == 200) {
+                    notifications[0] = stream;
+                    return true;
+                }
+                stream.close();
+                return false;
+            });
+            long freedMs = (System.nanoTime() - droppedAt) / 1_000_000;
+
+            // the SDK server sends a call's progress on whichever of its streams is open, so progress may reach the
+            // relay on its GET stream upstream, after the result; the relay passes on what reaches it first
+            AtomicReference<java.net.http.HttpResponse<String>> streamed = new AtomicReference<>();
+            Await.until(vertx, () -> {
+                streamed.set(onB.post(TestRelay.TOKEN, session, PROGRESS_CALL));
+                return streamed.get().body().contains("notifications/progress");
+            });
+            Await.until(vertx, () -> notifications[0].received().contains("notifications/tools/list_changed"));
+            String multiplied = onC.post(TestRelay.TOKEN, session, call(3, "sdk___multiply", "{\"a\":6,\"b\":7}"))
+                    .body();
+            double localMs = meanCallMs(onA, session);
+            double forwardedMs = meanCallMs(onB, session);
+
+            nodes.get(0).process().destroyForcibly();
+            up[0] = false;
+            long killed = System.nanoTime();
+            Await.until(vertx, 60_000, () -> nodes.get(1).stderr().contains("node left"));
+            long leftMs = (System.nanoTime() - killed) / 1_000_000;
+            int[] afterKill = new int[1];
+            afterKill[0] = onB.post(TestRelay.TOKEN, session, Requests.listTools("3")).statusCode();
+            long notFoundMs = (System.nanoTime() - killed) / 1_000_000;
+            Await.until(vertx, notifications[0]::ended);
+            long streamEndedMs = (System.nanoTime() - killed) / 1_000_000;
+            String again = onB.initialize(TestRelay.TOKEN, "2025-06-18");
+            String evaluated = onC.post(TestRelay.TOKEN, again, call(4, "calculator___evaluate",
+                    "{\"expression\":\"6*7\"}")).body();
+            int deleted = onC.send("DELETE", HttpPeer.headers(TestRelay.TOKEN, again), null).statusCode();
+            int afterDelete = onB.post(TestRelay.TOKEN, again, Requests.listTools("5")).statusCode();
+
+            assertThat(foreign).isEqualTo(404);
+            assertThat(afterKill[0]).isEqualTo(404);
+            assertThat(streamed.get().statusCode()).isEqualTo(200);
+            assertThat(streamed.get().headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            assertThat(streamed.get().body()).contains("\"progressToken\":\"mine\"").contains("\"text\":\"5.0\"");
+            assertThat(multiplied).contains("42.0");
+            assertThat(again).isNotEqualTo(session).doesNotStartWith(session.substring(0, session.indexOf('.')));
+            assertThat(evaluated).contains("42");
+            assertThat(deleted).isEqualTo(200);
+            assertThat(afterDelete).isEqualTo(404);
+            System.out.printf("http session across nodes: forwarded call %.2f ms mean vs %.2f ms on its own node; a "
+                    + "dropped forwarded stream freed on its owner within %d ms; after the owner was killed: it left "
+                    + "the cluster after %d ms, its session answered 404 after %d ms, a forwarded GET stream ended "
+                    + "after %d ms%n", forwardedMs, localMs, freedMs, leftMs, notFoundMs, streamEndedMs);
+        }
+    }
+
+    /** The mean time of a calculator call through one node, over {@value #TIMED_CALLS} calls after a warm-up. */
+    private static double meanCallMs(HttpPeer peer, String session) throws Exception {
+        String request = call(9, "calculator___evaluate", "{\"expression\":\"1+1\"}");
+        for (int i = 0; i < TIMED_CALLS / 4; i++) {
+            peer.post(TestRelay.TOKEN, session, request);
+        }
+        long started = System.nanoTime();
+        for (int i = 0; i < TIMED_CALLS; i++) {
+            assertThat(peer.post(TestRelay.TOKEN, session, request).statusCode()).isEqualTo(200);
+        }
+        return (System.nanoTime() - started) / 1e6 / TIMED_CALLS;
+    }
+
     private String problems() {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) {
@@ -291,6 +399,10 @@ class ClusterIT {
     }
 
     private void startCluster(Path dir, String extraDevices) throws Exception {
+        startCluster(dir, extraDevices, "");
+    }
+
+    private void startCluster(Path dir, String extraDevices, String extraTargets) throws Exception {
         int[] hazelcastPorts = FreePorts.take(NODES);
         int[] eventBusPorts = FreePorts.take(NODES);
         StringBuilder members = new StringBuilder();
@@ -316,20 +428,26 @@ class ClusterIT {
                 targets:
                   calculator: {type: builtin, builtin: calculator, timeout: 5s}
                   diagnostics: {type: builtin, builtin: diagnostics, placement: single, timeout: 3s}
+                %s
                 tenants:
                   acme:
                     devices:
                       kitchen: {tokenHash: "%s"}
                 %s""".formatted(TokenHash.ofPlain(TestRelay.ADMIN_TOKEN), Path.of("cluster.xml").toAbsolutePath(),
                 members, CLUSTER_SECRET, ClusterCertificates.generate(dir.resolve("tls"), "cluster-it").yaml(),
-                REGISTRY_KEY, TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
+                REGISTRY_KEY, extraTargets, TokenHash.ofPlain(TestRelay.TOKEN), extraDevices));
         for (int i = 0; i < NODES; i++) {
             environments.add(Map.of("STATE_DIR", dir.resolve("node" + i).toString(),
                     "HZ_PORT", Integer.toString(hazelcastPorts[i]), "EB_PORT", Integer.toString(eventBusPorts[i])));
             nodes.add(RelayProcess.start(environments.get(i), "--config", config.toString()));
         }
         for (int i = 0; i < NODES; i++) {
-            int[] ports = nodes.get(i).awaitReady();
+            int[] ports;
+            try {
+                ports = nodes.get(i).awaitReady();
+            } catch (TimeoutException e) {
+                throw new AssertionError("node " + i + " not ready:\n" + nodes.get(i).stderr(), e);
+            }
             devicePorts[i] = ports[0];
             adminPorts[i] = ports[1];
             up[i] = true;

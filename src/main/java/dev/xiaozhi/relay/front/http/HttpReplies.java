@@ -5,6 +5,12 @@ import dev.xiaozhi.relay.protocol.JsonRpc;
 /** The JSON bodies of the HTTP front's refusals: a JSON-RPC error without an id, as MCP clients expect. */
 final class HttpReplies {
 
+    /** A session id that names no session of the device, or a session that is over. */
+    static final String SESSION_NOT_FOUND = error("Session not found; initialize a new one");
+    /** A body that is not one JSON value. */
+    static final String PARSE_ERROR = JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.PARSE_ERROR,
+            "Parse error: not a single valid JSON value");
+
     private HttpReplies() {
     }
 

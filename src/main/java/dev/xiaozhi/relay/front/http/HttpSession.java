@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.front.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.McpSession;
@@ -7,8 +8,10 @@ import dev.xiaozhi.relay.front.SessionChannel;
 import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.front.SessionTransport;
 import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.protocol.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * request waiting for its reply plus at most one notification stream (a GET), and ends when the client deletes it,
  * when it has been idle for {@code server.httpSessionIdle}, when its device's least recently used session makes room,
  * or when the host ends it. Lives on the context of the front verticle that created it; requests that arrive on
- * another verticle's connection hop over with {@link #run}.
+ * another verticle's connection hop over with {@link #run}, and those that reached another node of the cluster come
+ * in through {@link ForwardedRequestsVerticle}, answered on a channel to that node.
  */
 final class HttpSession implements SessionTransport {
 
@@ -84,10 +88,34 @@ final class HttpSession implements SessionTransport {
     }
 
     /**
+     * Serves one request of this session, from any thread, whichever node it reached: {@code DELETE} ends the
+     * session, {@code GET} opens its notification stream, {@code POST} carries a message or batch (a body that is not
+     * one JSON value answers 400).
+     */
+    void serve(HttpMethod method, String body, ResponseChannel channel) {
+        if (HttpMethod.DELETE.equals(method)) {
+            directory.remove(this);
+            run(() -> end(CLOSE_NORMAL, "deleted by the client"));
+            channel.finish(null, 200);
+        } else if (HttpMethod.GET.equals(method)) {
+            run(() -> listen(channel));
+        } else {
+            JsonNode message;
+            try {
+                message = Json.parse(body);
+            } catch (JsonProcessingException e) {
+                channel.fail(400, HttpReplies.PARSE_ERROR);
+                return;
+            }
+            run(() -> post(message, carriesRequests(message), channel));
+        }
+    }
+
+    /**
      * Handles a POST's message or batch. One that carries requests is answered on its channel; one that carries only
      * notifications and responses is accepted with 202 (or refused with 400 if the session found it invalid).
      */
-    void post(JsonNode message, boolean carriesRequests, ResponseChannel channel) {
+    private void post(JsonNode message, boolean carriesRequests, ResponseChannel channel) {
         if (ended) {
             channel.close();
             return;
@@ -110,7 +138,7 @@ final class HttpSession implements SessionTransport {
     }
 
     /** Opens the notification stream of a GET; a second one while the first is open is refused with 409. */
-    void listen(ResponseChannel channel) {
+    private void listen(ResponseChannel channel) {
         if (ended) {
             channel.close();
             return;
@@ -137,15 +165,26 @@ final class HttpSession implements SessionTransport {
     }
 
     @Override
+    public boolean endsGraduallyOnDrain() {
+        return true;
+    }
+
+    @Override
     public SessionChannel notifications() {
         return notifications;
     }
 
-    /** Keeps the notification stream warm, or ends the session once it has been unused for the idle time. */
+    /**
+     * Keeps the notification stream warm and tells the nodes that wait on forwarded responses that this one is alive,
+     * or ends the session once it has been unused for the idle time.
+     */
     @Override
     public void keepAlive(long nowNanos) {
         if (notifications != null) {
             notifications.keepAlive();
+        }
+        for (ResponseChannel channel : open) {
+            channel.heartbeat();
         }
         if (open.isEmpty() && session.pendingCalls() == 0 && nowNanos - lastUsedNanos > idleNanos) {
             LOG.info("idle http session ended [tenant: {}, device: {}]", session.identity().tenant(),
@@ -182,6 +221,19 @@ final class HttpSession implements SessionTransport {
             forget(channel);
         }
         return true;
+    }
+
+    /** Whether a message, or any message of a batch, is a request (and so wants a reply). */
+    static boolean carriesRequests(JsonNode message) {
+        if (message.isArray()) {
+            for (JsonNode element : message) {
+                if (carriesRequests(element)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return message.isObject() && message.has("method") && message.has("id");
     }
 
     private void forget(ResponseChannel channel) {

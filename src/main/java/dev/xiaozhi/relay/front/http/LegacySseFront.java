@@ -136,7 +136,8 @@ public final class LegacySseFront implements Handler<RoutingContext> {
             StreamableHttpFront.reply(request, 429, HttpReplies.error("Too many sessions for this tenant"));
             return;
         }
-        ResponseChannel stream = new ResponseChannel(context, request.response(), config.writeQueueMaxBytes(),
+        ResponseChannel stream = new ResponseChannel(context,
+                new ServerResponseSink(request.response(), config.writeQueueMaxBytes()),
                 () -> LOG.warn("slow reader dropped [tenant: {}, device: {}, front: sse]", identity.tenant(),
                         identity.device()));
         SseSession session = new SseSession(sessions.newId(), identity, remote, context, sessions, host, stream);

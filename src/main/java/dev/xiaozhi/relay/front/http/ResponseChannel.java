@@ -3,24 +3,22 @@ package dev.xiaozhi.relay.front.http;
 import dev.xiaozhi.relay.front.SessionChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One HTTP response of a session, as a channel: a POST's answer, which is a lone {@code application/json} reply
  * unless a message comes first (a call's progress) or the client lists {@code text/event-stream} first in its
  * {@code Accept}, then a {@code text/event-stream} that ends with the reply; or
- * the notification stream a GET opens. Confined to the context of its request: {@link #send} may be called from the
- * context that owns the session and hops over. Its write queue is bounded: a peer that does not read is dropped (the
- * stream reset), the session stays.
+ * the notification stream a GET opens. Written to a {@link ResponseSink}: the request's own response, or the node a
+ * forwarded request came from. Confined to the context of its sink: {@link #send} may be called from the context
+ * that owns the session and hops over. Its sink's queue is bounded: a peer that does not read is dropped (the stream
+ * reset), the session stays.
  */
 final class ResponseChannel implements SessionChannel {
 
-    private static final String EVENT_STREAM = "text/event-stream";
     private static final String KEEP_ALIVE = ": keep-alive\n\n";
 
     private final Context context;
-    private final HttpServerResponse response;
+    private final ResponseSink sink;
     private final Runnable onSlowReader;
     private volatile Runnable onClosed = () -> { };
     private volatile boolean closed;
@@ -28,16 +26,14 @@ final class ResponseChannel implements SessionChannel {
     private boolean prefersStream;
 
     /**
-     * @param context      the context of the request
+     * @param context      the context of the sink
      * @param onSlowReader told (on {@code context}) when the peer stopped reading and the response was dropped
      */
-    ResponseChannel(Context context, HttpServerResponse response, int writeQueueMaxBytes, Runnable onSlowReader) {
+    ResponseChannel(Context context, ResponseSink sink, Runnable onSlowReader) {
         this.context = context;
-        this.response = response;
+        this.sink = sink;
         this.onSlowReader = onSlowReader;
-        response.setWriteQueueMaxSize(writeQueueMaxBytes);
-        response.closeHandler(v -> closed());
-        response.endHandler(v -> closed());
+        sink.onClosed(this::closed);
     }
 
     /** The client listed {@code text/event-stream} before {@code application/json}: even a lone reply streams. */
@@ -46,7 +42,7 @@ final class ResponseChannel implements SessionChannel {
         return this;
     }
 
-    /** Runs once, on the request's context, when the response is over: ended, dropped, or its connection gone. */
+    /** Runs once, on the sink's context, when the response is over: ended, dropped, or its peer gone. */
     void onClosed(Runnable handler) {
         onClosed = handler;
     }
@@ -73,9 +69,8 @@ final class ResponseChannel implements SessionChannel {
     /** Opens the response as an event stream now (a GET's notification stream). */
     void openStream() {
         onContext(() -> {
-            if (!closed) {
+            if (!closed && !streaming) {
                 startStream();
-                response.writeHead();
             }
         });
     }
@@ -85,6 +80,15 @@ final class ResponseChannel implements SessionChannel {
         onContext(() -> {
             if (streaming) {
                 write(KEEP_ALIVE);
+            }
+        });
+    }
+
+    /** Tells a peer that waits on the response that it is alive, without writing to the stream. */
+    void heartbeat() {
+        onContext(() -> {
+            if (!closed) {
+                sink.heartbeat();
             }
         });
     }
@@ -103,12 +107,10 @@ final class ResponseChannel implements SessionChannel {
                     write(event("message", reply));
                 }
                 if (!closed) {
-                    response.end();
+                    sink.endStream();
                 }
-            } else if (reply != null) {
-                response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply);
             } else {
-                response.setStatusCode(emptyStatus).end();
+                sink.complete(reply == null ? emptyStatus : 200, reply);
             }
         });
     }
@@ -120,9 +122,9 @@ final class ResponseChannel implements SessionChannel {
                 return;
             }
             if (streaming) {
-                response.end();
+                sink.endStream();
             } else {
-                response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+                sink.complete(status, body);
             }
         });
     }
@@ -134,9 +136,9 @@ final class ResponseChannel implements SessionChannel {
                 return;
             }
             if (streaming) {
-                response.end();
+                sink.endStream();
             } else {
-                response.setStatusCode(404).end();
+                sink.complete(404, null);
             }
         });
     }
@@ -148,20 +150,15 @@ final class ResponseChannel implements SessionChannel {
         if (!streaming) {
             startStream();
         }
-        if (response.writeQueueFull()) {
-            response.reset();
+        if (!sink.write(data)) {
             closed();
             onSlowReader.run();
-            return;
         }
-        response.write(data);
     }
 
     private void startStream() {
         streaming = true;
-        response.setChunked(true)
-                .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        sink.beginStream();
     }
 
     private void closed() {

@@ -14,7 +14,6 @@ import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.Json;
-import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.McpVersions;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import io.vertx.core.Context;
@@ -27,6 +26,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -41,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * Devices authenticate on every request as on the WebSocket front ({@link DeviceGate}: 401 with
  * {@code WWW-Authenticate: Bearer}, 429); {@code Mcp-Session-Id} is bound to the device that created it (another
  * device gets 404). One instance per front verticle, sharing that verticle's {@link SessionHost}; the sessions of
- * all of a node's verticles are found through one {@link HttpSessions}.
+ * all of a node's verticles are found through one {@link HttpSessions}. In a cluster any node answers any session:
+ * a request whose session another node owns is authenticated here and forwarded to that node
+ * ({@link SessionForwarder}), streams included; one whose owner left the cluster answers 404. While the node drains
+ * its sessions go on (each ends at a moment of its own within the grace, see {@link SessionHost#drain}), new ones
+ * are refused with 503, and every response closes its connection, so that the client's next request reaches a node
+ * that stays.
  */
 public final class StreamableHttpFront implements Handler<RoutingContext> {
 
@@ -67,6 +72,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
     private final OriginPolicy origins;
     private final ResultTruncator resultCap;
     private final TrustedProxies proxies;
+    private final SessionForwarder forwarder;
     private final Context context;
 
     /** Creates the front of one verticle, on that verticle's context; every collaborator is required. */
@@ -81,7 +87,17 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         this.origins = new OriginPolicy(config.http().allowedOrigins(), config.host());
         this.resultCap = new ResultTruncator(config.http().maxResultBytes());
         this.proxies = new TrustedProxies(config.trustedProxies());
+        this.forwarder = new SessionForwarder(vertx, sessions, config.writeQueueMaxBytes(),
+                forwardHopTimeout(config));
         this.context = vertx.getOrCreateContext();
+    }
+
+    /**
+     * How long a node waits for the next part of a response forwarded to a session's owner: the owner sends one at
+     * least on every tick of its keep-alive clock ({@code server.pingInterval}), so a margin over that.
+     */
+    public static Duration forwardHopTimeout(ServerConfig config) {
+        return config.pingInterval().plusSeconds(10);
     }
 
     @Override
@@ -91,6 +107,11 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         request.pause();
         if (!screen(request)) {
             return;
+        }
+        if (readiness.draining() && request.version() != HttpVersion.HTTP_2) {
+            // the client's next request opens a new connection, which the load balancer gives a node that stays
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            response.bodyEndHandler(v -> request.connection().close());
         }
         HttpMethod method = request.method();
         if (HttpMethod.OPTIONS.equals(method)) {
@@ -169,26 +190,31 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
             return;
         }
         String id = request.getHeader(SESSION_ID);
+        if (id != null && !sessions.isLocal(id)) {
+            forward(request, identity, id, true);
+            return;
+        }
         HttpSession session = id == null ? null : ownSession(request, identity);
         if (id != null && session == null) {
             return;
         }
         readBody(request, body -> {
-            JsonNode message;
-            try {
-                message = Json.parse(body.toString());
-            } catch (JsonProcessingException e) {
-                reply(request, 400, JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.PARSE_ERROR,
-                        "Parse error: not a single valid JSON value"));
-                return;
-            }
             if (session != null) {
                 ResponseChannel channel = channel(request, identity);
                 if (prefersStream(request)) {
                     channel.preferringStream();
                 }
-                session.run(() -> session.post(message, carriesRequests(message), channel));
-            } else if (isInitialize(message)) {
+                session.serve(HttpMethod.POST, body.toString(), channel);
+                return;
+            }
+            JsonNode message;
+            try {
+                message = Json.parse(body.toString());
+            } catch (JsonProcessingException e) {
+                reply(request, 400, HttpReplies.PARSE_ERROR);
+                return;
+            }
+            if (isInitialize(message)) {
                 initialize(request, verdict, remote, message);
             } else {
                 reply(request, 400, HttpReplies.error("Bad Request: no Mcp-Session-Id; a session starts with "
@@ -238,40 +264,52 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
 
     private void onSessionRequest(HttpServerRequest request, DeviceIdentity identity) {
         request.resume();
-        if (request.getHeader(SESSION_ID) == null) {
+        String id = request.getHeader(SESSION_ID);
+        if (id == null) {
             reply(request, 400, HttpReplies.error("Bad Request: Mcp-Session-Id is required"));
             return;
         }
-        HttpSession session = ownSession(request, identity);
-        if (session == null) {
+        boolean local = sessions.isLocal(id);
+        HttpSession session = local ? ownSession(request, identity) : null;
+        if (local && session == null) {
             return;
         }
-        if (HttpMethod.DELETE.equals(request.method())) {
-            sessions.remove(session);
-            session.run(() -> session.end((short) 1000, "deleted by the client"));
-            request.response().setStatusCode(200).end();
-            return;
-        }
-        if (!accepts(request, EVENT_STREAM)) {
+        if (HttpMethod.GET.equals(request.method()) && !accepts(request, EVENT_STREAM)) {
             reply(request, 406, HttpReplies.error("Not Acceptable: Accept must list text/event-stream"));
-            return;
+        } else if (local) {
+            session.serve(request.method(), null, channel(request, identity));
+        } else {
+            forward(request, identity, id, false);
         }
-        ResponseChannel channel = channel(request, identity);
-        session.run(() -> session.listen(channel));
+    }
+
+    /**
+     * Forwards a request of a session another node owns to that node, a POST once its body is read within the
+     * limit; answers 404 at once when that node is not in the cluster.
+     */
+    private void forward(HttpServerRequest request, DeviceIdentity identity, String id, boolean withBody) {
+        if (!sessions.ownerAlive(id)) {
+            reply(request, 404, HttpReplies.SESSION_NOT_FOUND);
+        } else if (withBody) {
+            readBody(request, body -> forwarder.forward(request, id, HttpSessions.deviceKey(identity),
+                    body.toString()));
+        } else {
+            forwarder.forward(request, id, HttpSessions.deviceKey(identity), null);
+        }
     }
 
     /** The session named by the request's header, if it is this device's; answers 404 otherwise. */
     private HttpSession ownSession(HttpServerRequest request, DeviceIdentity identity) {
         HttpSession session = sessions.find(request.getHeader(SESSION_ID));
         if (session == null || !session.device().equals(HttpSessions.deviceKey(identity))) {
-            reply(request, 404, HttpReplies.error("Session not found; initialize a new one"));
+            reply(request, 404, HttpReplies.SESSION_NOT_FOUND);
             return null;
         }
         return session;
     }
 
     private ResponseChannel channel(HttpServerRequest request, DeviceIdentity identity) {
-        return new ResponseChannel(context, request.response(), config.writeQueueMaxBytes(),
+        return new ResponseChannel(context, new ServerResponseSink(request.response(), config.writeQueueMaxBytes()),
                 () -> LOG.warn("slow reader dropped [tenant: {}, device: {}, front: http]", identity.tenant(),
                         identity.device()));
     }
@@ -347,19 +385,6 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
                 && message.hasNonNull("id");
     }
 
-    /** Whether a message, or any message of a batch, is a request (and so wants a reply). */
-    private static boolean carriesRequests(JsonNode message) {
-        if (message.isArray()) {
-            for (JsonNode element : message) {
-                if (carriesRequests(element)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return message.isObject() && message.has("method") && message.has("id");
-    }
-
     /** Whether the request's {@code Accept} lists a media type (or a range that covers it). */
     static boolean accepts(HttpServerRequest request, String type) {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
@@ -377,7 +402,7 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
     }
 
     /** Whether the client's {@code Accept} lists {@code text/event-stream} before {@code application/json}. */
-    private static boolean prefersStream(HttpServerRequest request) {
+    static boolean prefersStream(HttpServerRequest request) {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         for (String range : accept == null ? new String[0] : accept.split(",")) {
             String media = mediaType(range);

@@ -26,16 +26,20 @@ import io.modelcontextprotocol.spec.McpSchema.InitializeResult;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
+import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -209,6 +213,54 @@ class StreamableHttpFrontTest {
             assertThat(json.headers().firstValue("Content-Type")).contains("application/json");
             assertThat(streamed.headers().firstValue("Content-Type")).contains("text/event-stream");
             assertThat(streamed.body()).startsWith("event: message\ndata: {").contains("\"id\":2");
+        }
+    }
+
+    /**
+     * Verifies that a draining node keeps serving its HTTP sessions and ends them one after another over the grace,
+     * refusing new sessions and closing each response's connection meanwhile.
+     * GIVEN three sessions on a node whose grace is 5 s; WHEN the node drains; THEN an initialize gets 503 with
+     * {@code Connection: close}, and the sessions, served meanwhile, answer 404 one after another, the last at least
+     * two seconds after the first.
+     */
+    @Test
+    void endsHttpSessionsOneAfterAnotherWhenDraining(@TempDir Path stateDir, Vertx vertx) throws Exception {
+        try (TestRelay relay = TestRelay.start(stateDir, "")) {
+            HttpPeer http = new HttpPeer(relay.port());
+            List<String> open = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                open.add(http.initialize(TestRelay.TOKEN, "2025-11-25"));
+            }
+            long draining = System.nanoTime();
+            Future<Void> stopped = relay.node().stop();
+            HttpResponse<String> refused = http.post(TestRelay.TOKEN, null, Requests.initialize(1, "2025-11-25"));
+            List<Long> endedMs = new ArrayList<>();
+            int[] servedWhileDraining = new int[1];
+            Await.until(vertx, 10_000, () -> {
+                for (String session : List.copyOf(open)) {
+                    int status;
+                    try {
+                        status = status(http, session);
+                    } catch (ConnectException e) {
+                        status = 404; // the node closed its port once its last session ended
+                    }
+                    if (status == 404) {
+                        open.remove(session);
+                        endedMs.add((System.nanoTime() - draining) / 1_000_000);
+                    } else if (status == 200) {
+                        servedWhileDraining[0]++;
+                    }
+                }
+                return open.isEmpty();
+            });
+            stopped.await(30, TimeUnit.SECONDS);
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Connection")).hasValue("close");
+            assertThat(servedWhileDraining[0]).isPositive();
+            assertThat(endedMs.get(2) - endedMs.get(0)).isGreaterThanOrEqualTo(2_000);
+            System.out.printf("a draining node ended its http sessions after %s ms, serving %d requests meanwhile%n",
+                    endedMs, servedWhileDraining[0]);
         }
     }
 
