@@ -33,15 +33,15 @@ public final class ProviderTokens {
 
     /** Starts over the live maps, loading the store into them when this is the first member. */
     public static Future<ProviderTokens> start(Vertx vertx, LiveMaps maps, RegistryStore store) {
-        ProviderTokens registry = new ProviderTokens(vertx, maps, store);
         return store.load().compose(stored -> vertx.executeBlocking(() -> {
+            ProviderTokens registry = new ProviderTokens(vertx, maps, store);
             if (registry.providers.isEmpty()) {
                 registry.providers.load(stored.getOrDefault(PROVIDERS, Map.of()));
             }
             return registry;
-        }, false)).compose(r -> r.providers.values())
+        }, false)).compose(registry -> registry.providers.values()
                 .compose(all -> Future.all(all.stream().map(registry::index).toList()))
-                .map(registry);
+                .map(registry));
     }
 
     /** The provider target a presented token belongs to, if any. */

@@ -58,8 +58,8 @@ public final class Registry implements DeviceDirectory {
 
     /** Starts the registry; the first member loads the durable store into the live maps and indexes the tokens. */
     public static Future<Registry> start(Vertx vertx, LiveMaps maps, RegistryStore store, EndpointCipher cipher) {
-        Registry registry = new Registry(vertx, maps, store, cipher);
         return store.load().compose(stored -> vertx.executeBlocking(() -> {
+            Registry registry = new Registry(vertx, maps, store, cipher);
             if (registry.tenants.isEmpty() && registry.devices.isEmpty()) {
                 Map<String, String> storedTenants = stored.getOrDefault(TENANTS, Map.of());
                 Map<String, String> storedDevices = stored.getOrDefault(DEVICES, Map.of());
@@ -68,9 +68,9 @@ public final class Registry implements DeviceDirectory {
                 LOG.info("registry loaded [tenants: {}, devices: {}]", storedTenants.size(), storedDevices.size());
             }
             return registry;
-        }, false)).compose(r -> r.devices.values())
+        }, false)).compose(registry -> registry.devices.values()
                 .compose(all -> Future.all(all.stream().map(registry::index).toList()))
-                .map(registry);
+                .map(registry));
     }
 
     // --- tenants
