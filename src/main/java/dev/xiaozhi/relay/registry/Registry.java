@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -56,9 +57,13 @@ public final class Registry implements DeviceDirectory {
         this.cipher = cipher;
     }
 
-    /** Starts the registry; the first member loads the durable store into the live maps and indexes the tokens. */
+    /**
+     * Starts the registry; the first member loads the durable store into the live maps and indexes the tokens.
+     * Records of the {@link PreviousRelease previous release} are upgraded in the store first, and endpoints that
+     * only this node's previous key opens are encrypted again with its key.
+     */
     public static Future<Registry> start(Vertx vertx, LiveMaps maps, RegistryStore store, EndpointCipher cipher) {
-        return store.load().compose(stored -> vertx.executeBlocking(() -> {
+        return store.load().compose(stored -> upgraded(store, stored)).compose(stored -> vertx.executeBlocking(() -> {
             Registry registry = new Registry(vertx, maps, store, cipher);
             if (registry.tenants.isEmpty() && registry.devices.isEmpty()) {
                 Map<String, String> storedTenants = stored.getOrDefault(TENANTS, Map.of());
@@ -69,8 +74,37 @@ public final class Registry implements DeviceDirectory {
             }
             return registry;
         }, false)).compose(registry -> registry.devices.values()
-                .compose(all -> Future.all(all.stream().map(registry::index).toList()))
+                .compose(all -> Future.all(all.stream().map(registry::index).toList())
+                        .compose(indexed -> registry.reencrypt(all)))
                 .map(registry));
+    }
+
+    /** The stored records with the previous release's tenants upgraded, each upgrade durable first. */
+    private static Future<Map<String, Map<String, String>>> upgraded(RegistryStore store,
+            Map<String, Map<String, String>> stored) {
+        Map<String, String> tenants = PreviousRelease.upgradedTenants(stored.getOrDefault(TENANTS, Map.of()));
+        if (tenants.isEmpty()) {
+            return Future.succeededFuture(stored);
+        }
+        Map<String, Map<String, String>> records = new TreeMap<>(stored);
+        Map<String, String> allTenants = new TreeMap<>(stored.get(TENANTS));
+        allTenants.putAll(tenants);
+        records.put(TENANTS, allTenants);
+        return Future.all(tenants.entrySet().stream().map(t -> store.put(TENANTS, t.getKey(), t.getValue())).toList())
+                .onSuccess(v -> LOG.info("registry upgraded: tenants of the previous release get the default "
+                        + "sessions per device [tenants: {}]", tenants.size()))
+                .map(records);
+    }
+
+    /** Encrypts again, with this node's key, the endpoints only its previous key opens. */
+    private Future<Void> reencrypt(List<Device> all) {
+        List<Device> upgraded = all.stream().flatMap(d -> PreviousRelease.reencrypted(d, cipher).stream()).toList();
+        if (upgraded.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return Future.all(upgraded.stream().map(d -> put(d, true)).toList())
+                .onSuccess(v -> LOG.info("registry upgraded: endpoints encrypted again with the configured key "
+                        + "[devices: {}]", upgraded.size())).mapEmpty();
     }
 
     // --- tenants
