@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.ServerErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.model.ToolPolicy;
 import dev.xiaozhi.relay.model.ToolRule;
@@ -39,6 +40,7 @@ public final class Registry implements DeviceDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
     private static final String MAP_PREFIX = "relay.registry.";
+    private static final long TENANT_LOCK_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx;
     private final DurableMap<Tenant> tenants;
@@ -109,14 +111,14 @@ public final class Registry implements DeviceDirectory {
 
     // --- tenants
 
-    /** Creates a tenant; 409 when the id is taken. */
+    /** Creates a tenant; 409 when the id is taken (on any node). */
     public Future<Tenant> createTenant(Tenant tenant) {
-        return serially(() -> tenants.get(tenant.id()).compose(existing -> {
+        return serially(() -> underTenantLock(tenant.id(), () -> tenants.get(tenant.id()).compose(existing -> {
             if (existing.isPresent()) {
                 return Future.failedFuture(ClientErrorException.conflict("tenant " + tenant.id()));
             }
             return tenants.put(tenant.id(), tenant).map(tenant);
-        }));
+        })));
     }
 
     /** A tenant; 404 when unknown. */
@@ -142,40 +144,45 @@ public final class Registry implements DeviceDirectory {
 
     /** Deletes a tenant and its devices and closes their sessions; deleting an unknown tenant is fine. */
     public Future<Void> deleteTenant(String id) {
-        return serially(() -> devicesOf(id)
+        return serially(() -> underTenantLock(id, () -> devicesOf(id)
                 .compose(owned -> Future.all(owned.stream().map(this::removeDevice).toList()))
                 .compose(v -> tenants.delete(id))
-                .onSuccess(v -> publish(new RegistryChange(true, id, null))));
+                .onSuccess(v -> publish(new RegistryChange(true, id, null)))));
     }
 
     // --- devices
 
     /**
      * Creates a device with a new token, shown once; 404 for an unknown tenant, 409 for a taken id, 422 over the
-     * tenant's device limit.
+     * tenant's device limit. Both checks hold across the nodes of a cluster.
      *
      * @param endpoint its outbound Xiaozhi endpoint, or null
      * @param policy   narrows its tenant's policy, or null
      */
     public Future<IssuedToken> createDevice(String tenantId, String id, String name, String endpoint,
             ToolRule policy) {
-        return serially(() -> tenant(tenantId).compose(tenant -> devicesOf(tenantId).compose(owned -> {
-            if (owned.stream().anyMatch(d -> d.id().equals(id))) {
-                return Future.failedFuture(ClientErrorException.conflict("device " + Device.key(tenantId, id)));
-            }
-            int max = tenant.limits().maxDevices();
-            if (max > 0 && owned.size() >= max) {
-                return Future.failedFuture(ClientErrorException.refused("tenant " + tenantId
-                        + " has reached its limit of " + max + " devices"));
-            }
-            String token = Tokens.generateToken();
-            Device device = new Device(tenantId, id, name, Status.ACTIVE, TokenHash.ofPlain(token).toString(), null,
-                    0, System.currentTimeMillis(), encrypt(endpoint), policy, null);
-            return saveDevice(device).map(v -> {
-                publish(new RegistryChange(false, tenantId, id));
-                return new IssuedToken(device, token);
-            });
-        })));
+        return serially(() -> underTenantLock(tenantId, () -> tenant(tenantId).compose(tenant -> devicesOf(tenantId)
+                .compose(owned -> addDevice(tenant, owned, id, name, endpoint, policy)))));
+    }
+
+    private Future<IssuedToken> addDevice(Tenant tenant, List<Device> owned, String id, String name, String endpoint,
+            ToolRule policy) {
+        String tenantId = tenant.id();
+        if (owned.stream().anyMatch(d -> d.id().equals(id))) {
+            return Future.failedFuture(ClientErrorException.conflict("device " + Device.key(tenantId, id)));
+        }
+        int max = tenant.limits().maxDevices();
+        if (max > 0 && owned.size() >= max) {
+            return Future.failedFuture(ClientErrorException.refused("tenant " + tenantId
+                    + " has reached its limit of " + max + " devices"));
+        }
+        String token = Tokens.generateToken();
+        Device device = new Device(tenantId, id, name, Status.ACTIVE, TokenHash.ofPlain(token).toString(), null,
+                0, System.currentTimeMillis(), encrypt(endpoint), policy, null);
+        return saveDevice(device).map(v -> {
+            publish(new RegistryChange(false, tenantId, id));
+            return new IssuedToken(device, token);
+        });
     }
 
     /** A device; 404 when unknown. */
@@ -341,6 +348,17 @@ public final class Registry implements DeviceDirectory {
 
     private <T> Future<T> serially(Supplier<Future<T>> write) {
         return writes.run(write);
+    }
+
+    /**
+     * Runs a write that checks a tenant's records before it changes them (an id taken, a device limit) under a lock
+     * of that tenant shared by every node, so that no two nodes check at once; 503 when the lock is not had in time.
+     */
+    private <T> Future<T> underTenantLock(String tenantId, Supplier<Future<T>> write) {
+        return vertx.sharedData().getLockWithTimeout(MAP_PREFIX + "tenant." + tenantId, TENANT_LOCK_TIMEOUT_MS)
+                .recover(e -> Future.failedFuture(new ServerErrorException(503, "unavailable",
+                        "the registry is busy with tenant " + tenantId + "; try again")))
+                .compose(lock -> write.get().onComplete(done -> lock.release()));
     }
 
     private Future<List<Device>> devicesOf(String tenantId) {
