@@ -67,14 +67,12 @@ public final class EndpointCipher {
      * Blocking file I/O.
      */
     public static EndpointCipher of(Optional<String> configured, Path keyFile) {
+        if (configured.isPresent()) {
+            return new EndpointCipher(Base64.getDecoder().decode(configured.get()), previousKey(keyFile));
+        }
         try {
-            Optional<byte[]> kept = Files.exists(keyFile)
-                    ? Optional.of(Base64.getDecoder().decode(Files.readString(keyFile).trim())) : Optional.empty();
-            if (configured.isPresent()) {
-                return new EndpointCipher(Base64.getDecoder().decode(configured.get()), kept);
-            }
-            if (kept.isPresent()) {
-                return new EndpointCipher(kept.get());
+            if (Files.exists(keyFile)) {
+                return new EndpointCipher(Base64.getDecoder().decode(Files.readString(keyFile).trim()));
             }
             byte[] key = newKey();
             Files.createDirectories(keyFile.toAbsolutePath().getParent());
@@ -87,6 +85,19 @@ public final class EndpointCipher {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the registry key " + keyFile + " is not base64 of 32 bytes", e);
         }
+    }
+
+    /** The key a node generated before one was configured, while its file is there; one that is no key is left. */
+    private static Optional<byte[]> previousKey(Path keyFile) {
+        try {
+            if (Files.exists(keyFile)) {
+                byte[] key = Base64.getDecoder().decode(Files.readString(keyFile).trim());
+                return key.length == KEY_BYTES ? Optional.of(key) : Optional.empty();
+            }
+        } catch (IOException | IllegalArgumentException notAKey) {
+            // nothing was encrypted with it
+        }
+        return Optional.empty();
     }
 
     /** The encrypted form of a text. */
