@@ -1,6 +1,7 @@
 /**
  * The hostile-input suite: one test class per attack area of issue 11, each playing the attacker against a started
- * relay or a real component (a Hazelcast client and a rogue member on the cluster's ports, a target answering with
+ * relay or a real component (a Hazelcast client and a rogue member on the cluster's ports, the latter also writing
+ * back registry entries it read before a revocation, a target answering with
  * huge bodies or endless cursors, a child printing its environment or no longer reading, sockets that never upgrade,
  * a thundering herd of bad tokens, patterns built to backtrack, addresses built to slip past the destination guard,
  * path parameters made of dots, client values carrying line breaks into the log, progress larger than the result
