@@ -98,15 +98,13 @@ public final class Registry implements DeviceDirectory {
                 .map(records);
     }
 
-    /** Encrypts again, with this node's key, the endpoints only its previous key opens. */
+    /** Encrypts again, with this node's key, the endpoints only its previous key opens (the ciphers on a worker). */
     private Future<Void> reencrypt(List<Device> all) {
-        List<Device> upgraded = all.stream().flatMap(d -> PreviousRelease.reencrypted(d, cipher).stream()).toList();
-        if (upgraded.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        return Future.all(upgraded.stream().map(d -> put(d, true)).toList())
-                .onSuccess(v -> LOG.info("registry upgraded: endpoints encrypted again with the configured key "
-                        + "[devices: {}]", upgraded.size())).mapEmpty();
+        return vertx.executeBlocking(() -> all.stream().flatMap(d -> PreviousRelease.reencrypted(d, cipher).stream())
+                .toList(), false).compose(upgraded -> upgraded.isEmpty() ? Future.<Void>succeededFuture()
+                        : Future.all(upgraded.stream().map(d -> put(d, true)).toList())
+                                .onSuccess(v -> LOG.info("registry upgraded: endpoints encrypted again with the "
+                                        + "configured key [devices: {}]", upgraded.size())).<Void>mapEmpty());
     }
 
     // --- tenants
