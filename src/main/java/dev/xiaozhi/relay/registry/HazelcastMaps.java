@@ -59,12 +59,22 @@ final class HazelcastMaps implements LiveMaps {
 
         @Override
         public CompletionStage<Void> set(String key, String value) {
-            return live.setAsync(key, tags.seal(name, key, versions.next(key), value));
+            return learn(key).thenCompose(v -> live.setAsync(key, tags.seal(name, key, versions.next(key), value)));
         }
 
         @Override
         public CompletionStage<Void> set(String key, String value, long ttlMs) {
-            return live.setAsync(key, tags.seal(name, key, versions.next(key), value), ttlMs, TimeUnit.MILLISECONDS);
+            return learn(key).thenCompose(v -> live.setAsync(key, tags.seal(name, key, versions.next(key), value),
+                    ttlMs, TimeUnit.MILLISECONDS));
+        }
+
+        /** Learns the version of the key's current entry, so that a write's version exceeds it whatever the clock. */
+        private CompletionStage<Void> learn(String key) {
+            return live.getAsync(key).thenAccept(current -> {
+                if (current != null) {
+                    tags.open(name, key, current).ifPresent(entry -> versions.seen(key, entry.version()));
+                }
+            });
         }
 
         @Override

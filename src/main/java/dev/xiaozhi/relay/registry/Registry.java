@@ -7,7 +7,6 @@ import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.DeviceIdentity;
-import dev.xiaozhi.relay.model.ServerErrorException;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.model.ToolPolicy;
 import dev.xiaozhi.relay.model.ToolRule;
@@ -40,7 +39,6 @@ public final class Registry implements DeviceDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
     private static final String MAP_PREFIX = "relay.registry.";
-    private static final long TENANT_LOCK_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx;
     private final DurableMap<Tenant> tenants;
@@ -65,20 +63,25 @@ public final class Registry implements DeviceDirectory {
      * only this node's previous key opens are encrypted again with its key.
      */
     public static Future<Registry> start(Vertx vertx, LiveMaps maps, RegistryStore store, EndpointCipher cipher) {
-        return store.load().compose(stored -> upgraded(store, stored)).compose(stored -> vertx.executeBlocking(() -> {
-            Registry registry = new Registry(vertx, maps, store, cipher);
-            if (registry.tenants.isEmpty() && registry.devices.isEmpty()) {
-                Map<String, String> storedTenants = stored.getOrDefault(TENANTS, Map.of());
-                Map<String, String> storedDevices = stored.getOrDefault(DEVICES, Map.of());
-                registry.tenants.load(storedTenants);
-                registry.devices.load(storedDevices);
-                LOG.info("registry loaded [tenants: {}, devices: {}]", storedTenants.size(), storedDevices.size());
-            }
-            return registry;
-        }, false)).compose(registry -> registry.devices.values()
-                .compose(all -> Future.all(all.stream().map(registry::index).toList())
-                        .compose(indexed -> registry.reencrypt(all)))
-                .map(registry));
+        return store.load().compose(stored -> upgraded(store, stored))
+                .compose(stored -> RegistryLocks.under(vertx, MAP_PREFIX + "load", () -> vertx.executeBlocking(
+                        () -> loaded(new Registry(vertx, maps, store, cipher), stored), false)))
+                .compose(registry -> registry.devices.values()
+                        .compose(all -> Future.all(all.stream().map(registry::index).toList())
+                                .compose(indexed -> registry.reencrypt(all)))
+                        .map(registry));
+    }
+
+    /** The registry, its live maps filled from the stored records when it is the first member (blocking). */
+    private static Registry loaded(Registry registry, Map<String, Map<String, String>> stored) {
+        if (registry.tenants.isEmpty() && registry.devices.isEmpty()) {
+            Map<String, String> storedTenants = stored.getOrDefault(TENANTS, Map.of());
+            Map<String, String> storedDevices = stored.getOrDefault(DEVICES, Map.of());
+            registry.tenants.load(storedTenants);
+            registry.devices.load(storedDevices);
+            LOG.info("registry loaded [tenants: {}, devices: {}]", storedTenants.size(), storedDevices.size());
+        }
+        return registry;
     }
 
     /** The stored records with the previous release's tenants upgraded, each upgrade durable first. */
@@ -111,12 +114,12 @@ public final class Registry implements DeviceDirectory {
 
     /** Creates a tenant; 409 when the id is taken (on any node). */
     public Future<Tenant> createTenant(Tenant tenant) {
-        return serially(() -> underTenantLock(tenant.id(), () -> tenants.get(tenant.id()).compose(existing -> {
+        return serially(tenant.id(), () -> tenants.get(tenant.id()).compose(existing -> {
             if (existing.isPresent()) {
                 return Future.failedFuture(ClientErrorException.conflict("tenant " + tenant.id()));
             }
             return tenants.put(tenant.id(), tenant).map(tenant);
-        })));
+        }));
     }
 
     /** A tenant; 404 when unknown. */
@@ -131,7 +134,7 @@ public final class Registry implements DeviceDirectory {
 
     /** Changes a tenant; disabling it closes its devices' sessions everywhere, other changes refresh them. */
     public Future<Tenant> updateTenant(String id, UnaryOperator<Tenant> change) {
-        return serially(() -> tenant(id).compose(current -> {
+        return serially(id, () -> tenant(id).compose(current -> {
             Tenant updated = change.apply(current);
             return tenants.put(id, updated).map(v -> {
                 publish(new RegistryChange(updated.status() == Status.DISABLED, id, null));
@@ -142,10 +145,10 @@ public final class Registry implements DeviceDirectory {
 
     /** Deletes a tenant and its devices and closes their sessions; deleting an unknown tenant is fine. */
     public Future<Void> deleteTenant(String id) {
-        return serially(() -> underTenantLock(id, () -> devicesOf(id)
+        return serially(id, () -> devicesOf(id)
                 .compose(owned -> Future.all(owned.stream().map(this::removeDevice).toList()))
                 .compose(v -> tenants.delete(id))
-                .onSuccess(v -> publish(new RegistryChange(true, id, null)))));
+                .onSuccess(v -> publish(new RegistryChange(true, id, null))));
     }
 
     // --- devices
@@ -159,8 +162,8 @@ public final class Registry implements DeviceDirectory {
      */
     public Future<IssuedToken> createDevice(String tenantId, String id, String name, String endpoint,
             ToolRule policy) {
-        return serially(() -> underTenantLock(tenantId, () -> tenant(tenantId).compose(tenant -> devicesOf(tenantId)
-                .compose(owned -> addDevice(tenant, owned, id, name, endpoint, policy)))));
+        return serially(tenantId, () -> tenant(tenantId).compose(tenant -> devicesOf(tenantId)
+                .compose(owned -> addDevice(tenant, owned, id, name, endpoint, policy))));
     }
 
     private Future<IssuedToken> addDevice(Tenant tenant, List<Device> owned, String id, String name, String endpoint,
@@ -196,7 +199,7 @@ public final class Registry implements DeviceDirectory {
 
     /** Changes a device's name, status, endpoint or policy; disabling it closes its sessions everywhere. */
     public Future<Device> updateDevice(String tenantId, String id, UnaryOperator<Device> change) {
-        return serially(() -> device(tenantId, id).compose(current -> {
+        return serially(tenantId, () -> device(tenantId, id).compose(current -> {
             Device updated = change.apply(current);
             return saveDevice(updated).map(v -> {
                 publish(new RegistryChange(updated.status() == Status.DISABLED, tenantId, id));
@@ -212,7 +215,7 @@ public final class Registry implements DeviceDirectory {
     public Future<IssuedToken> rotate(String tenantId, String id, Duration grace) {
         String token = Tokens.generateToken();
         long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
-        return serially(() -> device(tenantId, id).compose(current -> replaceToken(current,
+        return serially(tenantId, () -> device(tenantId, id).compose(current -> replaceToken(current,
                 current.withToken(TokenHash.ofPlain(token).toString(), until), until == 0)))
                 .map(rotated -> new IssuedToken(rotated, token));
     }
@@ -222,7 +225,7 @@ public final class Registry implements DeviceDirectory {
      * nobody holds, so that no later change brings a revoked token back; a rotation issues the next one.
      */
     public Future<Device> revoke(String tenantId, String id) {
-        return serially(() -> device(tenantId, id).compose(current -> replaceToken(current,
+        return serially(tenantId, () -> device(tenantId, id).compose(current -> replaceToken(current,
                 current.with(current.name(), Status.DISABLED, current.encryptedEndpoint(), current.policy())
                         .withToken(TokenHash.ofPlain(Tokens.generateToken()).toString(), 0), true)));
     }
@@ -245,7 +248,7 @@ public final class Registry implements DeviceDirectory {
 
     /** Deletes a device and closes its sessions; deleting an unknown device is fine. */
     public Future<Void> deleteDevice(String tenantId, String id) {
-        return serially(() -> devices.get(Device.key(tenantId, id)).compose(found -> found.isEmpty()
+        return serially(tenantId, () -> devices.get(Device.key(tenantId, id)).compose(found -> found.isEmpty()
                 ? Future.succeededFuture() : removeDevice(found.get())));
     }
 
@@ -290,7 +293,7 @@ public final class Registry implements DeviceDirectory {
      * refresh.
      */
     Future<Device> put(Device device, boolean replaces) {
-        return serially(() -> saveDevice(device).map(v -> {
+        return serially(device.tenant(), () -> saveDevice(device).map(v -> {
             if (replaces) {
                 publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(), device.id()));
             }
@@ -300,7 +303,7 @@ public final class Registry implements DeviceDirectory {
 
     /** Stores a tenant, as one serial write; when it {@code replaces} one, its sessions refresh. */
     Future<Tenant> put(Tenant tenant, boolean replaces) {
-        return serially(() -> tenants.put(tenant.id(), tenant).map(v -> {
+        return serially(tenant.id(), () -> tenants.put(tenant.id(), tenant).map(v -> {
             if (replaces) {
                 publish(new RegistryChange(tenant.status() == Status.DISABLED, tenant.id(), null));
             }
@@ -344,19 +347,13 @@ public final class Registry implements DeviceDirectory {
 
     // --- internals
 
-    private <T> Future<T> serially(Supplier<Future<T>> write) {
-        return writes.run(write);
-    }
-
     /**
-     * Runs a write that checks a tenant's records before it changes them (an id taken, a device limit) under a lock
-     * of that tenant shared by every node, so that no two nodes check at once; 503 when the lock is not had in time.
+     * Runs a write of a tenant's records after this node's earlier writes, under a lock of that tenant shared by
+     * every node: no two nodes check a tenant's records (an id taken, a device limit) at once, and writes of one
+     * record land in the order of their versions.
      */
-    private <T> Future<T> underTenantLock(String tenantId, Supplier<Future<T>> write) {
-        return vertx.sharedData().getLockWithTimeout(MAP_PREFIX + "tenant." + tenantId, TENANT_LOCK_TIMEOUT_MS)
-                .recover(e -> Future.failedFuture(new ServerErrorException(503, "unavailable",
-                        "the registry is busy with tenant " + tenantId + "; try again")))
-                .compose(lock -> write.get().onComplete(done -> lock.release()));
+    private <T> Future<T> serially(String tenantId, Supplier<Future<T>> write) {
+        return writes.run(() -> RegistryLocks.under(vertx, MAP_PREFIX + "tenant." + tenantId, write));
     }
 
     private Future<List<Device>> devicesOf(String tenantId) {
