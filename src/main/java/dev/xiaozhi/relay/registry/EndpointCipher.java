@@ -18,7 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts device endpoints at rest (the URL holds the Xiaozhi token) with AES-256-GCM: {@code v1:<base64 of iv and
- * ciphertext>}, a fresh 96-bit IV each time.
+ * ciphertext>}, a fresh 96-bit IV each time. It may also know a previous key, which only decrypts: the key a node
+ * generated in its state directory before {@code registry.encryptionKey} was configured (the previous release's
+ * clusters shared the first member's such key through Hazelcast), so that endpoints encrypted with it are
+ * re-encrypted with the configured key on start.
  */
 public final class EndpointCipher {
 
@@ -29,16 +32,26 @@ public final class EndpointCipher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
+    private final Optional<SecretKeySpec> previous;
 
     /**
      * @param key 32 bytes
      * @throws IllegalArgumentException for a key of another length
      */
     public EndpointCipher(byte[] key) {
+        this(key, Optional.empty());
+    }
+
+    private EndpointCipher(byte[] key, Optional<byte[]> previous) {
+        this.key = spec(key);
+        this.previous = previous.map(EndpointCipher::spec);
+    }
+
+    private static SecretKeySpec spec(byte[] key) {
         if (key.length != KEY_BYTES) {
             throw new IllegalArgumentException("the registry encryption key must be 32 bytes (base64: 44 characters)");
         }
-        this.key = new SecretKeySpec(key.clone(), "AES");
+        return new SecretKeySpec(key.clone(), "AES");
     }
 
     /** A new random key. */
@@ -49,12 +62,13 @@ public final class EndpointCipher {
     }
 
     /**
-     * The cipher of a configured key (base64), or else of the key kept in {@code keyFile}, generated there (readable
-     * by the owner only) on first use. Blocking file I/O.
+     * The cipher of a configured key (base64), with the key kept in {@code keyFile} as its previous key when there is
+     * one; or else of the key kept in {@code keyFile}, generated there (readable by the owner only) on first use.
+     * Blocking file I/O.
      */
     public static EndpointCipher of(Optional<String> configured, Path keyFile) {
         if (configured.isPresent()) {
-            return new EndpointCipher(Base64.getDecoder().decode(configured.get()));
+            return new EndpointCipher(Base64.getDecoder().decode(configured.get()), previousKey(keyFile));
         }
         try {
             if (Files.exists(keyFile)) {
@@ -71,6 +85,19 @@ public final class EndpointCipher {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the registry key " + keyFile + " is not base64 of 32 bytes", e);
         }
+    }
+
+    /** The key a node generated before one was configured, while its file is there; one that is no key is left. */
+    private static Optional<byte[]> previousKey(Path keyFile) {
+        try {
+            if (Files.exists(keyFile)) {
+                byte[] key = Base64.getDecoder().decode(Files.readString(keyFile).trim());
+                return key.length == KEY_BYTES ? Optional.of(key) : Optional.empty();
+            }
+        } catch (IOException | IllegalArgumentException notAKey) {
+            // nothing was encrypted with it
+        }
+        return Optional.empty();
     }
 
     /** The encrypted form of a text. */
@@ -94,16 +121,33 @@ public final class EndpointCipher {
      * @throws IllegalStateException when it was not encrypted with this key (the text is not repeated)
      */
     public String decrypt(String sealed) {
+        return decrypt(sealed, key).or(() -> previous.flatMap(old -> decrypt(sealed, old))).orElseThrow(
+                () -> new IllegalStateException("endpoint cannot be decrypted: wrong registry encryption key?"));
+    }
+
+    /**
+     * The text encrypted with this cipher's key when only its previous key opens it; empty when the key opens it
+     * already, or neither does.
+     */
+    public Optional<String> reencrypted(String sealed) {
+        if (previous.isEmpty() || decrypt(sealed, key).isPresent()) {
+            return Optional.empty();
+        }
+        return decrypt(sealed, previous.get()).map(this::encrypt);
+    }
+
+    private static Optional<String> decrypt(String sealed, SecretKeySpec with) {
         if (!sealed.startsWith(VERSION)) {
             throw new IllegalStateException("unknown endpoint encryption format");
         }
         try {
             byte[] bytes = Base64.getDecoder().decode(sealed.substring(VERSION.length()));
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, IV_BYTES));
-            return new String(cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES), StandardCharsets.UTF_8);
+            cipher.init(Cipher.DECRYPT_MODE, with, new GCMParameterSpec(TAG_BITS, bytes, 0, IV_BYTES));
+            return Optional.of(new String(cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES),
+                    StandardCharsets.UTF_8));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("endpoint cannot be decrypted: wrong registry encryption key?");
+            return Optional.empty();
         }
     }
 }

@@ -4,12 +4,12 @@ import com.hazelcast.core.HazelcastInstance;
 
 /**
  * Where the registry's live maps are: in this process for a node that runs alone (which so opens no port for them),
- * or in the cluster's Hazelcast members, every entry tagged with a key derived from the cluster secret so that an
- * entry written by anyone else is refused.
+ * or in the cluster's Hazelcast members, every entry versioned and tagged with a key derived from the cluster secret
+ * so that an entry written by anyone else is refused, and so is an old one written back.
  */
 public interface LiveMaps {
 
-    /** The live map of that name. */
+    /** The live map of that name (blocking the first time: a clustered map registers with the members). */
     LiveMap map(String name);
 
     /** Maps of this process alone. */

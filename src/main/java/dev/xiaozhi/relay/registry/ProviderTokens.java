@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The tokens of provider targets, in the registry next to tenants and devices: imported from the configuration,
@@ -22,11 +23,13 @@ public final class ProviderTokens {
 
     private static final String MAP_PREFIX = "relay.registry.";
 
+    private final Vertx vertx;
     private final DurableMap<Provider> providers;
     private final TokenIndex tokens;
     private final SerialWrites writes = new SerialWrites();
 
     private ProviderTokens(Vertx vertx, LiveMaps maps, RegistryStore store) {
+        this.vertx = vertx;
         this.providers = new DurableMap<>(vertx, maps.map(MAP_PREFIX + PROVIDERS), store, PROVIDERS, Provider.class,
                 false);
         this.tokens = new TokenIndex(vertx, maps.map(MAP_PREFIX + "provider-tokens"));
@@ -34,15 +37,19 @@ public final class ProviderTokens {
 
     /** Starts over the live maps, loading the store into them when this is the first member. */
     public static Future<ProviderTokens> start(Vertx vertx, LiveMaps maps, RegistryStore store) {
-        ProviderTokens registry = new ProviderTokens(vertx, maps, store);
-        return store.load().compose(stored -> vertx.executeBlocking(() -> {
-            if (registry.providers.isEmpty()) {
-                registry.providers.load(stored.getOrDefault(PROVIDERS, Map.of()));
-            }
-            return registry;
-        }, false)).compose(r -> r.providers.values())
-                .compose(all -> Future.all(all.stream().map(registry::index).toList()))
-                .map(registry);
+        return store.load().compose(stored -> RegistryLocks.under(vertx, MAP_PREFIX + "load",
+                () -> vertx.executeBlocking(() -> loaded(new ProviderTokens(vertx, maps, store), stored), false)))
+                .compose(registry -> registry.providers.values()
+                        .compose(all -> Future.all(all.stream().map(registry::index).toList()))
+                        .map(registry));
+    }
+
+    /** The registry, its live map filled from the stored records when it is the first member (blocking). */
+    private static ProviderTokens loaded(ProviderTokens registry, Map<String, Map<String, String>> stored) {
+        if (registry.providers.isEmpty()) {
+            registry.providers.load(stored.getOrDefault(PROVIDERS, Map.of()));
+        }
+        return registry;
     }
 
     /** The provider target a presented token belongs to, if any. */
@@ -63,7 +70,7 @@ public final class ProviderTokens {
 
     /** Issues a new token for a provider, shown once; the old one keeps working for {@code grace}. */
     public Future<Provider.Issued> rotate(String target, Duration grace) {
-        return writes.run(() -> providers.get(target).compose(found -> {
+        return serially(target, () -> providers.get(target).compose(found -> {
             Provider current = found.orElseThrow(() -> ClientErrorException.notFound("provider " + target));
             String token = Tokens.generateToken();
             long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
@@ -84,7 +91,7 @@ public final class ProviderTokens {
      */
     public Future<Void> importConfigured(String target, TokenHash configured) {
         String hash = configured.toString();
-        return writes.run(() -> providers.get(target).compose(found -> {
+        return serially(target, () -> providers.get(target).compose(found -> {
             if (found.isPresent() && hash.equals(found.get().fingerprint())) {
                 return Future.succeededFuture();
             }
@@ -92,6 +99,11 @@ public final class ProviderTokens {
             long createdAt = found.map(Provider::createdAt).orElse(System.currentTimeMillis());
             return save(new Provider(target, hash, null, 0, createdAt, hash));
         }));
+    }
+
+    /** Runs a write after this node's earlier ones, under the provider's lock shared by every node. */
+    private <T> Future<T> serially(String target, Supplier<Future<T>> write) {
+        return writes.run(() -> RegistryLocks.under(vertx, MAP_PREFIX + "provider." + target, write));
     }
 
     private Future<Void> save(Provider provider) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -60,28 +61,64 @@ public final class Registry implements DeviceDirectory {
         this.cipher = cipher;
     }
 
-    /** Starts the registry; the first member loads the durable store into the live maps and indexes the tokens. */
+    /**
+     * Starts the registry; the first member loads the durable store into the live maps and indexes the tokens.
+     * Records of the {@link PreviousRelease previous release} are upgraded in the store first, and endpoints that
+     * only this node's previous key opens are encrypted again with its key.
+     */
     public static Future<Registry> start(Vertx vertx, LiveMaps maps, RegistryStore store, EndpointCipher cipher) {
-        Registry registry = new Registry(vertx, maps, store, cipher);
-        return store.load().compose(stored -> vertx.executeBlocking(() -> {
-            if (registry.tenants.isEmpty() && registry.devices.isEmpty()) {
-                Map<String, String> storedTenants = stored.getOrDefault(TENANTS, Map.of());
-                Map<String, String> storedDevices = stored.getOrDefault(DEVICES, Map.of());
-                registry.tenants.load(storedTenants);
-                registry.devices.load(storedDevices);
-                LOG.info("registry loaded [tenants: {}, devices: {}]", storedTenants.size(), storedDevices.size());
-            }
-            return registry;
-        }, false)).compose(r -> r.devices.values())
-                .compose(all -> Future.all(all.stream().map(registry::index).toList()))
-                .map(registry);
+        return store.load().compose(stored -> upgraded(store, stored))
+                .compose(stored -> RegistryLocks.under(vertx, MAP_PREFIX + "load", () -> vertx.executeBlocking(
+                        () -> loaded(new Registry(vertx, maps, store, cipher), stored), false)))
+                .compose(registry -> registry.devices.values()
+                        .compose(all -> Future.all(all.stream().map(registry::index).toList())
+                                .compose(indexed -> registry.reencrypt(all)))
+                        .map(registry));
+    }
+
+    /** The registry, its live maps filled from the stored records when it is the first member (blocking). */
+    private static Registry loaded(Registry registry, Map<String, Map<String, String>> stored) {
+        if (registry.tenants.isEmpty() && registry.devices.isEmpty()) {
+            Map<String, String> storedTenants = stored.getOrDefault(TENANTS, Map.of());
+            Map<String, String> storedDevices = stored.getOrDefault(DEVICES, Map.of());
+            registry.tenants.load(storedTenants);
+            registry.devices.load(storedDevices);
+            LOG.info("registry loaded [tenants: {}, devices: {}]", storedTenants.size(), storedDevices.size());
+        }
+        return registry;
+    }
+
+    /** The stored records with the previous release's tenants upgraded, each upgrade durable first. */
+    private static Future<Map<String, Map<String, String>>> upgraded(RegistryStore store,
+            Map<String, Map<String, String>> stored) {
+        Map<String, String> tenants = PreviousRelease.upgradedTenants(stored.getOrDefault(TENANTS, Map.of()));
+        if (tenants.isEmpty()) {
+            return Future.succeededFuture(stored);
+        }
+        Map<String, Map<String, String>> records = new TreeMap<>(stored);
+        Map<String, String> allTenants = new TreeMap<>(stored.get(TENANTS));
+        allTenants.putAll(tenants);
+        records.put(TENANTS, allTenants);
+        return Future.all(tenants.entrySet().stream().map(t -> store.put(TENANTS, t.getKey(), t.getValue())).toList())
+                .onSuccess(v -> LOG.info("registry upgraded: tenants of the previous release get the default "
+                        + "sessions per device [tenants: {}]", tenants.size()))
+                .map(records);
+    }
+
+    /** Encrypts again, with this node's key, the endpoints only its previous key opens (the ciphers on a worker). */
+    private Future<Void> reencrypt(List<Device> all) {
+        return vertx.executeBlocking(() -> all.stream().flatMap(d -> PreviousRelease.reencrypted(d, cipher).stream())
+                .toList(), false).compose(upgraded -> upgraded.isEmpty() ? Future.<Void>succeededFuture()
+                        : Future.all(upgraded.stream().map(d -> put(d, true)).toList())
+                                .onSuccess(v -> LOG.info("registry upgraded: endpoints encrypted again with the "
+                                        + "configured key [devices: {}]", upgraded.size())).<Void>mapEmpty());
     }
 
     // --- tenants
 
-    /** Creates a tenant; 409 when the id is taken. */
+    /** Creates a tenant; 409 when the id is taken (on any node). */
     public Future<Tenant> createTenant(Tenant tenant) {
-        return serially(() -> tenants.get(tenant.id()).compose(existing -> {
+        return serially(tenant.id(), () -> tenants.get(tenant.id()).compose(existing -> {
             if (existing.isPresent()) {
                 return Future.failedFuture(ClientErrorException.conflict("tenant " + tenant.id()));
             }
@@ -101,7 +138,7 @@ public final class Registry implements DeviceDirectory {
 
     /** Changes a tenant; disabling it closes its devices' sessions everywhere, other changes refresh them. */
     public Future<Tenant> updateTenant(String id, UnaryOperator<Tenant> change) {
-        return serially(() -> tenant(id).compose(current -> {
+        return serially(id, () -> tenant(id).compose(current -> {
             Tenant updated = change.apply(current);
             return tenants.put(id, updated).map(v -> {
                 publish(new RegistryChange(updated.status() == Status.DISABLED, id, null));
@@ -112,7 +149,7 @@ public final class Registry implements DeviceDirectory {
 
     /** Deletes a tenant and its devices and closes their sessions; deleting an unknown tenant is fine. */
     public Future<Void> deleteTenant(String id) {
-        return serially(() -> devicesOf(id)
+        return serially(id, () -> devicesOf(id)
                 .compose(owned -> Future.all(owned.stream().map(this::removeDevice).toList()))
                 .compose(v -> tenants.delete(id))
                 .onSuccess(v -> publish(new RegistryChange(true, id, null))));
@@ -122,30 +159,35 @@ public final class Registry implements DeviceDirectory {
 
     /**
      * Creates a device with a new token, shown once; 404 for an unknown tenant, 409 for a taken id, 422 over the
-     * tenant's device limit.
+     * tenant's device limit. Both checks hold across the nodes of a cluster.
      *
      * @param endpoint its outbound Xiaozhi endpoint, or null
      * @param policy   narrows its tenant's policy, or null
      */
     public Future<IssuedToken> createDevice(String tenantId, String id, String name, String endpoint,
             ToolRule policy) {
-        return serially(() -> tenant(tenantId).compose(tenant -> devicesOf(tenantId).compose(owned -> {
-            if (owned.stream().anyMatch(d -> d.id().equals(id))) {
-                return Future.failedFuture(ClientErrorException.conflict("device " + Device.key(tenantId, id)));
-            }
-            int max = tenant.limits().maxDevices();
-            if (max > 0 && owned.size() >= max) {
-                return Future.failedFuture(ClientErrorException.refused("tenant " + tenantId
-                        + " has reached its limit of " + max + " devices"));
-            }
-            String token = Tokens.generateToken();
-            Device device = new Device(tenantId, id, name, Status.ACTIVE, TokenHash.ofPlain(token).toString(), null,
-                    0, System.currentTimeMillis(), encrypt(endpoint), policy, null);
-            return saveDevice(device).map(v -> {
-                publish(new RegistryChange(false, tenantId, id));
-                return new IssuedToken(device, token);
-            });
-        })));
+        return serially(tenantId, () -> tenant(tenantId).compose(tenant -> devicesOf(tenantId)
+                .compose(owned -> addDevice(tenant, owned, id, name, endpoint, policy))));
+    }
+
+    private Future<IssuedToken> addDevice(Tenant tenant, List<Device> owned, String id, String name, String endpoint,
+            ToolRule policy) {
+        String tenantId = tenant.id();
+        if (owned.stream().anyMatch(d -> d.id().equals(id))) {
+            return Future.failedFuture(ClientErrorException.conflict("device " + Device.key(tenantId, id)));
+        }
+        int max = tenant.limits().maxDevices();
+        if (max > 0 && owned.size() >= max) {
+            return Future.failedFuture(ClientErrorException.refused("tenant " + tenantId
+                    + " has reached its limit of " + max + " devices"));
+        }
+        String token = Tokens.generateToken();
+        Device device = new Device(tenantId, id, name, Status.ACTIVE, TokenHash.ofPlain(token).toString(), null,
+                0, System.currentTimeMillis(), encrypt(endpoint), policy, null);
+        return saveDevice(device).map(v -> {
+            publish(new RegistryChange(false, tenantId, id));
+            return new IssuedToken(device, token);
+        });
     }
 
     /** A device; 404 when unknown. */
@@ -161,7 +203,7 @@ public final class Registry implements DeviceDirectory {
 
     /** Changes a device's name, status, endpoint or policy; disabling it closes its sessions everywhere. */
     public Future<Device> updateDevice(String tenantId, String id, UnaryOperator<Device> change) {
-        return serially(() -> device(tenantId, id).compose(current -> {
+        return serially(tenantId, () -> device(tenantId, id).compose(current -> {
             Device updated = change.apply(current);
             return saveDevice(updated).map(v -> {
                 publish(new RegistryChange(updated.status() == Status.DISABLED, tenantId, id));
@@ -178,7 +220,7 @@ public final class Registry implements DeviceDirectory {
     public Future<IssuedToken> rotate(String tenantId, String id, Duration grace) {
         String token = Tokens.generateToken();
         long until = grace.isZero() ? 0 : System.currentTimeMillis() + grace.toMillis();
-        return serially(() -> device(tenantId, id).compose(current -> replaceToken(current,
+        return serially(tenantId, () -> device(tenantId, id).compose(current -> replaceToken(current,
                 current.withToken(TokenHash.ofPlain(token).toString(), until), false)))
                 .map(rotated -> new IssuedToken(rotated, token));
     }
@@ -188,7 +230,7 @@ public final class Registry implements DeviceDirectory {
      * nobody holds, so that no later change brings a revoked token back; a rotation issues the next one.
      */
     public Future<Device> revoke(String tenantId, String id) {
-        return serially(() -> device(tenantId, id).compose(current -> replaceToken(current,
+        return serially(tenantId, () -> device(tenantId, id).compose(current -> replaceToken(current,
                 current.with(current.name(), Status.DISABLED, current.encryptedEndpoint(), current.policy())
                         .withToken(TokenHash.ofPlain(Tokens.generateToken()).toString(), 0), true)));
     }
@@ -211,7 +253,7 @@ public final class Registry implements DeviceDirectory {
 
     /** Deletes a device and closes its sessions; deleting an unknown device is fine. */
     public Future<Void> deleteDevice(String tenantId, String id) {
-        return serially(() -> devices.get(Device.key(tenantId, id)).compose(found -> found.isEmpty()
+        return serially(tenantId, () -> devices.get(Device.key(tenantId, id)).compose(found -> found.isEmpty()
                 ? Future.succeededFuture() : removeDevice(found.get())));
     }
 
@@ -259,17 +301,27 @@ public final class Registry implements DeviceDirectory {
     Future<Void> putAll(List<Device> batch, Set<String> replacing) {
         Map<String, Device> byKey = new LinkedHashMap<>();
         batch.forEach(device -> byKey.put(device.key(), device));
-        return serially(() -> devices.putAll(byKey)
+        return writes.run(() -> RegistryLocks.under(vertx, MAP_PREFIX + "import", () -> devices.putAll(byKey)
                 .compose(v -> Future.all(batch.stream().map(this::index).toList()))
                 .onSuccess(v -> batch.stream().filter(device -> replacing.contains(device.key())).forEach(
                         device -> publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(),
                                 device.id()))))
-                .mapEmpty());
+                .mapEmpty()));
+    }
+
+    /** Stores a device, as one serial write; when it {@code replaces} one, its sessions refresh or close. */
+    Future<Device> put(Device device, boolean replaces) {
+        return serially(device.tenant(), () -> saveDevice(device).map(v -> {
+            if (replaces) {
+                publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(), device.id()));
+            }
+            return device;
+        }));
     }
 
     /** Stores a tenant, as one serial write; when it {@code replaces} one, its sessions refresh. */
     Future<Tenant> put(Tenant tenant, boolean replaces) {
-        return serially(() -> tenants.put(tenant.id(), tenant).map(v -> {
+        return serially(tenant.id(), () -> tenants.put(tenant.id(), tenant).map(v -> {
             if (replaces) {
                 publish(new RegistryChange(tenant.status() == Status.DISABLED, tenant.id(), null));
             }
@@ -319,8 +371,13 @@ public final class Registry implements DeviceDirectory {
 
     // --- internals
 
-    private <T> Future<T> serially(Supplier<Future<T>> write) {
-        return writes.run(write);
+    /**
+     * Runs a write of a tenant's records after this node's earlier writes, under a lock of that tenant shared by
+     * every node: no two nodes check a tenant's records (an id taken, a device limit) at once, and writes of one
+     * record land in the order of their versions.
+     */
+    private <T> Future<T> serially(String tenantId, Supplier<Future<T>> write) {
+        return writes.run(() -> RegistryLocks.under(vertx, MAP_PREFIX + "tenant." + tenantId, write));
     }
 
     private Future<List<Device>> devicesOf(String tenantId) {

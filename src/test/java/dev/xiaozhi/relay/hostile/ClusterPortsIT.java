@@ -17,6 +17,7 @@ import dev.xiaozhi.relay.config.ClusterConfig;
 import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.registry.EndpointCipher;
+import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.ClusterCertificates;
 import dev.xiaozhi.relay.support.ListeningSockets;
@@ -172,6 +173,36 @@ class ClusterPortsIT {
         assertThat(admitted(vertx, ports[0], TestRelay.TOKEN)).isTrue();
         assertThat(rogue.getMap("relay.registry.keys").isEmpty()).isTrue();
         assertThat(relay.stderr()).contains("registry entry refused");
+    }
+
+    /**
+     * Verifies that a member that joined with the cluster's name but without its secret cannot undo a revocation by
+     * writing back what it read before it: the device's token entry and its record, both correctly tagged, but older
+     * than the revocation's. The revoked token stays refused, and the refusal is logged.
+     */
+    @Test
+    void anOldEntryWrittenBackAfterARevokeAdmitsNobody(Vertx vertx, @TempDir Path dir) throws Exception {
+        int[] cluster = FreePorts.take(2);
+        RelayProcess relay = clusteredNode(dir, cluster);
+        int[] ports = relay.awaitReady();
+        HazelcastInstance rogue = rogueMember(new ClusterKeys(SECRET).clusterName(), cluster[0]);
+        IMap<String, String> tokens = rogue.getMap("relay.registry.tokens");
+        IMap<String, String> devices = rogue.getMap("relay.registry.devices");
+        String hash = TokenHash.ofPlain(TestRelay.TOKEN).toString();
+        String oldToken = tokens.get(hash);
+        String oldDevice = devices.get("acme/kitchen");
+        assertThat(admitted(vertx, ports[0], TestRelay.TOKEN)).isTrue();
+
+        assertThat(new AdminClient(vertx, ports[1], TestRelay.ADMIN_TOKEN).post("/tenants/acme/devices/kitchen/revoke",
+                null).statusCode()).isEqualTo(200);
+        assertThat(admitted(vertx, ports[0], TestRelay.TOKEN)).isFalse();
+        devices.set("acme/kitchen", oldDevice);
+        tokens.set(hash, oldToken);
+
+        assertThat(tokens.get(hash)).isEqualTo(oldToken);
+        assertThat(admitted(vertx, ports[0], TestRelay.TOKEN)).isFalse();
+        assertThat(relay.stderr()).contains("registry entry refused: a newer version was seen");
+        assertThat(admitted(vertx, ports[0], TestRelay.LIMITED_TOKEN)).isTrue();
     }
 
     /**

@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * line without its newline can be a write torn by a crash, never acknowledged: it is cut off with a warning, unless
  * it holds a whole checksummed line (only its line end missing or damaged), whose record is kept and its line end
  * written again. A damaged line that ends in a newline was written whole and acknowledged, wherever it is: the file
- * is corrupt and it is refused, never emptied. Once the journal holds many more lines than records it
- * is compacted: the live records are written to a new file, forced, and moved over the journal atomically. The
+ * is corrupt and it is refused, never emptied. A write that fails (a full disk) is cut off the journal again, so
+ * the next one starts a line of its own. Once the journal holds many more lines than records it is compacted: the
+ * live records are written to a new file, forced, and moved over the journal atomically; a compaction that fails
+ * leaves the journal as it was, open. The
  * journal is locked: a second process on the same file is refused. All file work runs on one worker thread of its
  * own.
  */
@@ -45,6 +47,7 @@ public final class FileRegistryStore implements RegistryStore {
     private final Map<String, Map<String, String>> records = new TreeMap<>();
     private FileChannel channel;
     private long lines;
+    private long compactionRetryAt;
 
     private FileRegistryStore(Vertx vertx, Path file, int compactAfter) {
         this.file = file;
@@ -121,20 +124,48 @@ public final class FileRegistryStore implements RegistryStore {
             if (channel == null) {
                 throw new IllegalStateException("the registry journal is closed");
             }
-            StringBuilder text = new StringBuilder();
-            batch.forEach(line -> text.append(line.encode()));
-            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+            long end = channel.position();
+            try {
+                StringBuilder text = new StringBuilder();
+                batch.forEach(line -> text.append(line.encode()));
+                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(false);
+            } catch (IOException e) {
+                rollBack(end, e);
+                throw e;
             }
-            channel.force(false);
             batch.forEach(line -> line.applyTo(records));
             lines += batch.size();
             if (needsCompaction()) {
-                compact();
+                compactOrKeep();
             }
             return null;
         });
+    }
+
+    /**
+     * Cuts off what a failed write left (a full disk may take part of a line), so that the next line starts on a
+     * line of its own; when even that fails, the journal closes rather than let a later write join the torn one.
+     */
+    private void rollBack(long end, IOException cause) {
+        try {
+            channel.truncate(end);
+            channel.position(end);
+            channel.force(false);
+            LOG.warn("registry journal: a write failed and was rolled back [file: {}]: {}", file, cause.toString());
+        } catch (IOException e) {
+            LOG.error("registry journal: a failed write cannot be rolled back, the journal is closed [file: {}]: {}",
+                    file, e.toString());
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing is all that is left
+            }
+            channel = null;
+        }
     }
 
     private void replay() throws IOException {
@@ -187,16 +218,54 @@ public final class FileRegistryStore implements RegistryStore {
         channel.position(goodLength);
         LOG.info("registry journal opened [file: {}, lines: {}, records: {}]", file, lines, recordCount());
         if (needsCompaction()) {
-            compact();
+            compactOrKeep();
         }
     }
 
     private boolean needsCompaction() {
-        return lines > compactAfter && lines > 2L * recordCount();
+        return lines > compactAfter && lines > 2L * recordCount() && lines >= compactionRetryAt;
     }
 
-    private void compact() throws IOException {
+    /**
+     * Compacts; when the new file cannot be written (a full disk, say), the journal stays as it was and open, and
+     * the next attempt waits for another {@code compactAfter} lines.
+     */
+    private void compactOrKeep() throws IOException {
         Path next = file.resolveSibling(file.getFileName() + ".compacting");
+        long written;
+        try {
+            written = writeCompacted(next);
+            Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            compactionRetryAt = lines + compactAfter;
+            LOG.warn("registry journal: compaction failed, the journal stays as it was [file: {}]: {}", file,
+                    e.toString());
+            try {
+                Files.deleteIfExists(next);
+            } catch (IOException ignored) {
+                // the next compaction truncates it
+            }
+            return;
+        }
+        FileChannel replaced = channel;
+        try {
+            forceDirectory();
+            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            lock();
+        } catch (IOException | IllegalStateException e) {
+            LOG.error("registry journal: the compacted journal cannot be opened, the journal is closed [file: {}]: "
+                    + "{}", file, e.toString());
+            channel = null;
+        } finally {
+            replaced.close();
+        }
+        LOG.info("registry journal compacted [file: {}, lines before: {}, lines now: {}]", file, lines, written);
+        lines = written;
+        compactionRetryAt = 0;
+    }
+
+    /** Writes every live record to a new file, forced; the number of lines. */
+    private long writeCompacted(Path next) throws IOException {
         long written = 0;
         try (FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -213,13 +282,7 @@ public final class FileRegistryStore implements RegistryStore {
             out.force(true);
         }
         Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-------"));
-        channel.close();
-        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory();
-        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        lock();
-        LOG.info("registry journal compacted [file: {}, lines before: {}, lines now: {}]", file, lines, written);
-        lines = written;
+        return written;
     }
 
     /** Takes the journal for this process; another relay process on the same file is refused. */
