@@ -61,7 +61,8 @@ class HttpFrontHostileTest {
 
     /**
      * The relay of the HTTP fronts' hostile tests: two front verticles on a fixed port, 4 KiB messages, 16 KiB write
-     * queues, one allowed foreign origin, and a Streamable HTTP target {@code up} at {@code upstreamUrl}.
+     * queues, one allowed foreign origin, a 2 s drain (its HTTP sessions end one after another over it), and a
+     * Streamable HTTP target {@code up} at {@code upstreamUrl}.
      */
     static String yaml(Path stateDir, String upstreamUrl) throws Exception {
         return """
@@ -74,6 +75,7 @@ class HttpFrontHostileTest {
                   writeQueueMaxBytes: 16KiB
                   allowedOrigins: [https://app.example.com]
                   authFailures: {max: 1000}
+                  shutdownGrace: 2s
                 admin: {port: 0}
                 targets:
                   up: {type: http, url: "%s", maxResponseBytes: 64MiB}

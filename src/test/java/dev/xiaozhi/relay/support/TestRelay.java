@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 /** A relay node started in the test JVM on free ports, with known device tokens. */
 public final class TestRelay implements AutoCloseable {
 
+    /** How long a stop may take: a drain ends HTTP sessions over the whole shutdown grace, then stops children. */
+    private static final long STOP_WAIT_SECONDS = 60;
+
     /** Token of device {@code acme/kitchen}. */
     public static final String TOKEN = "xzr_test-token-kitchen";
     /** Token of device {@code acme/hall}, whose tenant sees only the calculator. */
@@ -99,6 +102,6 @@ public final class TestRelay implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        node.stop().await(30, TimeUnit.SECONDS);
+        node.stop().await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 }
