@@ -20,13 +20,9 @@ import org.slf4j.LoggerFactory;
  * Imports the tenants, devices and provider tokens of the configuration file into the registry, idempotently: each
  * record keeps a fingerprint of what the file said, so a start writes only what is new or changed in the file.
  * Changes made through the admin API to a file record (a rotated token, a disabled device) stand until the file's
- * entry changes. The devices that changed are written in batches of {@value #BATCH}, each durable as one write, so
- * a start with thousands of new devices waits for a few disk flushes, not one per device.
+ * entry changes. The devices that changed are written one after another, each under its tenant's lock.
  */
 public final class ConfigImport {
-
-    /** Devices written as one durable write. */
-    static final int BATCH = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigImport.class);
 
@@ -59,18 +55,14 @@ public final class ConfigImport {
             for (int i = 0; i < all.size(); i++) {
                 all.<Optional<Changed>>resultAt(i).ifPresent(changed::add);
             }
-            List<Future<Void>> written = new ArrayList<>();
-            for (int from = 0; from < changed.size(); from += BATCH) {
-                written.add(write(registry, changed.subList(from, Math.min(changed.size(), from + BATCH))));
-            }
-            return Future.all(written);
+            return write(registry, changed);
         }).mapEmpty();
     }
 
-    private static Future<Void> write(Registry registry, List<Changed> batch) {
+    private static Future<Void> write(Registry registry, List<Changed> changed) {
         Set<String> replacing = new HashSet<>();
-        batch.stream().filter(Changed::replaces).forEach(changed -> replacing.add(changed.device().key()));
-        return registry.putAll(batch.stream().map(Changed::device).toList(), replacing);
+        changed.stream().filter(Changed::replaces).forEach(device -> replacing.add(device.device().key()));
+        return registry.putAll(changed.stream().map(Changed::device).toList(), replacing);
     }
 
     private static Future<?> importTenant(Registry registry, TenantConfig config) {

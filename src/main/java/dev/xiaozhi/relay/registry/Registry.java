@@ -14,7 +14,6 @@ import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -295,18 +294,15 @@ public final class Registry implements DeviceDirectory {
 
 
     /**
-     * Stores devices as one serial, durable write (the configuration's import); those that {@code replace} one
-     * (keys in {@code replacing}) refresh or close their sessions.
+     * Stores the configuration's devices one after another, each under its tenant's lock like every write; those
+     * that {@code replace} one (keys in {@code replacing}) refresh or close their sessions.
      */
     Future<Void> putAll(List<Device> batch, Set<String> replacing) {
-        Map<String, Device> byKey = new LinkedHashMap<>();
-        batch.forEach(device -> byKey.put(device.key(), device));
-        return writes.run(() -> RegistryLocks.under(vertx, MAP_PREFIX + "import", () -> devices.putAll(byKey)
-                .compose(v -> Future.all(batch.stream().map(this::index).toList()))
-                .onSuccess(v -> batch.stream().filter(device -> replacing.contains(device.key())).forEach(
-                        device -> publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(),
-                                device.id()))))
-                .mapEmpty()));
+        Future<Void> written = Future.succeededFuture();
+        for (Device device : batch) {
+            written = written.compose(v -> put(device, replacing.contains(device.key())).mapEmpty());
+        }
+        return written;
     }
 
     /** Stores a device, as one serial write; when it {@code replaces} one, its sessions refresh or close. */

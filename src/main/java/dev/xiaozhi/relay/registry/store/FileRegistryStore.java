@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -81,13 +80,6 @@ public final class FileRegistryStore implements RegistryStore {
     @Override
     public Future<Void> put(String collection, String key, String json) {
         return append(new JournalLine(true, collection, key, json));
-    }
-
-    @Override
-    public Future<Void> putAll(String collection, Map<String, String> batch) {
-        List<JournalLine> lines = new ArrayList<>(batch.size());
-        batch.forEach((key, json) -> lines.add(new JournalLine(true, collection, key, json)));
-        return append(lines);
     }
 
     @Override
