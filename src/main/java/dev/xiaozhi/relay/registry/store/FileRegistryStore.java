@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -103,24 +102,15 @@ public final class FileRegistryStore implements RegistryStore {
         return lines;
     }
 
+    /** Appends a line and forces it to disk, then applies it. */
     private Future<Void> append(JournalLine line) {
-        return append(List.of(line));
-    }
-
-    /** Appends lines and forces them to disk once, then applies them. */
-    private Future<Void> append(List<JournalLine> batch) {
-        if (batch.isEmpty()) {
-            return Future.succeededFuture();
-        }
         return worker.<Void>executeBlocking(() -> {
             if (channel == null) {
                 throw new IllegalStateException("the registry journal is closed");
             }
             long end = channel.position();
             try {
-                StringBuilder text = new StringBuilder();
-                batch.forEach(line -> text.append(line.encode()));
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(line.encode().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
@@ -129,8 +119,8 @@ public final class FileRegistryStore implements RegistryStore {
                 rollBack(end, e);
                 throw e;
             }
-            batch.forEach(line -> line.applyTo(records));
-            lines += batch.size();
+            line.applyTo(records);
+            lines++;
             if (needsCompaction()) {
                 compactOrKeep();
             }
