@@ -45,7 +45,7 @@ public final class FleetRoutes {
 
     void mount(Router router) {
         router.get("/fleet").handler(ctx -> AdminApi.respond(ctx, 200, view.overview(ctx.vertx())));
-        router.get("/fleet/events").handler(stream::handle);
+        router.get("/fleet/events").handler(stream);
         router.get("/fleet/tenants/:tenant/devices").handler(this::devices);
         router.get("/fleet/tenants/:tenant/devices/:device").handler(ctx -> AdminApi.respond(ctx, 200,
                 view.device(ctx.vertx(), ctx.pathParam("tenant"), ctx.pathParam("device"))));

@@ -4,6 +4,7 @@ import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * still full at the next write (its browser does not read) is dropped; at most {@code maxStreams} are open at once.
  * Used on the admin verticle's context only.
  */
-public final class FleetStream {
+public final class FleetStream implements Handler<RoutingContext> {
 
     /** How often the fleet is gathered and sent while a stream is open. */
     public static final long TICK_MS = 2_000;
@@ -52,6 +53,7 @@ public final class FleetStream {
     private long tickTimer = -1;
     private long pingTimer = -1;
     private boolean gathering;
+    private volatile int open;
 
     /** A stream over the fleet view, with the default tick, cap and queue bound. */
     public FleetStream(FleetView view) {
@@ -59,14 +61,14 @@ public final class FleetStream {
     }
 
     /**
-     * A stream over any gathering of the fleet.
+     * A stream over any gathering of the fleet, with its own cadence and bounds.
      *
      * @param gather     gathers the fleet, with the overview request for each node (by its short name)
      * @param tickMs     how often
      * @param maxStreams how many streams may be open at once
      * @param queueBytes bytes a stream may have waiting
      */
-    FleetStream(BiFunction<Vertx, Function<String, JsonObject>, Future<FleetView.Overview>> gather, long tickMs,
+    public FleetStream(BiFunction<Vertx, Function<String, JsonObject>, Future<FleetView.Overview>> gather, long tickMs,
             int maxStreams, int queueBytes) {
         this.gather = gather;
         this.tickMs = tickMs;
@@ -75,7 +77,7 @@ public final class FleetStream {
     }
 
     /** Starts the tick, the ping and following the registry, on the calling verticle's context. */
-    Future<Void> start(Vertx owner) {
+    public Future<Void> start(Vertx owner) {
         vertx = owner;
         tickTimer = owner.setPeriodic(tickMs, id -> tick());
         pingTimer = owner.setPeriodic(PING_MS, id -> broadcast(PING));
@@ -85,23 +87,25 @@ public final class FleetStream {
     }
 
     /** Ends every stream and stops. */
-    Future<Void> stop() {
+    public Future<Void> stop() {
         vertx.cancelTimer(tickTimer);
         vertx.cancelTimer(pingTimer);
         List.copyOf(streams.keySet()).forEach(HttpServerResponse::end);
         streams.clear();
+        open = 0;
         return registryChanges.unregister();
     }
 
-    /** Streams open now. */
-    int open() {
-        return streams.size();
+    /** Streams open now; any thread. */
+    public int open() {
+        return open;
     }
 
     /** {@code GET /fleet/events}: opens a stream, or refuses with 429 over the cap. */
-    void handle(RoutingContext ctx) {
+    @Override
+    public void handle(RoutingContext ctx) {
         if (streams.size() >= maxStreams) {
-            ctx.fail(new ClientErrorException(429, "too_many_streams", "at most " + maxStreams
+            ctx.fail(429, new ClientErrorException(429, "too_many_streams", "at most " + maxStreams
                     + " fleet streams may be open on a node; close one"));
             return;
         }
@@ -109,12 +113,13 @@ public final class FleetStream {
         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-store").putHeader("x-accel-buffering", "no")
                 .setWriteQueueMaxSize(queueBytes);
-        response.closeHandler(v -> streams.remove(response));
-        response.exceptionHandler(e -> streams.remove(response));
+        response.closeHandler(v -> forget(response));
+        response.exceptionHandler(e -> forget(response));
         if (streams.isEmpty()) {
             sessionsAfter.clear();
         }
         streams.put(response, ctx.request().remoteAddress().hostAddress());
+        open = streams.size();
         response.write(": connected\n\n");
         tick();
     }
@@ -164,6 +169,11 @@ public final class FleetStream {
         }
     }
 
+    private void forget(HttpServerResponse stream) {
+        streams.remove(stream);
+        open = streams.size();
+    }
+
     private static Buffer event(String name, JsonObject data) {
         return Buffer.buffer("event: " + name + "\ndata: " + data.encode() + "\n\n");
     }
@@ -172,7 +182,8 @@ public final class FleetStream {
     private void broadcast(Buffer message) {
         for (HttpServerResponse stream : List.copyOf(streams.keySet())) {
             if (stream.writeQueueFull()) {
-                LOG.info("fleet stream dropped: its client does not read [remote: {}]", streams.remove(stream));
+                LOG.info("fleet stream dropped: its client does not read [remote: {}]", streams.get(stream));
+                forget(stream);
                 stream.reset();
             } else {
                 stream.write(message.copy());

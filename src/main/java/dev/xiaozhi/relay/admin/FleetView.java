@@ -80,7 +80,7 @@ public final class FleetView {
      * @param json  the {@code GET /fleet} answer
      * @param parts each node's part
      */
-    record Overview(JsonObject json, List<JsonObject> parts) {
+    public record Overview(JsonObject json, List<JsonObject> parts) {
     }
 
     /** {@code GET /fleet/tenants/:tenant/devices}: a page of devices by id, matching {@code q}; 404 unknown tenant. */
