@@ -1,13 +1,11 @@
 package dev.xiaozhi.relay.admin;
 
-import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,10 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The live fleet for browsers, as server-sent events ({@code GET /fleet/events}): one shared tick per node gathers
  * the fleet once ({@link FleetView}) and writes it to every open stream as {@code event: fleet}, with the sessions
- * the nodes opened and closed since the last tick as {@code event: session}; the registry's changes go out at once
- * as {@code event: registry}; a {@code : ping} comment keeps idle connections open. A stream whose write queue is
- * still full at the next write (its browser does not read) is dropped; at most {@code maxStreams} are open at once.
- * Used on the admin verticle's context only.
+ * the nodes opened and closed since the last tick as {@code event: session}; the registry's changes it is told of go
+ * out at once as {@code event: registry}; a {@code : ping} comment keeps idle connections open. A stream whose write
+ * queue is still full at the next write (its browser does not read) is dropped; at most {@code maxStreams} are open
+ * at once. Used on the admin verticle's context only.
  */
 public final class FleetStream implements Handler<RoutingContext> {
 
@@ -49,7 +47,6 @@ public final class FleetStream implements Handler<RoutingContext> {
     private final Map<HttpServerResponse, String> streams = new LinkedHashMap<>();
     private final Map<String, Long> sessionsAfter = new HashMap<>();
     private Vertx vertx;
-    private MessageConsumer<RegistryChange> registryChanges;
     private long tickTimer = -1;
     private long pingTimer = -1;
     private boolean gathering;
@@ -76,14 +73,12 @@ public final class FleetStream implements Handler<RoutingContext> {
         this.queueBytes = queueBytes;
     }
 
-    /** Starts the tick, the ping and following the registry, on the calling verticle's context. */
+    /** Starts the tick and the ping, on the calling verticle's context. */
     public Future<Void> start(Vertx owner) {
         vertx = owner;
         tickTimer = owner.setPeriodic(tickMs, id -> tick());
         pingTimer = owner.setPeriodic(PING_MS, id -> broadcast(PING));
-        registryChanges = owner.eventBus().consumer(EventBusAddresses.REGISTRY_CHANGED,
-                message -> onRegistryChanged(message.body()));
-        return registryChanges.completion();
+        return Future.succeededFuture();
     }
 
     /** Ends every stream and stops. */
@@ -93,7 +88,7 @@ public final class FleetStream implements Handler<RoutingContext> {
         List.copyOf(streams.keySet()).forEach(HttpServerResponse::end);
         streams.clear();
         open = 0;
-        return registryChanges.unregister();
+        return Future.succeededFuture();
     }
 
     /** Streams open now; any thread. */
@@ -162,7 +157,8 @@ public final class FleetStream implements Handler<RoutingContext> {
         }
     }
 
-    private void onRegistryChanged(RegistryChange change) {
+    /** Tells every stream of a change of the registry; on the verticle's context. */
+    void registryChanged(RegistryChange change) {
         if (!streams.isEmpty()) {
             broadcast(event("registry", new JsonObject().put("tenant", change.tenant())
                     .put("device", change.device()).put("change", change.revoked() ? "revoked" : "updated")));
