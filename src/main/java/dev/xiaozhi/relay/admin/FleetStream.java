@@ -42,6 +42,7 @@ public final class FleetStream implements Handler<RoutingContext> {
 
     private final BiFunction<Vertx, Function<String, JsonObject>, Future<FleetView.Overview>> gather;
     private final long tickMs;
+    private final long pingMs;
     private final int maxStreams;
     private final int queueBytes;
     private final Map<HttpServerResponse, String> streams = new LinkedHashMap<>();
@@ -54,7 +55,7 @@ public final class FleetStream implements Handler<RoutingContext> {
 
     /** A stream over the fleet view, with the default tick, cap and queue bound. */
     public FleetStream(FleetView view) {
-        this((vertx, requestFor) -> view.overview(vertx, requestFor), TICK_MS, MAX_STREAMS, QUEUE_BYTES);
+        this((vertx, requestFor) -> view.overview(vertx, requestFor), TICK_MS, PING_MS, MAX_STREAMS, QUEUE_BYTES);
     }
 
     /**
@@ -62,13 +63,15 @@ public final class FleetStream implements Handler<RoutingContext> {
      *
      * @param gather     gathers the fleet, with the overview request for each node (by its short name)
      * @param tickMs     how often
+     * @param pingMs     how often a ping comment goes out
      * @param maxStreams how many streams may be open at once
      * @param queueBytes bytes a stream may have waiting
      */
     public FleetStream(BiFunction<Vertx, Function<String, JsonObject>, Future<FleetView.Overview>> gather, long tickMs,
-            int maxStreams, int queueBytes) {
+            long pingMs, int maxStreams, int queueBytes) {
         this.gather = gather;
         this.tickMs = tickMs;
+        this.pingMs = pingMs;
         this.maxStreams = maxStreams;
         this.queueBytes = queueBytes;
     }
@@ -77,7 +80,7 @@ public final class FleetStream implements Handler<RoutingContext> {
     public Future<Void> start(Vertx owner) {
         vertx = owner;
         tickTimer = owner.setPeriodic(tickMs, id -> tick());
-        pingTimer = owner.setPeriodic(PING_MS, id -> broadcast(PING));
+        pingTimer = owner.setPeriodic(pingMs, id -> broadcast(PING));
         return Future.succeededFuture();
     }
 
