@@ -25,6 +25,8 @@ final class AdminAuth implements Handler<RoutingContext> {
 
     /** Routing-context key of the authenticated token's name. */
     static final String ACTOR = "admin.actor";
+    /** Routing-context key of whether the authenticated token may only read. */
+    static final String READ_ONLY = "admin.readOnly";
 
     private static final String BEARER = "Bearer ";
     private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
@@ -59,8 +61,14 @@ final class AdminAuth implements Handler<RoutingContext> {
             ctx.fail(new ClientErrorException(403, "forbidden", "this admin token may only read"));
         } else {
             ctx.put(ACTOR, token.get().name());
+            ctx.put(READ_ONLY, token.get().readOnly());
             ctx.next();
         }
+    }
+
+    /** Whether the request's token may only read (also when no token was checked). */
+    static boolean readOnly(RoutingContext ctx) {
+        return !Boolean.FALSE.equals(ctx.get(READ_ONLY));
     }
 
     private static ClientErrorException tooManyFailures() {

@@ -200,6 +200,11 @@ public final class Registry implements DeviceDirectory {
         return tenant(tenantId).compose(t -> devicesOf(tenantId)).map(all -> Page.of(all, Device::id, cursor, limit));
     }
 
+    /** Every device of every tenant, in key order (tenant, then id). */
+    public Future<List<Device>> allDevices() {
+        return devices.values();
+    }
+
     /** Changes a device's name, status, endpoint or policy; disabling it closes its sessions everywhere. */
     public Future<Device> updateDevice(String tenantId, String id, UnaryOperator<Device> change) {
         return serially(tenantId, () -> device(tenantId, id).compose(current -> {

@@ -219,13 +219,14 @@ class AdminApiTest {
         Set<String> routed = new TreeSet<>();
         List<Route> routes = new AdminApi(List.of(), new AuthThrottle(AuthFailuresConfig.DEFAULT),
                 new TenantRoutes(null), new DeviceRoutes(null, Duration.ZERO, token -> token),
-                new ProviderRoutes(null, Duration.ZERO), new NodeRoutes(null, null)).router(vertx).getRoutes();
+                new ProviderRoutes(null, Duration.ZERO), new NodeRoutes(null, null), new FleetRoutes(null, null))
+                .router(vertx).getRoutes();
         for (Route route : routes) {
             if (route.getPath() != null && route.methods() != null) {
                 route.methods().forEach(method -> routed.add(method.name().toUpperCase(Locale.ROOT) + " "
                         + route.getPath().replaceAll(":([a-z]+)", "{$1}")));
             }
         }
-        assertThat(documented).isEqualTo(routed).hasSize(19);
+        assertThat(documented).isEqualTo(routed).hasSize(24);
     }
 }

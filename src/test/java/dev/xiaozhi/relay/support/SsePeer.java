@@ -93,6 +93,16 @@ public final class SsePeer implements AutoCloseable {
         }
     }
 
+    /** The data of the next event named {@code name}, skipping events of other names. */
+    public String nextEvent(String name) throws Exception {
+        while (true) {
+            String[] next = event();
+            if (name.equals(next[0])) {
+                return next[1];
+            }
+        }
+    }
+
     /** Whether the relay ended the stream. */
     public boolean ended() {
         return ended;
