@@ -43,17 +43,29 @@ public final class AdminApi {
     private final DeviceRoutes devices;
     private final ProviderRoutes providers;
     private final NodeRoutes node;
+    private final FleetRoutes fleet;
     private final AuthThrottle throttle;
 
     /** Creates the API from its route groups; {@code throttle} counts failed admin tokens (the admin port's own). */
     public AdminApi(List<AdminToken> tokens, AuthThrottle throttle, TenantRoutes tenants, DeviceRoutes devices,
-            ProviderRoutes providers, NodeRoutes node) {
+            ProviderRoutes providers, NodeRoutes node, FleetRoutes fleet) {
         this.tokens = List.copyOf(tokens);
         this.throttle = throttle;
         this.tenants = tenants;
         this.devices = devices;
         this.providers = providers;
         this.node = node;
+        this.fleet = fleet;
+    }
+
+    /** Starts what the API runs besides its routes (this node's part of the fleet view, its stream's tick). */
+    Future<Void> start(Vertx vertx) {
+        return fleet.start(vertx);
+    }
+
+    /** Stops it. */
+    Future<Void> stop() {
+        return fleet.stop();
     }
 
     /** The API's router, to be mounted at {@link #BASE}; the dashboard's signed-in browsers may use it too. */
@@ -68,6 +80,7 @@ public final class AdminApi {
         devices.mount(router);
         providers.mount(router);
         node.mount(router);
+        fleet.mount(router);
         router.route().last().handler(ctx -> ctx.fail(new ClientErrorException(404, "not_found", "no such route")));
         router.route().failureHandler(AdminApi::fail);
         return router;

@@ -31,6 +31,8 @@ final class AdminAuth implements Handler<RoutingContext> {
 
     /** Routing-context key of the authenticated token's name. */
     static final String ACTOR = "admin.actor";
+    /** Routing-context key of whether the authenticated token may only read. */
+    static final String READ_ONLY = "admin.readOnly";
     /** Routing-context key of the dashboard session a request came with, when it came by cookie. */
     static final String SESSION = "admin.session";
     /** The dashboard session cookie's name. */
@@ -105,8 +107,14 @@ final class AdminAuth implements Handler<RoutingContext> {
             ctx.fail(new ClientErrorException(403, "forbidden", "this admin token may only read"));
         } else {
             ctx.put(ACTOR, token.name());
+            ctx.put(READ_ONLY, token.readOnly());
             ctx.next();
         }
+    }
+
+    /** Whether the request's token may only read (also when no token was checked). */
+    static boolean readOnly(RoutingContext ctx) {
+        return !Boolean.FALSE.equals(ctx.get(READ_ONLY));
     }
 
     private static ClientErrorException tooManyFailures() {

@@ -66,7 +66,8 @@ public final class AdminVerticle extends VerticleBase {
         });
         router.get(PIPES_PATH).handler(ctx -> ctx.json(new JsonObject().put("pipes", new JsonArray(
                 metrics.pipes().stream().map(JsonObject::mapFrom).toList()))));
-        return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+        return api.start(vertx).compose(v -> vertx.createHttpServer().requestHandler(router)
+                .listen(config.port(), config.host()))
                 .onSuccess(s -> {
                     server = s;
                     LOG.info("admin port listening [host: {}, port: {}]", config.host(), s.actualPort());
@@ -75,7 +76,7 @@ public final class AdminVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        return (server == null ? Future.<Void>succeededFuture() : server.close()).eventually(api::stop);
     }
 
     /** The port actually bound. */

@@ -24,6 +24,7 @@ public final class EventBusAddresses {
     private static final String CLUSTER_NODE_PREFIX = "relay.cluster.node.";
     private static final String NODE_PREFIX = "relay.node.";
     private static final String CLUSTER_HTTP_PREFIX = "relay.cluster.http.";
+    private static final String CLUSTER_FLEET_PREFIX = "relay.cluster.fleet.";
 
     private EventBusAddresses() {
     }
@@ -67,6 +68,14 @@ public final class EventBusAddresses {
      */
     public static String httpSessions(String nodeId) {
         return CLUSTER_HTTP_PREFIX + nodeId;
+    }
+
+    /**
+     * Address of a node's part of the fleet view (one clustered consumer per node, on its admin verticle): the node
+     * serving the dashboard asks each node there for its sessions, pipes, targets and history. Bodies: JSON objects.
+     */
+    public static String fleetNode(String nodeId) {
+        return CLUSTER_FLEET_PREFIX + nodeId;
     }
 
     /**

@@ -379,7 +379,7 @@ public final class McpSession {
         if (tool.isEmpty()) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Unknown tool: " + echo(name.textValue())));
         }
-        String refused = admit(rawId);
+        String refused = admit(rawId, tool.get().target());
         if (refused != null) {
             return reply(refused);
         }
@@ -390,12 +390,13 @@ public final class McpSession {
     }
 
     /** Why a request that goes to a target may not go now (its id is in use, the rate limit), or null. */
-    private String admit(String rawId) {
+    private String admit(String rawId, String target) {
         if (pending.containsKey(rawId)) {
             return JsonRpc.error(rawId, JsonRpc.INVALID_REQUEST, "Invalid Request: id already in use");
         }
         long retryAfterMs = host.front().callLimiter().tryAcquire(identity);
         if (retryAfterMs > 0) {
+            host.rateLimited(identity, target);
             LOG.debug("call rate limited [tenant: {}, device: {}, retry after ms: {}]", identity.tenant(),
                     identity.device(), retryAfterMs);
             return JsonRpc.error(rawId, JsonRpc.RATE_LIMITED, "Rate limit exceeded: retry in "
@@ -477,7 +478,7 @@ public final class McpSession {
         if (route.isAnswered()) {
             return reply(JsonRpc.response(rawId, route.answer()));
         }
-        String refused = admit(rawId);
+        String refused = admit(rawId, route.target());
         if (refused != null) {
             return reply(refused);
         }

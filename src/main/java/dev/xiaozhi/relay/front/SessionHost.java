@@ -153,6 +153,7 @@ public final class SessionHost {
         sessions.add(session);
         sessionsById.put(session.id(), session);
         metrics.sessionOpened();
+        metrics.history().sessionOpened(identity.tenant(), identity.device(), transport.kind().label());
         LOG.info("session opened [tenant: {}, device: {}, front: {}, remote: {}]", identity.tenant(),
                 identity.device(), transport.kind().label(), transport.remote());
         int perDevice = identity.limits().maxSessionsPerDevice();
@@ -183,6 +184,8 @@ public final class SessionHost {
         session.onClosed();
         front.sessions().closed(session.place());
         metrics.sessionClosed();
+        metrics.history().sessionClosed(session.identity().tenant(), session.identity().device(),
+                session.transport().kind().label());
         LOG.info("session closed [tenant: {}, device: {}, front: {}, {}]", session.identity().tenant(),
                 session.identity().device(), session.transport().kind().label(), detail);
     }
@@ -230,6 +233,11 @@ public final class SessionHost {
     /** The node's shared parts: catalog, router, limits. */
     FrontContext front() {
         return front;
+    }
+
+    /** A session's call for a target was refused by the rate limit. */
+    void rateLimited(DeviceIdentity identity, String target) {
+        metrics.history().rateLimited(identity.tenant(), identity.device(), target);
     }
 
     /** The Vert.x instance of the verticle that owns this host. */

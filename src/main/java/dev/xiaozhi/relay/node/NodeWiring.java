@@ -59,7 +59,7 @@ public final class NodeWiring {
     /** A new verticle for one of the configuration's targets. */
     public TargetVerticle targetVerticle(TargetConfig target) {
         return new TargetVerticle(target, TargetClients.create(vertx, target, providers, secrets,
-                tenantCredentials(target.name())), metrics, router);
+                tenantCredentials(target.name()), metrics.history()), metrics, router);
     }
 
     /**

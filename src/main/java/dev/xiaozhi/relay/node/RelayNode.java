@@ -3,6 +3,10 @@ package dev.xiaozhi.relay.node;
 import dev.xiaozhi.relay.admin.AdminApi;
 import dev.xiaozhi.relay.admin.AdminVerticle;
 import dev.xiaozhi.relay.admin.DeviceRoutes;
+import dev.xiaozhi.relay.admin.FleetGather;
+import dev.xiaozhi.relay.admin.FleetNode;
+import dev.xiaozhi.relay.admin.FleetRoutes;
+import dev.xiaozhi.relay.admin.FleetView;
 import dev.xiaozhi.relay.admin.NodeRoutes;
 import dev.xiaozhi.relay.admin.ProviderRoutes;
 import dev.xiaozhi.relay.admin.TenantRoutes;
@@ -134,7 +138,7 @@ public final class RelayNode {
                 })
                 .compose(v -> {
                     admin = new AdminVerticle(config.admin(), readiness, runtime.prometheus(), metrics,
-                            adminApi(front));
+                            adminApi(front, membership, nodeId));
                     return vertx.deployVerticle(admin);
                 })
                 .onSuccess(id -> {
@@ -146,13 +150,16 @@ public final class RelayNode {
                 .mapEmpty();
     }
 
-    private AdminApi adminApi(FrontContext front) {
+    private AdminApi adminApi(FrontContext front, Membership membership, String nodeId) {
         return new AdminApi(state.adminTokens(), new AuthThrottle(config.server().authFailures().perAddress()),
                 new TenantRoutes(registryServices.registry()),
                 new DeviceRoutes(registryServices.registry(), config.registry().rotationGrace(),
                         token -> DeviceUrls.withToken(config.server(), port(), token)),
                 new ProviderRoutes(registryServices.providers(), config.registry().rotationGrace()),
-                new NodeRoutes(front.sessions(), metrics));
+                new NodeRoutes(front.sessions(), metrics),
+                new FleetRoutes(new FleetView(registryServices.registry(), new FleetGather(membership, NODE_TAG_LENGTH),
+                        wiring.catalog()), new FleetNode(membership.self(), nodeId, readiness, metrics,
+                        front.sessions())));
     }
 
     /**

@@ -39,6 +39,11 @@ public final class Readiness {
         draining = true;
     }
 
+    /** Whether every verticle is deployed and the node does not drain. */
+    public boolean ready() {
+        return deployed && !draining;
+    }
+
     /** Whether the node drains. */
     public boolean draining() {
         return draining;

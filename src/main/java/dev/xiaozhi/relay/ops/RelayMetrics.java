@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.ops;
 
 import dev.xiaozhi.relay.bus.CallOutcome;
+import dev.xiaozhi.relay.ops.history.NodeHistory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,11 +16,13 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The relay's own meters. Labels are bounded: targets and outcomes, never devices.
+ * The relay's own meters. Labels are bounded: targets and outcomes, never devices. What the meters count also goes
+ * into the node's {@link NodeHistory}, the bounded 15 minutes behind the fleet view.
  */
 public final class RelayMetrics {
 
     private final MeterRegistry registry;
+    private final NodeHistory history = new NodeHistory();
     private final AtomicInteger openSessions = new AtomicInteger();
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
@@ -31,10 +34,11 @@ public final class RelayMetrics {
     /**
      * How a target is doing, read when asked.
      *
+     * @param type    its kind: builtin, stdio, http, openapi or provider
      * @param circuit its breaker's state: closed, half_open or open
      * @param tools   tools it has in the catalog
      */
-    public record TargetState(Supplier<String> circuit, IntSupplier tools) {
+    public record TargetState(String type, Supplier<String> circuit, IntSupplier tools) {
     }
 
     /** Registers the meters in {@code registry}. */
@@ -47,6 +51,11 @@ public final class RelayMetrics {
     /** The registry the meters live in. */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The node's last 15 minutes, for the fleet view. */
+    public NodeHistory history() {
+        return history;
     }
 
     /** A session opened. */
@@ -66,6 +75,9 @@ public final class RelayMetrics {
 
     /** A device handshake ended with an outcome such as {@code accepted} or {@code unauthorized}. */
     public void handshake(String outcome) {
+        if ("unauthorized".equals(outcome) || "throttled".equals(outcome)) {
+            history.authFailure();
+        }
         handshakes.computeIfAbsent(outcome, o -> Counter.builder("relay.handshakes")
                 .description("Device handshakes by outcome").tag("outcome", o).register(registry)).increment();
     }
@@ -108,8 +120,17 @@ public final class RelayMetrics {
         return Map.copyOf(targets);
     }
 
-    /** A tool call ended; its outcome's {@link CallOutcome#tag() tag} labels the count. */
-    public void call(String target, CallOutcome outcome, long nanos) {
+    /**
+     * A tool call (or another request for a target) of a device ended; its outcome's {@link CallOutcome#tag() tag}
+     * labels the count. In the history it counts as an error of the target unless it is ok, a tool's own error or
+     * cancelled.
+     *
+     * @param tenant the caller's tenant, or null
+     * @param device the caller, or null
+     */
+    public void call(String target, String tenant, String device, CallOutcome outcome, long nanos) {
+        history.call(target, tenant, device, outcome.tag(), outcome != CallOutcome.OK
+                && outcome != CallOutcome.TOOL_ERROR && outcome != CallOutcome.CANCELLED, nanos);
         calls.computeIfAbsent(target + '\n' + outcome.tag(), key -> Counter.builder("relay.tool.calls")
                 .description("Tool calls by target and outcome")
                 .tags("target", target, "outcome", outcome.tag()).register(registry)).increment();

@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.config.OpenApiTargetSpec;
 import dev.xiaozhi.relay.config.ProviderTargetSpec;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.ops.history.NodeHistory;
 import dev.xiaozhi.relay.secret.SecretResolver;
 import dev.xiaozhi.relay.upstream.builtin.CalculatorToolClient;
 import dev.xiaozhi.relay.upstream.builtin.DiagnosticsToolClient;
@@ -30,9 +31,10 @@ public final class TargetClients {
      * @param providers         where inbound tool providers attach
      * @param secrets           resolves the secrets targets reference
      * @param tenantCredentials tenants' own credentials for this target, by tenant id
+     * @param history           where a server process's restarts are kept
      */
     public static ToolClient create(Vertx vertx, TargetConfig config, ProviderSlots providers, SecretResolver secrets,
-            Map<String, AuthConfig> tenantCredentials) {
+            Map<String, AuthConfig> tenantCredentials, NodeHistory history) {
         if (config.spec() instanceof BuiltinTargetSpec builtin) {
             return builtin(vertx, builtin);
         }
@@ -46,7 +48,7 @@ public final class TargetClients {
             return new OpenApiToolClient(vertx, config, openApi, secrets, tenantCredentials);
         }
         if (config.spec() instanceof StdioTargetSpec stdio) {
-            return new StdioToolClient(vertx, config, stdio);
+            return new StdioToolClient(vertx, config, stdio, history);
         }
         throw new IllegalArgumentException("unsupported target spec: " + config.spec());
     }

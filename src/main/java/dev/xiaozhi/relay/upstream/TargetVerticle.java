@@ -68,6 +68,7 @@ public final class TargetVerticle extends VerticleBase {
     private final Deque<Queued> queue = new ArrayDeque<>();
     private int inFlight;
     private volatile int publishedTools;
+    private String circuit = "closed";
 
     /** Creates the verticle; every collaborator is required. */
     public TargetVerticle(TargetConfig config, ToolClient client, RelayMetrics metrics, TargetRouter router) {
@@ -87,14 +88,19 @@ public final class TargetVerticle extends VerticleBase {
                 .<Object>failurePolicy(result -> outcome(result).failsUpstream())
                 .openHandler(v -> {
                     LOG.warn("circuit opened [target: {}]", config.name());
+                    transition("open");
                     context.runOnContext(off -> leaveCluster());
                 })
-                .halfOpenHandler(v -> LOG.info("circuit half-open [target: {}]", config.name()))
+                .halfOpenHandler(v -> {
+                    LOG.info("circuit half-open [target: {}]", config.name());
+                    transition("half_open");
+                })
                 .closeHandler(v -> {
                     LOG.info("circuit closed [target: {}]", config.name());
+                    transition("closed");
                     context.runOnContext(on -> joinCluster());
                 });
-        metrics.registerTarget(config.name(), new RelayMetrics.TargetState(
+        metrics.registerTarget(config.name(), new RelayMetrics.TargetState(type(),
                 () -> breaker.state().name().toLowerCase(Locale.ROOT), () -> publishedTools));
         client.offerChangedHandler(this::publishTools);
         client.sessionNotificationHandler((session, method, params) -> vertx.eventBus().publish(
@@ -124,6 +130,17 @@ public final class TargetVerticle extends VerticleBase {
                     LOG.info("target started [target: {}, placement: {}]", config.name(),
                             config.placement().name().toLowerCase(Locale.ROOT));
                 });
+    }
+
+    /** Keeps a transition of the breaker in the node's history. */
+    private synchronized void transition(String to) {
+        metrics.history().breaker(config.name(), circuit, to);
+        circuit = to;
+    }
+
+    /** The target's kind, as the configuration's {@code type} names it. */
+    private String type() {
+        return config.spec().getClass().getSimpleName().replace("TargetSpec", "").toLowerCase(Locale.ROOT);
     }
 
     /** Serves the other nodes (again). */
@@ -251,7 +268,7 @@ public final class TargetVerticle extends VerticleBase {
             CallOutcome outcome = outcome(result);
             Optional<Object> answered = answer(result);
             if (answered.isPresent()) {
-                metrics.call(config.name(), outcome, System.nanoTime() - call.started());
+                metrics.call(config.name(), call.tenant(), call.device(), outcome, System.nanoTime() - call.started());
                 call.message().reply(answered.get());
                 return;
             }
@@ -305,7 +322,7 @@ public final class TargetVerticle extends VerticleBase {
     }
 
     private void fail(Queued call, CallOutcome outcome, String detail) {
-        metrics.call(config.name(), outcome, System.nanoTime() - call.started());
+        metrics.call(config.name(), call.tenant(), call.device(), outcome, System.nanoTime() - call.started());
         LOG.debug("call failed [target: {}, tenant: {}, device: {}, tool: {}, outcome: {}]",
                 config.name(), call.tenant(), call.device(), call.what(), outcome.tag());
         call.message().fail(outcome.code(), outcome.text(config.name(), detail));

@@ -220,7 +220,7 @@ class AdminApiTest {
         Set<String> routed = new TreeSet<>();
         List<Route> routes = new AdminApi(List.of(), new AuthThrottle(AuthFailuresConfig.DEFAULT),
                 new TenantRoutes(null), new DeviceRoutes(null, Duration.ZERO, token -> token),
-                new ProviderRoutes(null, Duration.ZERO), new NodeRoutes(null, null))
+                new ProviderRoutes(null, Duration.ZERO), new NodeRoutes(null, null), new FleetRoutes(null, null))
                 .router(vertx, new DashboardSessions(DashboardConfig.DEFAULTS)).getRoutes();
         for (Route route : routes) {
             if (route.getPath() != null && route.methods() != null) {
@@ -228,6 +228,6 @@ class AdminApiTest {
                         + route.getPath().replaceAll(":([a-z]+)", "{$1}")));
             }
         }
-        assertThat(documented).isEqualTo(routed).hasSize(19);
+        assertThat(documented).isEqualTo(routed).hasSize(24);
     }
 }

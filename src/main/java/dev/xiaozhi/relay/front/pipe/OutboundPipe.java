@@ -8,6 +8,7 @@ import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.ops.PipeState;
 import dev.xiaozhi.relay.ops.PipeStatus;
+import dev.xiaozhi.relay.ops.history.NodeHistory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -60,10 +61,16 @@ final class OutboundPipe {
     private boolean stopped;
     private boolean redialNow;
     private volatile PipeStatus status;
+    private final NodeHistory history;
+    private PipeState recorded;
 
-    /** @param onStopped told when the relay ended the pipe for good (its device was revoked) */
+    /**
+     * @param onStopped told when the relay ended the pipe for good (its device was revoked)
+     * @param history   keeps the pipe's state changes
+     */
     OutboundPipe(Vertx vertx, PipeEndpoint endpoint, PipesConfig config, SessionHost host, WebSocketClient client,
-            ConnectLimiter limiter, Consumer<OutboundPipe> onStopped) {
+            ConnectLimiter limiter, Consumer<OutboundPipe> onStopped, NodeHistory history) {
+        this.history = history;
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.config = config;
@@ -277,6 +284,11 @@ final class OutboundPipe {
     private void publishStatus() {
         status = new PipeStatus(tenant(), device(), state, current == null ? 0 : current.openedAtMillis(), attempts,
                 lastCloseCode, lastCloseReason, nextRetry);
+        if (state != recorded) {
+            recorded = state;
+            history.pipe(tenant(), device(), state.label(), state == PipeState.CONNECTED ? -1 : lastCloseCode,
+                    state == PipeState.CONNECTED ? "" : lastCloseReason);
+        }
     }
 
     private String tenant() {

@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.front.FrontContext;
 import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.ops.PipeStatus;
 import dev.xiaozhi.relay.ops.RelayMetrics;
+import dev.xiaozhi.relay.ops.history.NodeHistory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -41,6 +42,7 @@ public final class PipeVerticle extends VerticleBase {
     private final PipesConfig config;
     private final SessionHost host;
     private final Duration drainGrace;
+    private final NodeHistory history;
     private final Map<String, OutboundPipe> pipes = new ConcurrentHashMap<>();
     private WebSocketClient client;
     private ConnectLimiter limiter;
@@ -56,6 +58,7 @@ public final class PipeVerticle extends VerticleBase {
         this.initial = List.copyOf(endpoints);
         this.config = Objects.requireNonNull(config);
         this.host = new SessionHost(front, devices, metrics, config.pingInterval());
+        this.history = metrics.history();
         this.drainGrace = Objects.requireNonNull(drainGrace);
     }
 
@@ -117,7 +120,7 @@ public final class PipeVerticle extends VerticleBase {
     private Future<Void> open(PipeEndpoint endpoint) {
         String key = key(endpoint);
         OutboundPipe pipe = new OutboundPipe(vertx, endpoint, config, host, client, limiter,
-                stopped -> pipes.remove(key, stopped));
+                stopped -> pipes.remove(key, stopped), history);
         pipes.put(key, pipe);
         return pipe.start();
     }

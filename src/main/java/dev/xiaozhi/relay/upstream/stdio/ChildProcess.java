@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.upstream.stdio;
 
 import dev.xiaozhi.relay.common.LogFields;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
+import dev.xiaozhi.relay.ops.history.StderrTail;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -63,10 +64,11 @@ final class ChildProcess {
      * Starts the process (blocking work runs on a worker).
      *
      * @param output called on {@code context} with what the child writes to stdout
+     * @param stderrTail keeps the last lines the child writes to stderr
      * @param onExit called on {@code context} with the exit code
      */
     static Future<ChildProcess> start(Context context, String target, StdioTargetSpec spec, Output output,
-            IntConsumer onExit) {
+            StderrTail stderrTail, IntConsumer onExit) {
         return context.executeBlocking(() -> {
             List<String> command = new ArrayList<>();
             command.add(spec.command());
@@ -82,12 +84,15 @@ final class ChildProcess {
             child.pump("stderr", process.getErrorStream(), MAX_STDERR_LINE_BYTES, new BoundedLineReader.Lines() {
                 @Override
                 public void line(String line) {
+                    stderrTail.add(line);
                     stderr.accept(line);
                 }
 
                 @Override
                 public void overLong(String head, long bytes) {
-                    stderr.accept(head + " [cut at " + MAX_STDERR_LINE_BYTES + " of " + bytes + " bytes]");
+                    String cut = head + " [cut at " + MAX_STDERR_LINE_BYTES + " of " + bytes + " bytes]";
+                    stderrTail.add(cut);
+                    stderr.accept(cut);
                 }
             });
             process.onExit().thenAccept(exited -> {

@@ -3,6 +3,8 @@ package dev.xiaozhi.relay.upstream.stdio;
 import dev.xiaozhi.relay.bus.CallOutcome;
 import dev.xiaozhi.relay.config.StdioTargetSpec;
 import dev.xiaozhi.relay.config.TargetConfig;
+import dev.xiaozhi.relay.ops.history.NodeHistory;
+import dev.xiaozhi.relay.ops.history.StderrTail;
 import dev.xiaozhi.relay.upstream.UpstreamCallException;
 import dev.xiaozhi.relay.upstream.mcp.McpClientConnection;
 import dev.xiaozhi.relay.upstream.mcp.McpServerClient;
@@ -28,13 +30,15 @@ public final class StdioToolClient extends McpServerClient {
     private static final Logger LOG = LoggerFactory.getLogger(StdioToolClient.class);
 
     private final StdioTargetSpec spec;
+    private final NodeHistory history;
     private Context context;
     private ChildProcess child;
 
-    /** Creates the client of a stdio target. */
-    public StdioToolClient(Vertx vertx, TargetConfig config, StdioTargetSpec spec) {
+    /** Creates the client of a stdio target; its process's restarts go into {@code history}. */
+    public StdioToolClient(Vertx vertx, TargetConfig config, StdioTargetSpec spec, NodeHistory history) {
         super(vertx, config);
         this.spec = spec;
+        this.history = history;
     }
 
     @Override
@@ -75,6 +79,7 @@ public final class StdioToolClient extends McpServerClient {
             }
         });
         McpClientConnection next = wired[0];
+        StderrTail stderr = new StderrTail();
         ChildProcess.start(context, config.name(), spec, new ChildProcess.Output() {
             @Override
             public void line(String line) {
@@ -85,7 +90,7 @@ public final class StdioToolClient extends McpServerClient {
             public void overLong(String head) {
                 next.onOverLong(head, spec.maxResponseBytes());
             }
-        }, this::onExit)
+        }, stderr, code -> onExit(code, stderr))
                 .compose(process -> {
                     started[0] = process;
                     child = process;
@@ -101,10 +106,11 @@ public final class StdioToolClient extends McpServerClient {
                 });
     }
 
-    private void onExit(int code) {
+    private void onExit(int code, StderrTail stderr) {
         boolean wasReady = available();
         lost(config.name() + " stopped unexpectedly (exit code " + code + "); the call did not complete");
         if (!restarts.stopped()) {
+            history.restart(config.name(), code, stderr.lines());
             LOG.warn("server process exited [target: {}, code: {}, was ready: {}]", config.name(), code, wasReady);
             restarts.schedule(this::launch);
         }
