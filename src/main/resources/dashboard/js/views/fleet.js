@@ -114,7 +114,7 @@ const failing = t => t.circuit && t.circuit !== 'closed';
 
 function targetsTable(targets) {
   return table('Targets', [['Target'], ['Circuit'], ['Tools', 'num'], ['Calls/s', 'num'], ['Errors', 'num'],
-    ['p50', 'num'], ['p99', 'num'], ['Last 15 minutes']],
+    ['p50', 'num'], ['p99', 'num'], ['Calls · errors · p99, 15 min']],
   targets.map(t => h('tr', {class: failing(t) ? 'failing' : '', 'data-target': t.target, 'data-circuit': t.circuit},
     h('th', {scope: 'row'}, h('a', {href: link('targets', t.target), 'data-key': `target:${t.target}`}, t.target)),
     h('td', {}, badge(t.circuit || 'unknown', t.circuit === 'closed' ? 'ok' : t.circuit === 'open' ? 'bad' : 'warn')),

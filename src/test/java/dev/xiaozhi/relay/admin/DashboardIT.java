@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard in a real browser (headless Chromium) against a started relay with a tenant of {@value #DEVICES}
@@ -37,6 +39,8 @@ import org.openqa.selenium.WebElement;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 3, timeUnit = TimeUnit.MINUTES)
 class DashboardIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardIT.class);
 
     private static final int DEVICES = 300;
     private static final int PIPES = 6;
@@ -153,14 +157,16 @@ class DashboardIT {
             long clicked = System.nanoTime();
             confirm.sendKeys(Keys.ENTER);
             kitchen.awaitClose();
-            browser.await("tr[data-device='kitchen'][data-status='disabled']");
+            browser.await("tr[data-device='kitchen'][data-status='disabled'][data-online='false']");
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - clicked);
 
+            LOG.info("revoked in the page [ms to closed session and changed row: {}]", tookMs);
             assertThat(tookMs).isLessThan(REVOKE_MS);
             assertThat(api().get("/tenants/acme/devices/kitchen").bodyAsJsonObject().getString("status"))
                     .isEqualTo("disabled");
             browser.screenshot("tenant-revoked");
 
+            addDevice(browser);
             browser.open(page("#/tenants/fleet/devices/d-0001"));
             browser.await("#device-state");
             browser.screenshot("device");
@@ -193,6 +199,28 @@ class DashboardIT {
             browser.await("#target-circuit");
             browser.screenshot("target");
         }
+    }
+
+    /** Adds a device in the page: its token and URL are shown once, copied by a button, then gone from the DOM. */
+    private static void addDevice(HeadlessChromium browser) throws Exception {
+        browser.await("#add-device").click();
+        browser.await("dialog[open] #field-id").sendKeys("porch");
+        browser.await("dialog[open] #field-name").sendKeys("Porch speaker", Keys.ENTER);
+        String token = browser.await("#once-token").getDomProperty("value");
+        String url = browser.await("#once-url").getDomProperty("value");
+        browser.await("dialog[open] button[type=button]").click();
+        browser.await("dialog[open] p[role=status]");
+        Await.until(vertx, () -> !text(browser, "dialog[open] p[role=status]").isEmpty());
+        browser.screenshot("device-added");
+        browser.driver().findElement(By.xpath("//dialog//button[text()='Done']")).click();
+        browser.await("tr[data-device='porch']");
+
+        assertThat(token).startsWith("xzr_");
+        assertThat(url).contains(token);
+        assertThat(browser.driver().getPageSource()).doesNotContain(token);
+        TestSocket porch = TestSocket.connect(vertx, url);
+        assertThat(porch.initialize("2025-06-18").at("/result/protocolVersion").asText()).isEqualTo("2025-06-18");
+        porch.socket().close();
     }
 
     private static void signIn(HeadlessChromium browser, String token) throws Exception {
