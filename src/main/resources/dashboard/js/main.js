@@ -80,6 +80,12 @@ window.addEventListener('hashchange', () => {
   main.focus();
 });
 
+// a page put in the back/forward cache would keep its stream, and with it one of the browser's few connections
+window.addEventListener('pagehide', () => live.disconnect());
+window.addEventListener('pageshow', event => {
+  if (event.persisted && session) live.connect(async () => (await api.currentSession()) !== null);
+});
+
 signOutButton.addEventListener('click', async () => {
   try {
     await api.signOut();
