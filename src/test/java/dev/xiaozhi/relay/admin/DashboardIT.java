@@ -8,6 +8,7 @@ import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.FakeXiaozhiCloud;
 import dev.xiaozhi.relay.support.HeadlessChromium;
+import dev.xiaozhi.relay.support.LogCapture;
 import dev.xiaozhi.relay.support.Requests;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
@@ -119,6 +120,9 @@ class DashboardIT {
             assertThat(text(browser, "#count-pipes-unauthorized"))
                     .isEqualTo(String.valueOf(fleet.getJsonObject("pipes").getInteger("unauthorized")));
             assertThat(text(browser, "#count-nodes-ready")).isEqualTo("1");
+            assertThat(text(browser, "#count-sessions")).isEqualTo(String.valueOf(fleet.getJsonArray("nodes")
+                    .stream().map(JsonObject.class::cast).map(node -> node.getJsonObject("sessions"))
+                    .mapToInt(by -> by.fieldNames().stream().mapToInt(by::getInteger).sum()).sum()));
             assertThat(browser.driver().findElements(By.id("add-tenant"))).isEmpty();
             browser.screenshot("fleet-reader");
 
@@ -136,13 +140,13 @@ class DashboardIT {
      * Verifies that an admin's revocation in the page takes effect and shows at once.
      * GIVEN the page signed in with the admin token on the tenant {@code acme}, whose device has a live session
      * WHEN the admin revokes it in the page and confirms
-     * THEN the device's session closes and its row says disabled within 2 s.
+     * THEN the device's session closes and its row says disabled within 2 s, and the audit log has the API's line.
      */
     @Test
     void adminRevokesADeviceInThePage() throws Exception {
         TestSocket kitchen = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
         kitchen.initialize("2025-06-18");
-        try (HeadlessChromium browser = HeadlessChromium.start()) {
+        try (HeadlessChromium browser = HeadlessChromium.start(); LogCapture logs = LogCapture.start()) {
             signIn(browser, TestRelay.ADMIN_TOKEN);
             browser.await("#add-tenant");
             browser.screenshot("fleet-admin");
@@ -164,6 +168,8 @@ class DashboardIT {
             assertThat(tookMs).isLessThan(REVOKE_MS);
             assertThat(api().get("/tenants/acme/devices/kitchen").bodyAsJsonObject().getString("status"))
                     .isEqualTo("disabled");
+            assertThat(logs.lines()).anyMatch(line -> line.startsWith(
+                    "admin change [actor: ops, action: device.revoke, subject: acme/kitchen, at: "));
             browser.screenshot("tenant-revoked");
 
             addDevice(browser);
