@@ -1,5 +1,7 @@
 package dev.xiaozhi.relay.admin;
 
+import dev.xiaozhi.relay.bus.EventBusAddresses;
+import dev.xiaozhi.relay.bus.RegistryChange;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +25,7 @@ public final class FleetRoutes {
     private final FleetNode node;
     private final FleetStream stream;
     private MessageConsumer<JsonObject> consumer;
+    private MessageConsumer<RegistryChange> registryChanges;
 
     /** Routes over the view, answering this node's part as {@code node}. */
     public FleetRoutes(FleetView view, FleetNode node) {
@@ -31,21 +34,28 @@ public final class FleetRoutes {
         this.stream = new FleetStream(view);
     }
 
-    /** Starts answering this node's part and the stream's tick, on the admin verticle's context. */
+    /**
+     * Starts answering this node's part, following the registry (one consumer, for the view and the stream) and the
+     * stream's tick, on the admin verticle's context.
+     */
     Future<Void> start(Vertx vertx) {
         consumer = node.register(vertx);
-        return Future.all(consumer.completion(), stream.start(vertx)).mapEmpty();
+        registryChanges = vertx.eventBus().consumer(EventBusAddresses.REGISTRY_CHANGED, message -> {
+            view.registryChanged();
+            stream.registryChanged(message.body());
+        });
+        return Future.all(consumer.completion(), registryChanges.completion(), stream.start(vertx)).mapEmpty();
     }
 
     /** Stops answering and ends the streams. */
     Future<Void> stop() {
         return consumer == null ? Future.succeededFuture()
-                : Future.join(consumer.unregister(), stream.stop()).mapEmpty();
+                : Future.join(consumer.unregister(), registryChanges.unregister(), stream.stop()).mapEmpty();
     }
 
     void mount(Router router) {
         router.get("/fleet").handler(ctx -> AdminApi.respond(ctx, 200, view.overview(ctx.vertx())));
-        router.get("/fleet/events").handler(stream::handle);
+        router.get("/fleet/events").handler(stream);
         router.get("/fleet/tenants/:tenant/devices").handler(this::devices);
         router.get("/fleet/tenants/:tenant/devices/:device").handler(ctx -> AdminApi.respond(ctx, 200,
                 view.device(ctx.vertx(), ctx.pathParam("tenant"), ctx.pathParam("device"))));

@@ -1,12 +1,11 @@
 package dev.xiaozhi.relay.admin;
 
-import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RegistryChange;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -22,12 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The live fleet for browsers, as server-sent events ({@code GET /fleet/events}): one shared tick per node gathers
  * the fleet once ({@link FleetView}) and writes it to every open stream as {@code event: fleet}, with the sessions
- * the nodes opened and closed since the last tick as {@code event: session}; the registry's changes go out at once
- * as {@code event: registry}; a {@code : ping} comment keeps idle connections open. A stream whose write queue is
- * still full at the next write (its browser does not read) is dropped; at most {@code maxStreams} are open at once.
- * Used on the admin verticle's context only.
+ * the nodes opened and closed since the last tick as {@code event: session}; the registry's changes it is told of go
+ * out at once as {@code event: registry}; a {@code : ping} comment keeps idle connections open. A stream whose write
+ * queue is still full at the next write (its browser does not read) is dropped; at most {@code maxStreams} are open
+ * at once. Used on the admin verticle's context only.
  */
-public final class FleetStream {
+public final class FleetStream implements Handler<RoutingContext> {
 
     /** How often the fleet is gathered and sent while a stream is open. */
     public static final long TICK_MS = 2_000;
@@ -48,10 +47,10 @@ public final class FleetStream {
     private final Map<HttpServerResponse, String> streams = new LinkedHashMap<>();
     private final Map<String, Long> sessionsAfter = new HashMap<>();
     private Vertx vertx;
-    private MessageConsumer<RegistryChange> registryChanges;
     private long tickTimer = -1;
     private long pingTimer = -1;
     private boolean gathering;
+    private volatile int open;
 
     /** A stream over the fleet view, with the default tick, cap and queue bound. */
     public FleetStream(FleetView view) {
@@ -59,14 +58,14 @@ public final class FleetStream {
     }
 
     /**
-     * A stream over any gathering of the fleet.
+     * A stream over any gathering of the fleet, with its own cadence and bounds.
      *
      * @param gather     gathers the fleet, with the overview request for each node (by its short name)
      * @param tickMs     how often
      * @param maxStreams how many streams may be open at once
      * @param queueBytes bytes a stream may have waiting
      */
-    FleetStream(BiFunction<Vertx, Function<String, JsonObject>, Future<FleetView.Overview>> gather, long tickMs,
+    public FleetStream(BiFunction<Vertx, Function<String, JsonObject>, Future<FleetView.Overview>> gather, long tickMs,
             int maxStreams, int queueBytes) {
         this.gather = gather;
         this.tickMs = tickMs;
@@ -74,34 +73,34 @@ public final class FleetStream {
         this.queueBytes = queueBytes;
     }
 
-    /** Starts the tick, the ping and following the registry, on the calling verticle's context. */
-    Future<Void> start(Vertx owner) {
+    /** Starts the tick and the ping, on the calling verticle's context. */
+    public Future<Void> start(Vertx owner) {
         vertx = owner;
         tickTimer = owner.setPeriodic(tickMs, id -> tick());
         pingTimer = owner.setPeriodic(PING_MS, id -> broadcast(PING));
-        registryChanges = owner.eventBus().consumer(EventBusAddresses.REGISTRY_CHANGED,
-                message -> onRegistryChanged(message.body()));
-        return registryChanges.completion();
+        return Future.succeededFuture();
     }
 
     /** Ends every stream and stops. */
-    Future<Void> stop() {
+    public Future<Void> stop() {
         vertx.cancelTimer(tickTimer);
         vertx.cancelTimer(pingTimer);
         List.copyOf(streams.keySet()).forEach(HttpServerResponse::end);
         streams.clear();
-        return registryChanges.unregister();
+        open = 0;
+        return Future.succeededFuture();
     }
 
-    /** Streams open now. */
-    int open() {
-        return streams.size();
+    /** Streams open now; any thread. */
+    public int open() {
+        return open;
     }
 
     /** {@code GET /fleet/events}: opens a stream, or refuses with 429 over the cap. */
-    void handle(RoutingContext ctx) {
+    @Override
+    public void handle(RoutingContext ctx) {
         if (streams.size() >= maxStreams) {
-            ctx.fail(new ClientErrorException(429, "too_many_streams", "at most " + maxStreams
+            ctx.fail(429, new ClientErrorException(429, "too_many_streams", "at most " + maxStreams
                     + " fleet streams may be open on a node; close one"));
             return;
         }
@@ -109,12 +108,13 @@ public final class FleetStream {
         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-store").putHeader("x-accel-buffering", "no")
                 .setWriteQueueMaxSize(queueBytes);
-        response.closeHandler(v -> streams.remove(response));
-        response.exceptionHandler(e -> streams.remove(response));
+        response.closeHandler(v -> forget(response));
+        response.exceptionHandler(e -> forget(response));
         if (streams.isEmpty()) {
             sessionsAfter.clear();
         }
         streams.put(response, ctx.request().remoteAddress().hostAddress());
+        open = streams.size();
         response.write(": connected\n\n");
         tick();
     }
@@ -157,11 +157,17 @@ public final class FleetStream {
         }
     }
 
-    private void onRegistryChanged(RegistryChange change) {
+    /** Tells every stream of a change of the registry; on the verticle's context. */
+    void registryChanged(RegistryChange change) {
         if (!streams.isEmpty()) {
             broadcast(event("registry", new JsonObject().put("tenant", change.tenant())
                     .put("device", change.device()).put("change", change.revoked() ? "revoked" : "updated")));
         }
+    }
+
+    private void forget(HttpServerResponse stream) {
+        streams.remove(stream);
+        open = streams.size();
     }
 
     private static Buffer event(String name, JsonObject data) {
@@ -172,7 +178,8 @@ public final class FleetStream {
     private void broadcast(Buffer message) {
         for (HttpServerResponse stream : List.copyOf(streams.keySet())) {
             if (stream.writeQueueFull()) {
-                LOG.info("fleet stream dropped: its client does not read [remote: {}]", streams.remove(stream));
+                LOG.info("fleet stream dropped: its client does not read [remote: {}]", streams.get(stream));
+                forget(stream);
                 stream.reset();
             } else {
                 stream.write(message.copy());

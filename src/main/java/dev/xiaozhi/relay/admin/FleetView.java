@@ -34,12 +34,19 @@ public final class FleetView {
     private final Registry registry;
     private final FleetGather gather;
     private final NodeCatalog catalog;
+    private final FleetDevices devices;
 
     /** A view over the registry, the nodes and this node's catalog. */
     public FleetView(Registry registry, FleetGather gather, NodeCatalog catalog) {
         this.registry = registry;
         this.gather = gather;
         this.catalog = catalog;
+        this.devices = new FleetDevices(registry);
+    }
+
+    /** The registry changed: devices are read from it again. */
+    void registryChanged() {
+        devices.changed();
     }
 
     /** {@code GET /fleet}. */
@@ -56,13 +63,13 @@ public final class FleetView {
         long now = System.currentTimeMillis();
         Future<List<JsonObject>> parts = gather.ask(vertx, requestFor);
         Future<List<Tenant>> tenants = registry.tenants(null, Integer.MAX_VALUE).map(page -> page.items());
-        Future<Map<String, Integer>> counts = registry.deviceCounts();
-        return Future.all(parts, tenants, counts).map(done -> {
+        Future<Map<String, List<Device>>> byTenant = devices.byTenant();
+        return Future.all(parts, tenants, byTenant).map(done -> {
             Map<String, JsonObject> sessions = FleetMerge.tenantSessions(parts.result());
             JsonArray tenantRows = new JsonArray();
             for (Tenant tenant : tenants.result()) {
                 tenantRows.add(new JsonObject().put("tenant", tenant.id())
-                        .put("devices", counts.result().getOrDefault(tenant.id(), 0))
+                        .put("devices", byTenant.result().getOrDefault(tenant.id(), List.of()).size())
                         .put("maxDevices", tenant.limits().maxDevices())
                         .put("sessions", sessions.getOrDefault(tenant.id(), FleetMerge.zeros())));
             }
@@ -80,14 +87,15 @@ public final class FleetView {
      * @param json  the {@code GET /fleet} answer
      * @param parts each node's part
      */
-    record Overview(JsonObject json, List<JsonObject> parts) {
+    public record Overview(JsonObject json, List<JsonObject> parts) {
     }
 
     /** {@code GET /fleet/tenants/:tenant/devices}: a page of devices by id, matching {@code q}; 404 unknown tenant. */
     Future<JsonObject> devices(Vertx vertx, String tenant, String query, int offset, int limit) {
         String needle = query == null ? "" : query.toLowerCase(Locale.ROOT);
-        return registry.devices(tenant, null, Integer.MAX_VALUE).compose(all -> {
-            List<Device> matching = needle.isEmpty() ? all.items() : all.items().stream()
+        return registry.tenant(tenant).compose(known -> devices.byTenant()).compose(byTenant -> {
+            List<Device> all = byTenant.getOrDefault(tenant, List.of());
+            List<Device> matching = needle.isEmpty() ? all : all.stream()
                     .filter(d -> d.id().toLowerCase(Locale.ROOT).contains(needle)
                             || d.name() != null && d.name().toLowerCase(Locale.ROOT).contains(needle))
                     .toList();

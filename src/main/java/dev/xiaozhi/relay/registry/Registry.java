@@ -14,7 +14,6 @@ import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -201,13 +200,9 @@ public final class Registry implements DeviceDirectory {
         return tenant(tenantId).compose(t -> devicesOf(tenantId)).map(all -> Page.of(all, Device::id, cursor, limit));
     }
 
-    /** How many devices each tenant has, by tenant id (tenants without devices are absent). */
-    public Future<Map<String, Integer>> deviceCounts() {
-        return devices.values().map(all -> {
-            Map<String, Integer> counts = new HashMap<>();
-            all.forEach(device -> counts.merge(device.tenant(), 1, Integer::sum));
-            return counts;
-        });
+    /** Every device of every tenant, in key order (tenant, then id). */
+    public Future<List<Device>> allDevices() {
+        return devices.values();
     }
 
     /** Changes a device's name, status, endpoint or policy; disabling it closes its sessions everywhere. */

@@ -18,6 +18,7 @@ import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.RelayProcess;
 import dev.xiaozhi.relay.support.Requests;
 import dev.xiaozhi.relay.support.SdkPeer;
+import dev.xiaozhi.relay.support.SsePeer;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -269,7 +270,8 @@ class ClusterIT {
      * GIVEN three nodes whose target is one SDK server; WHEN a session initialized on A sends its requests to B and C
      * (a list, a call whose progress comes as an event stream, its GET stream), another device tries its id, a client
      * drops a forwarded GET stream, and A is killed; THEN B and C answer as A would (another device gets 404, the
-     * dropped stream is freed on A, the GET stream through C hears list_changed), and after the kill B answers the
+     * dropped stream is freed on A, the GET stream through C hears list_changed; a legacy HTTP+SSE session whose
+     * stream A holds takes its posts through B and C), and after the kill B answers the
      * session 404 and the client initializes a new one on B and goes on, until it deletes it through C.
      */
     @Test
@@ -314,6 +316,19 @@ class ClusterIT {
                     .body();
             double localMs = meanCallMs(onA, session);
             double forwardedMs = meanCallMs(onB, session);
+            String legacyAnswer;
+            int[] legacyStatuses = new int[2];
+            try (SsePeer legacy = SsePeer.open(devicePorts[0], TestRelay.TOKEN)) {
+                legacyStatuses[0] = legacy.postVia(devicePorts[1], TestRelay.TOKEN,
+                        Requests.initialize(1, "2024-11-05")).statusCode();
+                legacy.next();
+                legacy.postVia(devicePorts[2], TestRelay.TOKEN, "{\"jsonrpc\":\"2.0\",\"method\":"
+                        + "\"notifications/initialized\"}");
+                legacyStatuses[1] = legacy.postVia(devicePorts[1], OTHER_TOKEN, Requests.listTools("2")).statusCode();
+                legacy.postVia(devicePorts[2], TestRelay.TOKEN, call(3, "calculator___evaluate",
+                        "{\"expression\":\"6*7\"}"));
+                legacyAnswer = legacy.next().toString();
+            }
 
             nodes.get(0).process().destroyForcibly();
             up[0] = false;
@@ -339,6 +354,10 @@ class ClusterIT {
             assertThat(multiplied).contains("42.0");
             assertThat(again).isNotEqualTo(session).doesNotStartWith(session.substring(0, session.indexOf('.')));
             assertThat(evaluated).contains("42");
+            assertThat(legacyStatuses).as("a legacy session's posts through B and C; another device's").containsExactly(
+                    202, 404);
+            assertThat(legacyAnswer).as("the answer to a call posted through C, on the stream held by A")
+                    .contains("42");
             assertThat(deleted).isEqualTo(200);
             assertThat(afterDelete).isEqualTo(404);
             System.out.printf("http session across nodes: forwarded call %.2f ms mean vs %.2f ms on its own node; a "

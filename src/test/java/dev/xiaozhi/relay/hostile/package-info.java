@@ -6,7 +6,8 @@
  * reading or goes silent, sockets that never upgrade,
  * a thundering herd of bad tokens, patterns built to backtrack, addresses built to slip past the destination guard,
  * path parameters made of dots, client values carrying line breaks into the log, progress larger than the result
- * cap, one device opening hundreds of sessions, a tampered journal, guessed admin tokens, cancelled queued calls).
+ * cap, one device opening hundreds of sessions, a tampered journal, guessed admin tokens, cancelled queued calls; and
+ * for issue 14's fleet view, a stream that is never read, streams over the cap, pages over the bound, unknown names).
  * Every test states what the attacker did and asserts that the relay kept its bound.
  */
 package dev.xiaozhi.relay.hostile;

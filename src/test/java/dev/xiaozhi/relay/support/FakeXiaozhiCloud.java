@@ -93,7 +93,7 @@ public final class FakeXiaozhiCloud implements AutoCloseable {
 
         /** The next message the tool side sent, parsed. */
         public JsonNode next() throws Exception {
-            return Json.parse(inbox.next().await(10, TimeUnit.SECONDS));
+            return Json.parse(inbox.take(10, TimeUnit.SECONDS));
         }
 
         /** Sends one frame. */

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,7 +23,9 @@ import java.util.stream.Collectors;
  * {@code forking} is {@code deaf} with a child process of its own ({@code sleep}) started first. These modes offer
  * {@code fair} (answers {@code fair ok}) besides their own tool: {@code hang}, after which the server reads on but
  * answers nothing, not even {@code ping}; {@code slow}, answered after {@link #SLOW_MS} while everything else,
- * {@code ping} included, is answered at once; {@code long}, answered with one line of {@link #LONG_LINE_BYTES}.
+ * {@code ping} included, is answered at once; {@code long}, answered with one line of {@link #LONG_LINE_BYTES};
+ * {@code crash}, after which the server writes {@link #CRASH_STDERR} (secrets in it) to stderr and exits with
+ * {@link #CRASH_EXIT}.
  */
 public final class HostileStdioServer {
 
@@ -31,7 +34,14 @@ public final class HostileStdioServer {
     /** How long the line answering {@code long} is. */
     public static final int LONG_LINE_BYTES = 2 * 1024 * 1024;
 
-    private static final Set<String> WITH_FAIR = Set.of("hang", "slow", "long");
+    /** The exit code of {@code crash}. */
+    public static final int CRASH_EXIT = 3;
+    /** The lines {@code crash} writes to stderr before it exits. */
+    public static final List<String> CRASH_STDERR = List.of("connecting with api_key=sk-live-0123456789abcdef",
+            "sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJl",
+            "session 0123456789abcdef0123456789abcdef failed", "fatal: crashing on purpose");
+
+    private static final Set<String> WITH_FAIR = Set.of("hang", "slow", "long", "crash");
 
     private HostileStdioServer() {
     }
@@ -72,6 +82,11 @@ public final class HostileStdioServer {
                         sleep(SLOW_MS);
                         out.println(JsonRpc.response(id, ToolResults.text("slow ok")));
                     }).start();
+                    case "crash" -> {
+                        CRASH_STDERR.forEach(System.err::println);
+                        System.err.flush();
+                        System.exit(CRASH_EXIT);
+                    }
                     case "long" -> out.println("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":"
                             + ToolResults.text("L".repeat(LONG_LINE_BYTES)) + "}");
                     default -> { }

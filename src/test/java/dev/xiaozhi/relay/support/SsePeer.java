@@ -93,6 +93,16 @@ public final class SsePeer implements AutoCloseable {
         }
     }
 
+    /** The data of the next event named {@code name}, skipping events of other names. */
+    public String nextEvent(String name) throws Exception {
+        while (true) {
+            String[] next = event();
+            if (name.equals(next[0])) {
+                return next[1];
+            }
+        }
+    }
+
     /** Whether the relay ended the stream. */
     public boolean ended() {
         return ended;
@@ -100,15 +110,29 @@ public final class SsePeer implements AutoCloseable {
 
     /** Posts a body to the announced endpoint with a bearer token (null for none) as {@code application/json}. */
     public HttpResponse<String> post(String token, String body) throws Exception {
-        return token == null ? post(endpoint(), Map.of("Content-Type", "application/json"), body)
-                : post(endpoint(), Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token),
-                        body);
+        return postVia(base, token, body);
+    }
+
+    /** Posts a body to the announced endpoint on another relay port (another node of a cluster), with a token. */
+    public HttpResponse<String> postVia(int port, String token, String body) throws Exception {
+        return postVia("http://127.0.0.1:" + port, token, body);
     }
 
     /** Posts a body to a path and query of the relay with any headers. */
     public HttpResponse<String> post(String pathAndQuery, Map<String, String> headers, String body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        return post(base, pathAndQuery, headers, body);
+    }
+
+    private HttpResponse<String> postVia(String origin, String token, String body) throws Exception {
+        return token == null ? post(origin, endpoint(), Map.of("Content-Type", "application/json"), body)
+                : post(origin, endpoint(), Map.of("Content-Type", "application/json",
+                        "Authorization", "Bearer " + token), body);
+    }
+
+    private HttpResponse<String> post(String origin, String pathAndQuery, Map<String, String> headers, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + pathAndQuery))
                 .timeout(Duration.ofSeconds(WAIT_SECONDS)).POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -30,7 +30,7 @@ public final class TestSocket {
         socket.textMessageHandler(inbox::add);
         socket.closeHandler(v -> {
             closed.tryComplete(socket.closeStatusCode());
-            inbox.failWaiting("closed with " + socket.closeStatusCode());
+            inbox.close("closed with " + socket.closeStatusCode());
         });
     }
 
@@ -60,7 +60,7 @@ public final class TestSocket {
 
     /** The next received message as text. */
     public String nextText() throws Exception {
-        return inbox.next().await(WAIT_SECONDS, TimeUnit.SECONDS);
+        return inbox.take(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** The next received message, parsed. */

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the requests that other nodes of a cluster forward to the Streamable HTTP sessions this node owns: the
+ * Serves the requests that other nodes of a cluster forward to the HTTP sessions this node owns (Streamable HTTP
+ * ones, and the posted messages of legacy HTTP+SSE ones, whose stream stays where it was opened): the
  * node's one clustered consumer for them, at {@link EventBusAddresses#httpSessions} (never one per session). A
  * request for a session that is not here, or not of the device whose token came with it, answers 404, as on the
  * local path; otherwise its session serves it as if it had come in here, its response streamed back to the
@@ -72,6 +73,19 @@ public final class ForwardedRequestsVerticle extends VerticleBase {
         HttpSession session = sessions.find(request.session());
         ResponseChannel channel = new ResponseChannel(context, sink, () -> LOG.warn(
                 "slow reader dropped [device: {}, front: http, forwarded]", request.device()));
+        SseSession legacy = session == null ? sessions.legacy().find(request.session()) : null;
+        if (legacy != null && legacy.device().equals(request.device()) && request.body() != null) {
+            if (legacy.receive(request.body())) {
+                channel.finish(null, 202);
+            } else {
+                channel.fail(400, HttpReplies.PARSE_ERROR);
+            }
+            return;
+        }
+        if (legacy != null) {
+            channel.fail(404, HttpReplies.LEGACY_SESSION_NOT_FOUND);
+            return;
+        }
         if (session == null || !session.device().equals(request.device())) {
             channel.fail(404, HttpReplies.SESSION_NOT_FOUND);
             return;

@@ -1,7 +1,5 @@
 package dev.xiaozhi.relay.front.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ServerConfig;
 import dev.xiaozhi.relay.front.ClientAddress;
 import dev.xiaozhi.relay.front.DeviceGate;
@@ -12,8 +10,6 @@ import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.ops.Readiness;
 import dev.xiaozhi.relay.ops.RelayMetrics;
-import dev.xiaozhi.relay.protocol.Json;
-import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
@@ -154,23 +150,22 @@ public final class LegacySseFront implements Handler<RoutingContext> {
                     "Unsupported Media Type: Content-Type must be application/json"));
             return;
         }
-        SseSession session = sessions.find(sessionId(request));
+        String id = sessionId(request);
+        if (id != null && !http.ownsSession(id)) {
+            http.forward(request, identity, id, true);
+            return;
+        }
+        SseSession session = sessions.find(id);
         if (session == null || !session.device().equals(HttpSessions.deviceKey(identity))) {
-            StreamableHttpFront.reply(request, 404, HttpReplies.error("Session not found; open a new one at "
-                    + STREAM_PATH));
+            StreamableHttpFront.reply(request, 404, HttpReplies.LEGACY_SESSION_NOT_FOUND);
             return;
         }
         http.readBody(request, body -> {
-            JsonNode message;
-            try {
-                message = Json.parse(body.toString());
-            } catch (JsonProcessingException e) {
-                StreamableHttpFront.reply(request, 400, JsonRpc.error(JsonRpc.NULL_ID, JsonRpc.PARSE_ERROR,
-                        "Parse error: not a single valid JSON value"));
-                return;
+            if (session.receive(body.toString())) {
+                request.response().setStatusCode(202).end();
+            } else {
+                StreamableHttpFront.reply(request, 400, HttpReplies.PARSE_ERROR);
             }
-            session.run(() -> session.post(message));
-            request.response().setStatusCode(202).end();
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.xiaozhi.relay.front.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.McpSession;
@@ -7,6 +8,7 @@ import dev.xiaozhi.relay.front.SessionChannel;
 import dev.xiaozhi.relay.front.SessionHost;
 import dev.xiaozhi.relay.front.SessionTransport;
 import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.protocol.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 
@@ -70,8 +72,25 @@ final class SseSession implements SessionTransport {
         stream.send("endpoint", endpoint);
     }
 
+    /**
+     * Takes a posted body, from this node's front or forwarded by another node: a single JSON value is handled on
+     * the session's context, and the client is owed 202; anything else is owed 400 with a parse error.
+     *
+     * @return whether the body was a JSON value
+     */
+    boolean receive(String body) {
+        JsonNode message;
+        try {
+            message = Json.parse(body);
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+        run(() -> post(message));
+        return true;
+    }
+
     /** Handles a posted message or batch; what is due goes on the stream. */
-    void post(JsonNode message) {
+    private void post(JsonNode message) {
         if (!ended) {
             session.answer(message, stream).onSuccess(reply -> {
                 if (reply != null) {

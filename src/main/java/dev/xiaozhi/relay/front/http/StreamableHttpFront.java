@@ -283,11 +283,16 @@ public final class StreamableHttpFront implements Handler<RoutingContext> {
         }
     }
 
+    /** Whether an id names this node as its session's owner (legacy HTTP+SSE sessions' ids included). */
+    boolean ownsSession(String id) {
+        return sessions.isLocal(id);
+    }
+
     /**
      * Forwards a request of a session another node owns to that node, a POST once its body is read within the
      * limit; answers 404 at once when that node is not in the cluster.
      */
-    private void forward(HttpServerRequest request, DeviceIdentity identity, String id, boolean withBody) {
+    void forward(HttpServerRequest request, DeviceIdentity identity, String id, boolean withBody) {
         if (!sessions.ownerAlive(id)) {
             reply(request, 404, HttpReplies.SESSION_NOT_FOUND);
         } else if (withBody) {

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Blanks out what looks like a secret in a line a server wrote: the value of {@code key=value} (or {@code key: value})
- * whose key speaks of a key, token, secret, password or credential, what follows {@code Bearer}, and long runs of hex
- * or base64 (32 characters or more, with a digit, not a path).
+ * whose key speaks of a key, token, secret, password or credential, what follows {@code Bearer}, JSON web tokens, and
+ * long runs of hex or base64 (32 characters or more, with a digit, not a path).
  */
 public final class Redaction {
 
@@ -17,6 +17,7 @@ public final class Redaction {
             "(?i)([\\w.-]*(?:key|token|secret|passw(?:or)?d|pwd|credential|auth)[\\w.-]*\"?\\s*[=:]\\s*)"
                     + "(\"[^\"]*\"|'[^']*'|[^\\s,;&]+)");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+");
+    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)?");
     private static final Pattern RUN = Pattern.compile("[A-Za-z0-9+/_-]{32,}={0,2}");
 
     private Redaction() {
@@ -24,10 +25,11 @@ public final class Redaction {
 
     /** The line with what looks like a secret replaced by {@value #REDACTED}. */
     public static String redact(String line) {
-        String named = NAMED.matcher(line).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
-        String bearer = BEARER.matcher(named).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
-        Matcher runs = RUN.matcher(bearer);
-        StringBuilder out = new StringBuilder(bearer.length());
+        String bearer = BEARER.matcher(line).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
+        String named = NAMED.matcher(bearer).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
+        String jwt = JWT.matcher(named).replaceAll(Matcher.quoteReplacement(REDACTED));
+        Matcher runs = RUN.matcher(jwt);
+        StringBuilder out = new StringBuilder(jwt.length());
         while (runs.find()) {
             String run = runs.group();
             boolean secretLike = run.chars().anyMatch(Character::isDigit) && run.charAt(0) != '/'
