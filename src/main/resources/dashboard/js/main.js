@@ -37,8 +37,15 @@ function signedIn(next) {
   who.textContent = `${session.actor} (${session.role})`;
   nav.hidden = false;
   signOutButton.hidden = false;
-  live.connect(async () => (await api.currentSession()) !== null);
+  live.connect(stillSignedIn);
   route();
+}
+
+/** Asked when the stream failed for good: whether the session still holds; if not, back to the sign-in form. */
+async function stillSignedIn() {
+  const current = await api.currentSession().catch(() => undefined);
+  if (current === null && session) signedOut('Your session has ended; sign in again.');
+  return Boolean(current);
 }
 
 function signedOut(notice) {
@@ -83,7 +90,7 @@ window.addEventListener('hashchange', () => {
 // a page put in the back/forward cache would keep its stream, and with it one of the browser's few connections
 window.addEventListener('pagehide', () => live.disconnect());
 window.addEventListener('pageshow', event => {
-  if (event.persisted && session) live.connect(async () => (await api.currentSession()) !== null);
+  if (event.persisted && session) live.connect(stillSignedIn);
 });
 
 signOutButton.addEventListener('click', async () => {

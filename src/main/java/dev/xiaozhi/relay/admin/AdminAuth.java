@@ -98,6 +98,7 @@ final class AdminAuth implements Handler<RoutingContext> {
             ctx.fail(new ClientErrorException(403, "csrf", "a change needs the session's " + CSRF_HEADER + " header"));
         } else {
             ctx.put(SESSION, session.get());
+            sessions.hold(cookie, ctx);
             admit(ctx, session.get().token());
         }
     }

@@ -44,6 +44,7 @@ final class DashboardRoutes {
     }
 
     Router router(Vertx vertx) {
+        sessions.sweepEvery(vertx);
         Router router = Router.router(vertx);
         router.route().handler(DashboardRoutes::headers);
         router.post("/session").handler(BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES))
@@ -90,7 +91,7 @@ final class DashboardRoutes {
     private void signOut(RoutingContext ctx) {
         Cookie cookie = ctx.request().getCookie(AdminAuth.COOKIE);
         if (cookie != null) {
-            sessions.close(cookie.getValue());
+            sessions.close(cookie.getValue(), ctx.response());
             LOG.info("dashboard signed out [actor: {}, remote: {}]", ctx.<String>get(AdminAuth.ACTOR),
                     ctx.request().remoteAddress());
         }

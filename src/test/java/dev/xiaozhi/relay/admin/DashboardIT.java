@@ -106,7 +106,7 @@ class DashboardIT {
      * Verifies that a reader sees the fleet and changes nothing.
      * GIVEN the page, signed in with the reader token by keyboard only
      * WHEN it shows the fleet and the tenant of {@value #DEVICES} devices
-     * THEN its counts are the admin API's, and no action is in the DOM.
+     * THEN its counts are the admin API's, and no action is in the DOM; once signed out, a reload shows the sign-in.
      */
     @Test
     void readerSeesTheFleetWithoutActions() throws Exception {
@@ -133,6 +133,12 @@ class DashboardIT {
             assertThat(text(browser, "#device-range")).endsWith("of " + DEVICES);
             assertThat(browser.driver().findElements(By.cssSelector("#devices button, #add-device"))).isEmpty();
             browser.screenshot("tenant-reader");
+
+            browser.await("#sign-out").click();
+            browser.await("#token");
+            browser.open(page("#/tenants/fleet"));
+            assertThat(browser.await("#token").isDisplayed()).isTrue();
+            assertThat(browser.driver().findElements(By.cssSelector("tr[data-device]"))).isEmpty();
         }
     }
 

@@ -53,7 +53,7 @@ class DashboardSessionsTest {
     void endsIdleClosedAndOldestSessions() {
         DashboardSessions.Opened closed = sessions.open(OPS);
         DashboardSessions.Opened idle = sessions.open(OPS);
-        sessions.close(closed.cookie());
+        sessions.close(closed.cookie(), null);
         now.addAndGet(Duration.ofMinutes(30).toNanos());
 
         assertThat(sessions.find(closed.cookie())).isEmpty();

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,7 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,7 @@ class DashboardCookieAttackTest {
     private static final String CSRF = "X-CSRF-Token";
     /** A little over the configured idle timeout of 2 s. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(2_200);
+    private static final String EVENTS = "/admin/v1/fleet/events";
     private static final String NEW_TENANT = "{\"id\": \"%s\"}";
 
     @TempDir
@@ -127,6 +131,33 @@ class DashboardCookieAttackTest {
     }
 
     /**
+     * Verifies that no event stream outlives its session.
+     * GIVEN sessions that expire after 2 s idle, and two signed-in browsers, each with the fleet's event stream open
+     * WHEN one signs out and the other makes no further request
+     * THEN the signed-out one's stream ends at once, the idle one's once its session has expired.
+     */
+    @Test
+    void endsTheStreamsOfEndedSessions() throws Exception {
+        HttpResponse<String> leaving = signIn(TestRelay.ADMIN_TOKEN);
+        String idle = cookie(signIn(TestRelay.READER_TOKEN));
+        HttpResponse<Stream<String>> leavingStream = HTTP.send(request(cookie(leaving), EVENTS).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> idleStream = HTTP.send(request(idle, EVENTS).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        CompletableFuture<Long> leavingEnded = CompletableFuture.supplyAsync(() -> drain(leavingStream));
+        CompletableFuture<Long> idleEnded = CompletableFuture.supplyAsync(() -> drain(idleStream));
+
+        int signedOut = HTTP.send(request(cookie(leaving), "/ui/session").header(CSRF, new JsonObject(leaving.body())
+                .getString("csrf")).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+
+        assertThat(leavingStream.statusCode()).isEqualTo(200);
+        assertThat(idleStream.statusCode()).isEqualTo(200);
+        assertThat(signedOut).isEqualTo(204);
+        leavingEnded.get(5, TimeUnit.SECONDS);
+        idleEnded.get(10, TimeUnit.SECONDS);
+    }
+
+    /**
      * Verifies that an admin token in a URL is never taken.
      * GIVEN the admin token
      * WHEN it is sent as a query parameter to the sign-in and to the API, then in the sign-in's body
@@ -171,6 +202,15 @@ class DashboardCookieAttackTest {
                 .containsOnly(401);
         assertThat(answers.get(AuthFailuresConfig.DEFAULT_MAX).statusCode()).isEqualTo(429);
         assertThat(answers).allSatisfy(answer -> assertThat(answer.headers().firstValue("set-cookie")).isEmpty());
+    }
+
+    /** Reads a stream to its end, however it ends. */
+    private static long drain(HttpResponse<Stream<String>> stream) {
+        try {
+            return stream.body().count();
+        } catch (UncheckedIOException e) {
+            return -1;
+        }
     }
 
     private static HttpResponse<String> signIn(String token) throws Exception {
