@@ -10,6 +10,15 @@ const FRONTS = ['websocket', 'pipe', 'http', 'sse'];
 const FRONT_NAMES = {websocket: 'WebSocket', pipe: 'Pipe', http: 'HTTP', sse: 'SSE'};
 const PIPE_STATES = ['connected', 'connecting', 'backoff', 'unauthorized'];
 
+/** Each part of the view: what it is drawn from (redrawn only when that changed), and how. */
+const PARTS = {
+  summary: [f => [f.nodes, f.pipes, f.rejections], f => summaryCounts(f)],
+  nodes: [f => f.nodes, f => nodesTable(f.nodes || [])],
+  tenants: [f => f.tenants, f => tenantsTable(f.tenants || [])],
+  pipes: [f => [f.pipes, f.at], f => pipesPart(f.pipes || {})],
+  targets: [f => f.targets, f => targetsTable(f.targets || [])],
+  rejections: [f => f.rejections, f => rejectionsPart(f.rejections || {})]};
+
 /** Draws the fleet view into `main`; returns the listener for the stream's events. */
 export async function fleetView(main, session) {
   const summary = h('dl', {class: 'counts', id: 'fleet-summary', 'aria-live': 'polite'});
@@ -30,23 +39,15 @@ export async function fleetView(main, session) {
     h('section', {'aria-labelledby': 'h-rejections'}, h('h2', {id: 'h-rejections'},
       'Rejections, last 15 minutes'), sections.rejections));
 
+  const containers = {summary, ...sections};
   const drawn = {};
   function draw(fleet) {
     at.textContent = `As of ${new Date(fleet.at).toLocaleTimeString()}`;
-    const parts = {
-      summary: () => summaryCounts(fleet),
-      nodes: () => nodesTable(fleet.nodes || []),
-      tenants: () => tenantsTable(fleet.tenants || []),
-      pipes: () => pipesPart(fleet.pipes || {}),
-      targets: () => targetsTable(fleet.targets || []),
-      rejections: () => rejectionsPart(fleet.rejections || {})};
-    const sources = {summary: [fleet.nodes, fleet.tenants, fleet.pipes, fleet.rejections], nodes: fleet.nodes,
-      tenants: fleet.tenants, pipes: fleet.pipes, targets: fleet.targets, rejections: fleet.rejections};
-    for (const [name, build] of Object.entries(parts)) {
-      const json = JSON.stringify(sources[name]);
+    for (const [name, [source, build]] of Object.entries(PARTS)) {
+      const json = JSON.stringify(source(fleet));
       if (drawn[name] === json) continue;
       drawn[name] = json;
-      replace(name === 'summary' ? summary : sections[name], build());
+      replace(containers[name], build(fleet));
     }
     performance.mark('fleet-drawn');
   }
