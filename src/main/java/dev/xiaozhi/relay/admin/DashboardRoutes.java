@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -15,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard under {@value #BASE}: its static page (from the jar's {@value #WEBROOT} folder) and its session.
- * {@code POST /ui/session} takes an admin token from a form body (a token in the URL is refused), checks it like the
- * API does (same throttle) and answers with the session cookie and the session's CSRF token; {@code GET} tells the
- * page who is signed in, {@code DELETE} signs out. The page itself then calls the admin API with the cookie.
+ * {@code POST /ui/session} takes an admin token from a form body (a token in the URL is refused, and so is a
+ * browser's post from another origin), checks it like the API does (same throttle) and answers with the session
+ * cookie and the session's CSRF token; {@code GET} tells the page who is signed in, {@code DELETE} signs out. The
+ * page itself then calls the admin API with the cookie.
  */
 final class DashboardRoutes {
 
@@ -68,6 +70,10 @@ final class DashboardRoutes {
             ctx.fail(new ClientErrorException(400, "token_in_url", "send the token in a form body, never in the URL"));
             return;
         }
+        if (!sameOrigin(ctx)) {
+            ctx.fail(new ClientErrorException(403, "cross_origin", "sign in from the dashboard's own page"));
+            return;
+        }
         Optional<String> presented = Optional.ofNullable(ctx.request().formAttributes().get("token"))
                 .map(String::trim).filter(token -> !token.isEmpty());
         auth.check(ctx, presented).ifPresent(token -> {
@@ -77,6 +83,21 @@ final class DashboardRoutes {
                     ctx.request().remoteAddress());
             answer(ctx, opened.session());
         });
+    }
+
+    /**
+     * Whether a browser's sign-in came from a page of the host it was sent to (either scheme, for a proxy that ends
+     * TLS); a request without Origin is no browser's.
+     */
+    private static boolean sameOrigin(RoutingContext ctx) {
+        String origin = ctx.request().getHeader("origin");
+        HostAndPort authority = ctx.request().authority();
+        if (origin == null) {
+            return true;
+        }
+        String host = authority == null ? null
+                : authority.host() + (authority.port() >= 0 ? ":" + authority.port() : "");
+        return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
     private void current(RoutingContext ctx) {

@@ -186,6 +186,30 @@ class DashboardCookieAttackTest {
     }
 
     /**
+     * Verifies that another site's page cannot sign a browser in.
+     * GIVEN a valid admin token
+     * WHEN a sign-in is posted with the Origin of another site, and with the admin port's own
+     * THEN the first is 403 without a cookie, the second 200 with one.
+     */
+    @Test
+    void refusesASignInFromAnotherOrigin() throws Exception {
+        HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(admin("/ui/session"))
+                .header("content-type", "application/x-www-form-urlencoded").header("origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString(form(TestRelay.ADMIN_TOKEN))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(admin("/ui/session"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("origin", "http://127.0.0.1:" + relay.adminPort())
+                .POST(HttpRequest.BodyPublishers.ofString(form(TestRelay.ADMIN_TOKEN))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.headers().firstValue("set-cookie")).isEmpty();
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(own.headers().firstValue("set-cookie")).isPresent();
+    }
+
+    /**
      * Verifies that the sign-in form is throttled like the API's bearer tokens.
      * GIVEN the default {@code server.authFailures} (10 a minute)
      * WHEN one address signs in with the same wrong token 11 times
