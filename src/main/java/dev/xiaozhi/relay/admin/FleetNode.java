@@ -70,11 +70,6 @@ public final class FleetNode {
                 message -> message.reply(answer(message.body())));
     }
 
-    /** The short name this node is shown with. */
-    String name() {
-        return name;
-    }
-
     /** The answer to a request for a part. */
     JsonObject answer(JsonObject request) {
         long now = System.currentTimeMillis();

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live fleet for browsers, as server-sent events ({@code GET /fleet/events}): one shared tick per node gathers
- * the fleet once ({@link FleetView}) and writes it to every open stream as {@code event: fleet}, with the sessions
+ * the fleet once ({@link FleetView}) and writes it to every open stream as {@code event: fleet} (a stream that
+ * opens gets the last one at once; only the first stream makes a gathering of its own), with the sessions
  * the nodes opened and closed since the last tick as {@code event: session}; the registry's changes it is told of go
  * out at once as {@code event: registry}; a {@code : ping} comment keeps idle connections open. A stream whose write
  * queue is still full at the next write (its browser does not read) is dropped; at most {@code maxStreams} are open
@@ -42,6 +43,7 @@ public final class FleetStream implements Handler<RoutingContext> {
 
     private final BiFunction<Vertx, Function<String, JsonObject>, Future<FleetView.Overview>> gather;
     private final long tickMs;
+    private final long pingMs;
     private final int maxStreams;
     private final int queueBytes;
     private final Map<HttpServerResponse, String> streams = new LinkedHashMap<>();
@@ -50,11 +52,12 @@ public final class FleetStream implements Handler<RoutingContext> {
     private long tickTimer = -1;
     private long pingTimer = -1;
     private boolean gathering;
+    private Buffer lastFleet;
     private volatile int open;
 
     /** A stream over the fleet view, with the default tick, cap and queue bound. */
     public FleetStream(FleetView view) {
-        this((vertx, requestFor) -> view.overview(vertx, requestFor), TICK_MS, MAX_STREAMS, QUEUE_BYTES);
+        this((vertx, requestFor) -> view.overview(vertx, requestFor), TICK_MS, PING_MS, MAX_STREAMS, QUEUE_BYTES);
     }
 
     /**
@@ -62,13 +65,15 @@ public final class FleetStream implements Handler<RoutingContext> {
      *
      * @param gather     gathers the fleet, with the overview request for each node (by its short name)
      * @param tickMs     how often
+     * @param pingMs     how often a ping comment goes out
      * @param maxStreams how many streams may be open at once
      * @param queueBytes bytes a stream may have waiting
      */
     public FleetStream(BiFunction<Vertx, Function<String, JsonObject>, Future<FleetView.Overview>> gather, long tickMs,
-            int maxStreams, int queueBytes) {
+            long pingMs, int maxStreams, int queueBytes) {
         this.gather = gather;
         this.tickMs = tickMs;
+        this.pingMs = pingMs;
         this.maxStreams = maxStreams;
         this.queueBytes = queueBytes;
     }
@@ -77,7 +82,7 @@ public final class FleetStream implements Handler<RoutingContext> {
     public Future<Void> start(Vertx owner) {
         vertx = owner;
         tickTimer = owner.setPeriodic(tickMs, id -> tick());
-        pingTimer = owner.setPeriodic(PING_MS, id -> broadcast(PING));
+        pingTimer = owner.setPeriodic(pingMs, id -> broadcast(PING));
         return Future.succeededFuture();
     }
 
@@ -110,13 +115,14 @@ public final class FleetStream implements Handler<RoutingContext> {
                 .setWriteQueueMaxSize(queueBytes);
         response.closeHandler(v -> forget(response));
         response.exceptionHandler(e -> forget(response));
-        if (streams.isEmpty()) {
-            sessionsAfter.clear();
-        }
         streams.put(response, ctx.request().remoteAddress().hostAddress());
         open = streams.size();
         response.write(": connected\n\n");
-        tick();
+        if (lastFleet == null) {
+            tick();
+        } else {
+            response.write(lastFleet.copy());
+        }
     }
 
     private void tick() {
@@ -131,8 +137,12 @@ public final class FleetStream implements Handler<RoutingContext> {
                         LOG.warn("gathering the fleet failed: {}", gathered.cause().getMessage());
                         return;
                     }
+                    if (streams.isEmpty()) {
+                        return;
+                    }
                     sessionEvents(gathered.result().parts());
-                    broadcast(event("fleet", gathered.result().json()));
+                    lastFleet = event("fleet", gathered.result().json());
+                    broadcast(lastFleet);
                 });
     }
 
@@ -165,9 +175,14 @@ public final class FleetStream implements Handler<RoutingContext> {
         }
     }
 
+    /** Forgets a stream; without any, the last fleet and where the nodes' sessions stood are forgotten too. */
     private void forget(HttpServerResponse stream) {
         streams.remove(stream);
         open = streams.size();
+        if (streams.isEmpty()) {
+            lastFleet = null;
+            sessionsAfter.clear();
+        }
     }
 
     private static Buffer event(String name, JsonObject data) {

@@ -2,6 +2,7 @@ package dev.xiaozhi.relay.admin;
 
 import static dev.xiaozhi.relay.support.Requests.call;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xiaozhi.relay.config.ConfigLoader;
 import dev.xiaozhi.relay.support.AdminClient;
@@ -63,7 +64,7 @@ class FleetDataTest {
      * WHEN the fleet is read
      * THEN its node and tenants count the sessions the admin API lists, calculator shows the five calls that ran
      * without error, the crashing target its errors and an open circuit (and the transition to it), and the third
-     * call of hall a rate-limit rejection.
+     * call of hall a rate-limit rejection, and the unknown token an auth failure.
      */
     @Test
     void countsWhatDevicesDid(Vertx vertx) throws Exception {
@@ -76,6 +77,7 @@ class FleetDataTest {
             kitchen.exchange(call(10 + i, "calculator___evaluate", "{\"expression\":\"1+" + i + "\"}"));
             hall.exchange(call(20 + i, "calculator___evaluate", "{\"expression\":\"2+" + i + "\"}"));
         }
+        assertThatThrownBy(() -> TestSocket.connect(vertx, relay.url("xzr_not-a-device"))).isNotNull();
         AtomicInteger ids = new AtomicInteger(30);
         Await.until(vertx, 30_000, () -> {
             kitchen.exchange(call(ids.incrementAndGet(), "crashing___crash", "{}"));
@@ -109,6 +111,7 @@ class FleetDataTest {
         assertThat(admin.get("/fleet/targets/crashing").bodyAsJsonObject().getJsonArray("breaker").getJsonObject(0)
                 .getString("to")).isEqualTo("open");
         assertThat(fleet.getJsonObject("rejections").getLong("rateLimited")).isEqualTo(1);
+        assertThat(fleet.getJsonObject("rejections").getLong("authFailures")).isEqualTo(1);
         kitchen.socket().close();
         hall.socket().close();
     }

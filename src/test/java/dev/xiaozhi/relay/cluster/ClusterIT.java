@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,6 +103,54 @@ class ClusterIT {
         assertThat(versionOnC).isEqualTo("2024-11-05");
         assertThat(closedMs).isLessThan(1_000);
         System.out.printf("a revocation on one node closed a session on another within %d ms%n", closedMs);
+    }
+
+    /**
+     * Verifies that the fleet view of any node is the cluster's, merged from one request per node.
+     * GIVEN a session of kitchen on node A calling the calculator twice, and one of attic on node B calling it once
+     * WHEN node C serves the fleet and attic's detail
+     * THEN it lists three answering, ready nodes with one session on A and one on B, acme's two sessions, three
+     * calculator calls run on three nodes, the single diagnostics target on one, and attic's session on B with its
+     * call.
+     */
+    @Test
+    void mergesTheFleetOfEveryNode(Vertx vertx, @TempDir Path dir) throws Exception {
+        startCluster(dir, "");
+        AdminClient onC = new AdminClient(vertx, adminPorts[2], TestRelay.ADMIN_TOKEN);
+        String attic = onC.post("/tenants/acme/devices", new JsonObject().put("id", "attic")).bodyAsJsonObject()
+                .getString("token");
+        TestSocket kitchenOnA = TestSocket.connect(vertx, "ws://127.0.0.1:" + devicePorts[0] + "/mcp?token="
+                + TestRelay.TOKEN);
+        kitchenOnA.initialize("2024-11-05");
+        TestSocket atticOnB = TestSocket.connect(vertx, "ws://127.0.0.1:" + devicePorts[1] + "/mcp?token=" + attic);
+        atticOnB.initialize("2024-11-05");
+        kitchenOnA.exchange(call(2, "calculator___evaluate", "{\"expression\":\"1+1\"}"));
+        kitchenOnA.exchange(call(3, "calculator___evaluate", "{\"expression\":\"1+2\"}"));
+        atticOnB.exchange(call(2, "calculator___evaluate", "{\"expression\":\"2+2\"}"));
+
+        JsonObject fleet = onC.get("/fleet").bodyAsJsonObject();
+        JsonObject atticDetail = onC.get("/fleet/tenants/acme/devices/attic").bodyAsJsonObject();
+        List<JsonObject> fleetNodes = fleet.getJsonArray("nodes").stream().map(JsonObject.class::cast).toList();
+        JsonObject acme = fleet.getJsonArray("tenants").stream().map(JsonObject.class::cast)
+                .filter(t -> "acme".equals(t.getString("tenant"))).findFirst().orElseThrow();
+        Map<String, JsonObject> targets = new HashMap<>();
+        fleet.getJsonArray("targets").forEach(t -> targets.put(((JsonObject) t).getString("target"), (JsonObject) t));
+
+        assertThat(fleetNodes).hasSize(NODES).allMatch(n -> n.getBoolean("answering") && n.getBoolean("ready"));
+        assertThat(fleetNodes.stream().map(n -> n.getJsonObject("sessions").getInteger("websocket")))
+                .containsExactlyInAnyOrder(1, 1, 0);
+        assertThat(acme.getJsonObject("sessions").getInteger("websocket")).isEqualTo(2);
+        assertThat(acme.getInteger("devices")).isEqualTo(2);
+        assertThat(targets.get("calculator").getJsonArray("nodes")).hasSize(NODES);
+        assertThat(targets.get("calculator").getJsonObject("series").getJsonArray("calls").stream()
+                .mapToLong(n -> ((Number) n).longValue()).sum()).isEqualTo(3);
+        assertThat(targets.get("diagnostics").getJsonArray("nodes")).hasSize(1);
+        assertThat(atticDetail.getJsonArray("sessions")).hasSize(1);
+        assertThat(atticDetail.getJsonArray("unanswered")).isEmpty();
+        assertThat(atticDetail.getJsonArray("recentCalls").getJsonObject(0).getString("outcome")).isEqualTo("ok");
+        assertThat(fleetNodes.stream().filter(n -> n.getJsonObject("sessions").getInteger("websocket") == 1)
+                .map(n -> n.getString("node"))).contains(atticDetail.getJsonArray("sessions").getJsonObject(0)
+                        .getString("node"));
     }
 
     /**

@@ -51,7 +51,7 @@ class FleetStreamAttackTest {
     void dropsAStreamThatIsNotReadAndCapsStreams(Vertx vertx) throws Exception {
         JsonObject big = new JsonObject().put("pad", "x".repeat(PAD_CHARS));
         FleetStream stream = new FleetStream((v, requestFor) -> Future.succeededFuture(new FleetView.Overview(big,
-                List.of())), 20, 2, QUEUE_BYTES);
+                List.of())), 20, 15_000, 2, QUEUE_BYTES);
         HttpServer[] server = new HttpServer[1];
         vertx.deployVerticle(new VerticleBase() {
             @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +44,27 @@ class NodeHistoryTest {
         assertThat(snapshot.getJsonArray("errors").getLong(Slots.COUNT - 1)).isEqualTo(1);
         assertThat(LatencyBuckets.percentile(histogram, 0.5)).isCloseTo(50, within(10.0));
         assertThat(LatencyBuckets.percentile(histogram, 0.99)).isCloseTo(99, within(20.0));
+    }
+
+    /**
+     * Verifies that recording a call allocates nothing once its target and device are known: the counters and rings
+     * are fixed arrays.
+     */
+    @Test
+    void recordsCallsWithoutAllocating() {
+        NodeHistory history = new NodeHistory();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 200_000; i++) {
+            history.call("calc", "acme", "kitchen", "ok", i % 7 == 0, i * 1_000L);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            history.call("calc", "acme", "kitchen", "ok", i % 7 == 0, i * 1_000L);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        System.out.printf("100,000 recorded calls allocated %d bytes%n", allocated);
+
+        assertThat(allocated).as("bytes allocated by 100,000 calls").isLessThan(10_000);
     }
 
     /** Verifies that a device keeps its last 50 calls, newest first, and the devices kept are bounded. */
