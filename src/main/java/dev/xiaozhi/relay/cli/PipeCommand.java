@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
  * {@code MCP_ENDPOINT=wss://… pipe [--mcp-config mcp_config.json]}: a drop-in for {@code mcp_pipe.py}. One agent,
  * the servers of the file as targets, started before the socket connects, all their tools on one socket under the
  * names {@code mcp_pipe.py} showed (prefixed with the server's name only where two servers offer the same tool),
- * reconnected forever. {@code MCP_ENDPOINT} and {@code MCP_CONFIG} may also come from a {@code .env} file in the
- * working directory.
+ * reconnected forever, on one event loop (one agent needs no more, and the pipe's session hands its calls to the
+ * servers' clients without a hop between threads). {@code MCP_ENDPOINT} and {@code MCP_CONFIG} may also come from a
+ * {@code .env} file in the working directory.
  */
 @Command(name = "pipe", mixinStandardHelpOptions = true,
         description = "Drop-in for mcp_pipe.py: serves the servers of mcp_config.json on your agent's MCP endpoint.")
@@ -45,6 +46,7 @@ final class PipeCommand implements Callable<Integer> {
         }
         Path file = mcpConfig != null ? mcpConfig : Path.of(env.getOrDefault("MCP_CONFIG", DEFAULT_MCP_CONFIG));
         String yaml = """
+                node: {eventLoops: 1}
                 server: {host: 127.0.0.1, port: 0, instances: 1}
                 admin: {host: 127.0.0.1, port: 0, tokens: {local: {tokenHash: "%s"}}}
                 registry: {store: memory}

@@ -54,6 +54,9 @@ record NodeRuntime(Vertx vertx, PrometheusMeterRegistry prometheus, Membership m
             metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
         }
         VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+        if (config.node().eventLoops() > 0) {
+            options.setEventLoopPoolSize(config.node().eventLoops());
+        }
         if (!config.cluster().enabled()) {
             Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus)).build();
             return Future.succeededFuture(new NodeRuntime(vertx, prometheus,

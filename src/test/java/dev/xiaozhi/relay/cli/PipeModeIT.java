@@ -29,7 +29,7 @@ class PipeModeIT {
 
     /**
      * Verifies that {@code MCP_ENDPOINT=… pipe --mcp-config mcp_config.json} serves the file's stdio server on one
-     * socket, answers a call, and leaves cleanly on SIGTERM without the token in its output.
+     * socket, answers a call, and leaves cleanly on SIGTERM without the token in its output, all on one event loop.
      */
     @Test
     void servesAnMcpConfigOnTheAgentsEndpoint(Vertx vertx, @TempDir Path dir) throws Exception {
@@ -53,6 +53,8 @@ class PipeModeIT {
             pipe.terminate();
             assertThat(pipe.awaitExit()).isZero();
             assertThat(pipe.stderr()).contains("pipe connected").doesNotContain("agent-secret-jwt");
+            assertThat(threadOf(pipe.stderr(), "pipe connected"))
+                    .isEqualTo(threadOf(pipe.stderr(), "target started [target: calculator"));
             assertThat(cloud.connections("agent-secret-jwt")).hasSize(1);
         }
     }
@@ -94,5 +96,12 @@ class PipeModeIT {
             assertThat(evaluated).isEqualTo("42");
             assertThat(echoed).isEqualTo("both");
         }
+    }
+
+    /** The thread of the bridge's own first log line that contains {@code text} (not a server's stderr). */
+    private static String threadOf(String log, String text) {
+        return log.lines().filter(line -> line.contains(text) && !line.contains("server stderr")).findFirst()
+                .map(line -> line.substring(line.indexOf('[') + 1, line.indexOf(']')))
+                .orElseThrow(() -> new AssertionError("no log line with " + text + " in:\n" + log));
     }
 }

@@ -54,7 +54,14 @@ class ConfigLoaderTest {
         assertThat(config.server().pingInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.server().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.node().stateDir()).isEqualTo(Path.of("data"));
+        assertThat(config.node().eventLoops()).isZero();
         assertThat(config.targets()).isEmpty();
+    }
+
+    /** Verifies that {@code node.eventLoops} sets the node's event-loop threads. */
+    @Test
+    void readsTheNodesEventLoops() {
+        assertThat(ConfigLoader.parse("node: {eventLoops: 1}", HERE, Map.of()).node().eventLoops()).isEqualTo(1);
     }
 
     static Stream<Arguments> badConfigs() {

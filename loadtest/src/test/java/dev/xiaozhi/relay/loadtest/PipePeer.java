@@ -14,11 +14,19 @@ import java.util.regex.Pattern;
  * {@code /usr/bin/python3}; needs Debian's {@code python3-websockets} and {@code python3-dotenv}): the same
  * {@link FakeCloud} makes {@code -DpipeCalls} sequential calls through each to the same stdio child (the relay's
  * {@code stdio-calculator}), in {@code -DpipeRuns} alternating runs of each. Reports calls/s, p50 and p99 and each
- * bridge's peak RSS (the bridge's own process, not the child's); {@code -DpipeJvmOptions="-Xmx64m …"} runs the
- * relay with JVM options. Skipped, saying so, when the script is absent.
+ * bridge's peak RSS (the bridge's own process, not the child's), and the ratios of the best runs and the median of
+ * each run's ratios. The relay runs with the README's JVM options for {@code pipe} mode ({@link #PIPE_JVM_OPTIONS});
+ * {@code -DpipeJvmOptions="…"} runs it with others, {@code -DpipeJvmOptions=none} with the JVM's defaults. Skipped,
+ * saying so, when the script is absent.
  */
 public final class PipePeer {
 
+    /**
+     * The JVM options the README gives for {@code pipe} mode: the client compiler alone, compiling early, one
+     * compiler thread, the serial collector and a small heap and stacks.
+     */
+    static final String PIPE_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.02"
+            + " -XX:CICompilerCount=1 -XX:+UseSerialGC -Xmx64m -Xss256k";
     private static final Pattern ANY_LINE = Pattern.compile("^");
 
     private PipePeer() {
@@ -40,8 +48,9 @@ public final class PipePeer {
         Files.writeString(config, """
                 {"mcpServers": {"calculator": {"command": "%s", "args": ["-jar", "%s", "stdio-calculator"]}}}
                 """.formatted(ChildJvm.java(), jar));
-        String options = Load.property("pipeJvmOptions", "");
-        List<String> jvmOptions = options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+        String options = Load.property("pipeJvmOptions", PIPE_JVM_OPTIONS);
+        List<String> jvmOptions = "none".equals(options) ? List.of() : List.of(options.split("\\s+"));
+        System.out.println("relay pipe JVM options: " + (jvmOptions.isEmpty() ? "the JVM's defaults" : options));
         List<double[]> relay = new ArrayList<>();
         List<double[]> python = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
@@ -55,6 +64,9 @@ public final class PipePeer {
                 + " peak RSS %.0f MB vs %.0f MB%n", best(relay, 0, true) / best(python, 0, true),
                 best(relay, 1, false) / best(python, 1, false), best(relay, 2, false) / best(python, 2, false),
                 best(relay, 3, false) / 1024, best(python, 3, false) / 1024);
+        System.out.printf(Locale.ROOT, "pipe / mcp_pipe.py, median of the %d runs' ratios: calls/s %.2fx, p50 %.2fx,"
+                + " p99 %.2fx%n", runs, medianRatio(relay, python, 0), medianRatio(relay, python, 1),
+                medianRatio(relay, python, 2));
     }
 
     /** Starts a bridge at a fresh cloud's endpoint. */
@@ -80,6 +92,17 @@ public final class PipePeer {
                     + " peak RSS %d MB%n", run, name, calls, figures[0], figures[1], figures[2], peakRss / 1024);
             return figures;
         }
+    }
+
+    /** The median of run i's relay figure over run i's mcp_pipe.py figure. */
+    private static double medianRatio(List<double[]> relay, List<double[]> python, int column) {
+        double[] ratios = new double[relay.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = relay.get(i)[column] / python.get(i)[column];
+        }
+        Arrays.sort(ratios);
+        return ratios.length % 2 == 1 ? ratios[ratios.length / 2]
+                : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
     }
 
     private static double best(List<double[]> runs, int column, boolean highest) {
