@@ -68,13 +68,13 @@ public final class AdminApi {
         return fleet.stop();
     }
 
-    /** The API's router, to be mounted at {@link #BASE}. */
-    public Router router(Vertx vertx) {
+    /** The API's router, to be mounted at {@link #BASE}; the dashboard's signed-in browsers may use it too. */
+    Router router(Vertx vertx, DashboardSessions sessions) {
         Router router = Router.router(vertx);
         Buffer openApi = Buffer.buffer(openApiDocument());
         router.get(OPENAPI).handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
                 .end(openApi));
-        router.route().handler(new AdminAuth(tokens, throttle));
+        router.route().handler(auth(sessions));
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         tenants.mount(router);
         devices.mount(router);
@@ -84,6 +84,17 @@ public final class AdminApi {
         router.route().last().handler(ctx -> ctx.fail(new ClientErrorException(404, "not_found", "no such route")));
         router.route().failureHandler(AdminApi::fail);
         return router;
+    }
+
+    /** The dashboard's router, to be mounted at {@link DashboardRoutes#BASE}: its page, sign-in and sign-out. */
+    Router dashboardRouter(Vertx vertx, DashboardSessions sessions) {
+        Router router = new DashboardRoutes(auth(sessions), sessions).router(vertx);
+        router.route().failureHandler(AdminApi::fail);
+        return router;
+    }
+
+    private AdminAuth auth(DashboardSessions sessions) {
+        return new AdminAuth(tokens, throttle, sessions);
     }
 
     /** Runs a handler whose result is JSON with the given status, failures going to the failure handler. */
@@ -127,7 +138,8 @@ public final class AdminApi {
         throw ClientErrorException.invalid(Map.of("limit", "expected an integer from 1 to 1000"));
     }
 
-    private static void fail(RoutingContext ctx) {
+    /** Answers a failed request with its status and a JSON error body. */
+    static void fail(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         RelayException error;
         if (failure instanceof RelayException relay) {

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin port: health, per-target detail, Prometheus metrics and the admin API. Bound to loopback unless
- * configured otherwise.
+ * The admin port: health, per-target detail, Prometheus metrics, the admin API and the dashboard. Bound to loopback
+ * unless configured otherwise.
  */
 public final class AdminVerticle extends VerticleBase {
 
@@ -51,7 +51,10 @@ public final class AdminVerticle extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         readiness.mount(router);
-        router.route(AdminApi.BASE + "/*").subRouter(api.router(vertx));
+        DashboardSessions sessions = new DashboardSessions(config.dashboard());
+        router.route(AdminApi.BASE + "/*").subRouter(api.router(vertx, sessions));
+        router.route(DashboardRoutes.BASE + "/*").subRouter(api.dashboardRouter(vertx, sessions));
+        router.get("/").handler(DashboardRoutes::redirect);
         router.get(METRICS_PATH).handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(registry.scrape()));

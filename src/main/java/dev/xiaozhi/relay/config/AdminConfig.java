@@ -11,14 +11,20 @@ import java.util.TreeMap;
  *
  * @param host   bind address; loopback by default
  * @param port   admin port; 0 picks a free one
- * @param tokens the admin API's bearer tokens by name; when empty, the node generates one under its state directory
+ * @param tokens    the admin API's bearer tokens by name; when empty, the node generates one under its state directory
+ * @param dashboard the dashboard's sign-in sessions
  */
-public record AdminConfig(String host, int port, Map<String, AdminToken> tokens) {
+public record AdminConfig(String host, int port, Map<String, AdminToken> tokens, DashboardConfig dashboard) {
 
     /** Default admin port. */
     public static final int DEFAULT_PORT = 8081;
     /** Default bind address. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+
+    /** An admin port with the dashboard's defaults. */
+    public AdminConfig(String host, int port, Map<String, AdminToken> tokens) {
+        this(host, port, tokens, DashboardConfig.DEFAULTS);
+    }
 
     /**
      * An admin bearer token, known by its hash.
@@ -31,7 +37,7 @@ public record AdminConfig(String host, int port, Map<String, AdminToken> tokens)
     }
 
     static AdminConfig from(ConfigNode node) {
-        node.object("host", "port", "tokens");
+        node.object("host", "port", "tokens", "dashboard");
         Map<String, AdminToken> tokens = new LinkedHashMap<>();
         node.entries("tokens").forEach((name, token) -> {
             DeviceConfig.requireId(name, token);
@@ -41,11 +47,11 @@ public record AdminConfig(String host, int port, Map<String, AdminToken> tokens)
             tokens.put(name, new AdminToken(name, hash, readOnly));
         });
         return new AdminConfig(node.string("host", DEFAULT_HOST), node.integer("port", 0, 65535, DEFAULT_PORT),
-                Collections.unmodifiableMap(tokens));
+                Collections.unmodifiableMap(tokens), DashboardConfig.from(node.child("dashboard")));
     }
 
     /** This configuration on another port. */
     public AdminConfig withPort(int newPort) {
-        return new AdminConfig(host, newPort, tokens);
+        return new AdminConfig(host, newPort, tokens, dashboard);
     }
 }

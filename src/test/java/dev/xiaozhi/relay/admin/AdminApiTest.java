@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.xiaozhi.relay.auth.AuthThrottle;
 import dev.xiaozhi.relay.config.AuthFailuresConfig;
+import dev.xiaozhi.relay.config.DashboardConfig;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
@@ -220,7 +221,7 @@ class AdminApiTest {
         List<Route> routes = new AdminApi(List.of(), new AuthThrottle(AuthFailuresConfig.DEFAULT),
                 new TenantRoutes(null), new DeviceRoutes(null, Duration.ZERO, token -> token),
                 new ProviderRoutes(null, Duration.ZERO), new NodeRoutes(null, null), new FleetRoutes(null, null))
-                .router(vertx).getRoutes();
+                .router(vertx, new DashboardSessions(DashboardConfig.DEFAULTS)).getRoutes();
         for (Route route : routes) {
             if (route.getPath() != null && route.methods() != null) {
                 route.methods().forEach(method -> routed.add(method.name().toUpperCase(Locale.ROOT) + " "

@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A raw device-side WebSocket for tests: sends frames exactly as given and hands out received text messages in
@@ -81,6 +82,26 @@ public final class TestSocket {
             message = nextJson();
         }
         return message;
+    }
+
+    /**
+     * The next notification of a method, skipping every other message; some servers send theirs only every few
+     * seconds, so this waits up to {@code waitMs}.
+     */
+    public JsonNode nextNotification(String method, long waitMs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            try {
+                JsonNode message = nextJson();
+                if (method.equals(message.path("method").asText())) {
+                    return message;
+                }
+            } catch (TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no " + method + " within " + waitMs + " ms", e);
+                }
+            }
+        }
     }
 
     /** Performs initialize (with the given id and version) and notifications/initialized. */

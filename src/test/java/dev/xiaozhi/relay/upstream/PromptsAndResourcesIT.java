@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,24 +256,9 @@ class PromptsAndResourcesIT {
         }
     }
 
-    /**
-     * The next notification of a method, skipping others; the server sends some only every few seconds, so this
-     * waits up to {@value #NOTIFICATION_WAIT_MS} ms.
-     */
+    /** The next notification of a method, skipping others, within {@value #NOTIFICATION_WAIT_MS} ms. */
     private static JsonNode notification(TestSocket device, String method) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTIFICATION_WAIT_MS);
-        while (true) {
-            try {
-                JsonNode message = device.nextJson();
-                if (method.equals(message.path("method").asText())) {
-                    return message;
-                }
-            } catch (TimeoutException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no " + method + " within " + NOTIFICATION_WAIT_MS + " ms", e);
-                }
-            }
-        }
+        return device.nextNotification(method, NOTIFICATION_WAIT_MS);
     }
 
     /** A device session, once both targets are ready (their tools listed: the guest sees no local prompts). */

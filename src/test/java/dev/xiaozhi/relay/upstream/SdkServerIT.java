@@ -67,7 +67,9 @@ class SdkServerIT {
         try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
             device.initialize("2025-06-18");
-            Await.until(vertx, () -> device.exchange(Requests.listTools("1")).at("/result/tools").size() == 1);
+            // a stdio peer is a JVM of its own, slow to start on a loaded machine
+            Await.until(vertx, 60_000, () -> device.exchange(Requests.listTools("1")).at("/result/tools")
+                    .size() == 1);
 
             device.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"sdk___add\","
                     + "\"arguments\":{\"a\":2,\"b\":3},\"_meta\":{\"progressToken\":\"mine\"}}}");

@@ -19,6 +19,7 @@ import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -53,6 +54,7 @@ final class HttpMcpSession {
     private URI postUrl;
     private HttpClientResponse stream;
     private String sessionId;
+    private Future<Void> renewal = Future.succeededFuture();
 
     HttpMcpSession(Vertx vertx, HttpClientAgent client, TargetConfig config, HttpTargetSpec spec,
             Optional<SigV4Signer> signer) {
@@ -94,10 +96,9 @@ final class HttpMcpSession {
                 .compose(signed -> client.request(new RequestOptions().setMethod(HttpMethod.GET)
                         .setAbsoluteURI(spec.url().toString()).setHeaders(signed)))
                 .compose(HttpClientRequest::send)
-                .map(response -> {
+                .compose(response -> {
                     if (response.statusCode() != 200) {
-                        discard(response);
-                        return response.statusCode();
+                        return forgot(response).map(gone -> gone ? 404 : response.statusCode());
                     }
                     stream = response;
                     SseParser parser = new SseParser(spec.maxResponseBytes(), onEvent);
@@ -111,7 +112,7 @@ final class HttpMcpSession {
                     });
                     response.endHandler(v -> ended(response, onLost));
                     response.exceptionHandler(e -> ended(response, onLost));
-                    return 200;
+                    return Future.succeededFuture(200);
                 });
     }
 
@@ -131,9 +132,28 @@ final class HttpMcpSession {
         }
     }
 
-    /** Forgets the server's session id: the next message starts a new session. */
-    void forgetSession() {
-        sessionId = null;
+    /** The id the server gave this session; null before it gave one, and for a stateless server. */
+    String id() {
+        return sessionId;
+    }
+
+    /** Whether a new session is being initialized. */
+    boolean renewing() {
+        return !renewal.isComplete();
+    }
+
+    /**
+     * The server refused a request sent under {@code staleId} as of a session it does not know (it restarted, say):
+     * a new session is initialized, once however many requests learn of it, and the connection's reinitialized
+     * handler asks the new one for what the session had asked.
+     */
+    Future<Void> renew(String staleId) {
+        if (staleId != null && staleId.equals(sessionId)) {
+            LOG.info("session expired, initializing again [target: {}]", config.name());
+            sessionId = null;
+            renewal = connection.initialize(RelayInfo.version(), config.timeout().toMillis());
+        }
+        return renewal;
     }
 
     /** Ends the session at the server (DELETE with its id) and drops its stream; nobody waits for the answer. */
@@ -163,8 +183,10 @@ final class HttpMcpSession {
         Map<String, String> headers = new HashMap<>(spec.headers());
         headers.put(HttpHeaders.CONTENT_TYPE.toString(), "application/json");
         headers.put(HttpHeaders.ACCEPT.toString(), ACCEPT);
-        if (sessionId != null) {
-            headers.put(SESSION_HEADER, sessionId);
+        String used = sessionId;
+        Future<Void> renewing = renewal.isComplete() ? null : renewal;
+        if (used != null) {
+            headers.put(SESSION_HEADER, used);
         }
         if (connection != null && connection.version() != null) {
             headers.put(VERSION_HEADER, connection.version());
@@ -177,7 +199,8 @@ final class HttpMcpSession {
                             .setIdleTimeout(config.timeout().toMillis() + IDLE_MARGIN_MS);
                     return client.request(options).compose(request -> request.send(Buffer.buffer(body)));
                 })
-                .onSuccess(response -> onResponse(requestId, json, response, mayReinitialize))
+                .onSuccess(response -> onResponse(requestId, json, new Sent(used, renewing, mayReinitialize),
+                        response))
                 .onFailure(e -> failRequest(requestId, e));
     }
 
@@ -198,24 +221,36 @@ final class HttpMcpSession {
         });
     }
 
-    private void onResponse(long requestId, String json, HttpClientResponse response, boolean mayReinitialize) {
+    /**
+     * How a request went: under which session id (null for none), whether a new session was being initialized
+     * meanwhile (its future, else null), and whether it may go again on a new session.
+     */
+    private record Sent(String sessionId, Future<Void> renewing, boolean mayGoAgain) {
+    }
+
+    private void onResponse(long requestId, String json, Sent sent, HttpClientResponse response) {
         String session = response.getHeader(SESSION_HEADER);
         if (session != null) {
             sessionId = session;
         }
         int status = response.statusCode();
-        if (status == 404 && sessionId != null && mayReinitialize && requestId != McpWire.NO_REQUEST) {
+        boolean again = sent.mayGoAgain() && requestId != McpWire.NO_REQUEST
+                && (sent.sessionId() != null || sent.renewing() != null);
+        if (status == 404 && again) {
             discard(response);
-            LOG.info("session expired, initializing again [target: {}]", config.name());
-            sessionId = null;
-            connection.initialize(RelayInfo.version(), config.timeout().toMillis())
-                    .onSuccess(v -> post(requestId, json, false)).onFailure(e -> failRequest(requestId, e));
+            resend(requestId, json, sent);
             return;
         }
         if (status >= 300) {
-            BoundedBody.head(response, headBytes()).onComplete(body -> failRequest(requestId,
-                    UpstreamCallException.ofHttpStatus(status, "HTTP " + status + (body.succeeded() ? ": "
-                            + BoundedBody.excerpt(body.result(), EXCERPT_CHARS) : ""), null)));
+            BoundedBody.head(response, headBytes()).onComplete(body -> {
+                if (status == 400 && again && body.succeeded() && namesSession(body.result())) {
+                    resend(requestId, json, sent);
+                } else {
+                    failRequest(requestId, UpstreamCallException.ofHttpStatus(status, "HTTP " + status
+                            + (body.succeeded() ? ": " + BoundedBody.excerpt(body.result(), EXCERPT_CHARS) : ""),
+                            null));
+                }
+            });
             return;
         }
         String type = String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE));
@@ -250,6 +285,33 @@ final class HttpMcpSession {
     }
 
     /** Reads no more of an unused body than an excerpt's worth; a longer one costs the connection. */
+    /**
+     * A request refused as of a session the server does not know goes again on a new one: after the renewal it
+     * raced with, or after one it starts.
+     */
+    private void resend(long requestId, String json, Sent sent) {
+        Future<Void> renewed = sent.sessionId() != null ? renew(sent.sessionId()) : sent.renewing();
+        renewed.onSuccess(v -> post(requestId, json, false)).onFailure(e -> failRequest(requestId, e));
+    }
+
+    /**
+     * Whether a response to a request sent under a session id says the server does not know the session: a 404, as
+     * the transport specifies, or a 400 whose body names the session, as many servers answer (their SDK examples
+     * among them: "Bad Request: No valid session ID provided"). Reads no more than the head of the body.
+     */
+    private Future<Boolean> forgot(HttpClientResponse response) {
+        int status = response.statusCode();
+        if (status != 400) {
+            discard(response);
+            return Future.succeededFuture(status == 404);
+        }
+        return BoundedBody.head(response, headBytes()).map(HttpMcpSession::namesSession);
+    }
+
+    private static boolean namesSession(Buffer head) {
+        return head.toString(StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains("session");
+    }
+
     private void discard(HttpClientResponse response) {
         BoundedBody.head(response, headBytes());
     }

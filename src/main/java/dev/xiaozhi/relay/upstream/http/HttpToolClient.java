@@ -15,6 +15,7 @@ import io.vertx.core.http.PoolOptions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class HttpToolClient extends McpServerClient {
         session.bind(connection);
         own.put(connection, session);
         return connection.initialize(RelayInfo.version(), config.timeout().toMillis())
-                .compose(v -> listen(session, connection))
+                .compose(v -> listen(session, connection, () -> own.get(connection) == session))
                 .map(status -> {
                     LOG.debug("upstream session open [target: {}, event stream: {}]", config.name(), status);
                     return connection;
@@ -114,19 +115,36 @@ public final class HttpToolClient extends McpServerClient {
     }
 
     /**
-     * Opens an own session's GET event stream, where its server sends what belongs to no request; while the session
-     * is kept, a stream that ends is opened again a second later.
+     * Opens a session's GET event stream, where its server sends what belongs to no request (list changes, resource
+     * updates, requests for a client), and keeps it open while {@code kept} holds: a stream that ends, or that
+     * could not be opened, is opened again a second later; one refused as of a session the server does not know
+     * (it restarted, say) is opened on a new session, initialized again, which is asked anew for the session's
+     * subscriptions and log level. A server that offers no stream (405, or 404 without sessions) is not asked again.
+     * The future holds the first attempt's status.
      */
-    private Future<Integer> listen(HttpMcpSession session, McpClientConnection connection) {
-        return session.openStream((event, data) -> connection.onMessage(data), () -> {
-            if (!restarts.stopped() && own.get(connection) == session) {
-                vertx.setTimer(STREAM_RETRY_MS, t -> {
-                    if (!restarts.stopped() && own.get(connection) == session) {
-                        listen(session, connection);
-                    }
-                });
+    private Future<Integer> listen(HttpMcpSession session, McpClientConnection connection, BooleanSupplier kept) {
+        String used = session.id();
+        Future<Integer> opened = session.openStream((event, data) -> connection.onMessage(data),
+                () -> listenLater(session, connection, kept));
+        opened.onComplete(status -> {
+            int code = status.succeeded() ? status.result() : 0;
+            if (code == 404 && (used != null || session.renewing())) {
+                session.renew(used).onComplete(again -> listenLater(session, connection, kept));
+            } else if (code != 200 && code != 404 && code != 405) {
+                listenLater(session, connection, kept);
             }
         });
+        return opened;
+    }
+
+    private void listenLater(HttpMcpSession session, McpClientConnection connection, BooleanSupplier kept) {
+        if (!restarts.stopped() && kept.getAsBoolean()) {
+            vertx.setTimer(STREAM_RETRY_MS, t -> {
+                if (!restarts.stopped() && kept.getAsBoolean()) {
+                    listen(session, connection, kept);
+                }
+            });
+        }
     }
 
     @Override
@@ -141,8 +159,6 @@ public final class HttpToolClient extends McpServerClient {
         if (shared != null) {
             shared.closeStream();
         }
-        own.values().forEach(HttpMcpSession::delete);
-        own.clear();
         HttpMcpSession session = new HttpMcpSession(vertx, client, config, spec, signer);
         shared = session;
         McpClientConnection connection = connect(session.wire());
@@ -161,9 +177,9 @@ public final class HttpToolClient extends McpServerClient {
                     : Future.failedFuture("event stream answered HTTP " + status))
                     .compose(v -> handshake());
         } else {
-            connected = handshake().onSuccess(v -> session.openStream((event, data) -> connection.onMessage(data),
-                    () -> { }).onSuccess(status -> LOG.debug("notification stream [target: {}, status: {}]",
-                            config.name(), status)));
+            connected = handshake().onSuccess(v -> listen(session, connection, () -> shared == session)
+                    .onSuccess(status -> LOG.debug("notification stream [target: {}, status: {}]", config.name(),
+                            status)));
         }
         connected.onFailure(e -> {
             LOG.warn("server not reachable [target: {}]: {}", config.name(), e.getMessage());

@@ -54,6 +54,7 @@ public final class McpClientConnection {
     private JsonNode clientCapabilities = Json.MAPPER.createObjectNode();
     private long nextId = 1;
     private String version;
+    private Runnable reinitialized = () -> { };
     private JsonNode capabilities = Json.MAPPER.createObjectNode();
 
     /**
@@ -94,8 +95,17 @@ public final class McpClientConnection {
         return capabilities;
     }
 
+    /**
+     * Runs {@code handler} each time the handshake completes again on this connection (a Streamable HTTP server
+     * that forgot its session is initialized anew), so that what the session had asked for can be asked again.
+     */
+    public void reinitializedHandler(Runnable handler) {
+        this.reinitialized = handler;
+    }
+
     /** Runs the handshake: initialize, check the revision, notifications/initialized. */
     public Future<Void> initialize(String clientVersion, long timeoutMs) {
+        boolean again = version != null;
         ObjectNode params = Json.MAPPER.createObjectNode().put("protocolVersion", OFFERED_VERSION);
         params.set("capabilities", clientCapabilities.deepCopy());
         params.putObject("clientInfo").put("name", RelayInfo.NAME).put("version", clientVersion);
@@ -109,6 +119,9 @@ public final class McpClientConnection {
                 capabilities = result.get("capabilities");
             }
             notify("notifications/initialized", null);
+            if (again) {
+                reinitialized.run();
+            }
             return Future.succeededFuture();
         });
     }

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public abstract class McpServerClient implements ToolClient {
     private final Map<String, Tracked> calls = new HashMap<>();
     private final Map<String, Future<UpstreamSession>> ownSessions = new HashMap<>();
     private final Map<McpClientConnection, UpstreamSession> opening = new HashMap<>();
+    private final Map<String, SessionScopedState> scoped = new HashMap<>();
     private McpClientConnection connection;
     private UpstreamSession shared;
     private JsonNode tools = Json.MAPPER.createArrayNode();
@@ -162,7 +164,8 @@ public abstract class McpServerClient implements ToolClient {
                     maxOwnSessions());
             return Future.succeededFuture(shared);
         }
-        Future<UpstreamSession> opened = openSession(caller).map(connected -> opening.remove(connected));
+        Future<UpstreamSession> opened = openSession(caller).map(connected -> opening.remove(connected))
+                .onSuccess(upstream -> restore(upstream));
         ownSessions.put(caller.id(), opened);
         LOG.debug("opening an upstream session [target: {}, session: {}]", config.name(), caller.id());
         return opened.onFailure(e -> {
@@ -176,15 +179,21 @@ public abstract class McpServerClient implements ToolClient {
 
     @Override
     public void sessionEnded(String session) {
+        scoped.remove(session);
         Future<UpstreamSession> own = ownSessions.remove(session);
         if (own != null) {
             own.onSuccess(ended -> {
-                ended.connection().failAll(config.name() + ": the client's session is over");
-                calls.values().removeIf(tracked -> tracked.session().connection() == ended.connection());
-                closeSession(ended.connection());
+                endOwn(ended, config.name() + ": the client's session is over");
                 LOG.debug("upstream session ended [target: {}, session: {}]", config.name(), session);
             });
         }
+    }
+
+    /** Ends an upstream session of one downstream session's own: its calls fail, the server is told. */
+    private void endOwn(UpstreamSession ended, String reason) {
+        ended.connection().failAll(reason);
+        calls.values().removeIf(tracked -> tracked.session().connection() == ended.connection());
+        closeSession(ended.connection());
     }
 
     @Override
@@ -227,7 +236,18 @@ public abstract class McpServerClient implements ToolClient {
             if ("resources/unsubscribe".equals(request.method()) && !ownSessions.containsKey(caller.id())) {
                 return done();
             }
-            return send(request);
+            SessionScopedState state = scoped.computeIfAbsent(caller.id(), id -> new SessionScopedState());
+            if ("resources/subscribe".equals(request.method()) && state.full(uri)) {
+                return Future.succeededFuture(new TargetAnswer(Json.MAPPER.createObjectNode()
+                        .put("code", JsonRpc.INVALID_PARAMS).put("message", "Too many subscriptions: a session may "
+                                + "follow at most " + SessionScopedState.MAX_SUBSCRIPTIONS + " resources of "
+                                + config.name()).toString(), true));
+            }
+            return send(request).andThen(answer -> {
+                if (answer.succeeded() && !answer.result().error()) {
+                    state.accepted(request.method(), request.params());
+                }
+            });
         }
         if ("resources/unsubscribe".equals(request.method())) {
             return subscriptions.remove(uri, request.session()) && ready ? send(request) : done();
@@ -329,6 +349,9 @@ public abstract class McpServerClient implements ToolClient {
     protected McpClientConnection connect(McpWire wire) {
         McpClientConnection next = new McpClientConnection(vertx, config.name(), wire);
         connection = next;
+        ownSessions.values().forEach(own -> own.onSuccess(dropped -> endOwn(dropped,
+                config.name() + ": the server connection was replaced")));
+        ownSessions.clear();
         shared = new UpstreamSession(next, null);
         bind(shared);
         return next;
@@ -358,25 +381,37 @@ public abstract class McpServerClient implements ToolClient {
                             listedOffer.prompts().size(), listedOffer.resources().size(),
                             listedOffer.resourceTemplates().size());
                     offerChanged.run();
-                    restoreSessionState(current);
+                    restore(shared);
                     return listed;
                 }))
                 .mapEmpty();
     }
 
-    /** A new connection gets the subscriptions and the log level the sessions asked for on the old one. */
-    private void restoreSessionState(McpClientConnection current) {
+    /**
+     * A new upstream session gets the subscriptions and the log level asked for on the one it replaces: the shared
+     * one what the sharing sessions asked, one of a session's own what that session asked.
+     */
+    private void restore(UpstreamSession upstream) {
+        if (upstream.owner() == null) {
+            restore(upstream.connection(), subscriptions.uris(), Optional.ofNullable(logLevel));
+        } else {
+            SessionScopedState state = scoped.get(upstream.owner().id());
+            if (state != null) {
+                restore(upstream.connection(), state.uris(), state.level());
+            }
+        }
+    }
+
+    private void restore(McpClientConnection current, Set<String> uris, Optional<LogLevel> level) {
         long timeoutMs = config.timeout().toMillis();
-        for (String uri : subscriptions.uris()) {
+        for (String uri : uris) {
             current.request("resources/subscribe", Json.MAPPER.createObjectNode().put("uri", uri), timeoutMs)
                     .onFailure(e -> LOG.warn("subscription not restored [target: {}]: {}", config.name(),
                             e.getMessage()));
         }
-        if (logLevel != null) {
-            current.request("logging/setLevel", Json.MAPPER.createObjectNode().put("level", logLevel.wireName()),
-                    timeoutMs).onFailure(e -> LOG.warn("log level not restored [target: {}]: {}", config.name(),
-                            e.getMessage()));
-        }
+        level.ifPresent(restored -> current.request("logging/setLevel", Json.MAPPER.createObjectNode()
+                .put("level", restored.wireName()), timeoutMs).onFailure(e -> LOG.warn(
+                        "log level not restored [target: {}]: {}", config.name(), e.getMessage())));
     }
 
     /** Lists the server's prompts and resources (and templates) as far as it declares them; never fails. */
@@ -487,6 +522,7 @@ public abstract class McpServerClient implements ToolClient {
     private void bind(UpstreamSession upstream) {
         upstream.connection().notificationHandler((method, params) -> onNotification(upstream, method, params));
         upstream.connection().requestHandler((method, params) -> onServerRequest(upstream, method, params));
+        upstream.connection().reinitializedHandler(() -> restore(upstream));
     }
 
     /** A call or request in flight: the upstream session it went on, under which relay-side request id. */

@@ -31,7 +31,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import java.net.ConnectException;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -241,8 +241,8 @@ class StreamableHttpFrontTest {
                     int status;
                     try {
                         status = status(http, session);
-                    } catch (ConnectException e) {
-                        status = 404; // the node closed its port once its last session ended
+                    } catch (IOException e) {
+                        status = 404; // the node closed its port, or the connection, once its last session ended
                     }
                     if (status == 404) {
                         open.remove(session);

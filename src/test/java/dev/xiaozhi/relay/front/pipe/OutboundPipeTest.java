@@ -177,7 +177,7 @@ class OutboundPipeTest {
             admin.post("/tenants/acme/devices/speaker/revoke", null);
 
             pipe.closed().await(10, TimeUnit.SECONDS);
-            assertThat(admin.get("/pipes").bodyAsJsonObject().getJsonArray("items")).isEmpty();
+            Await.until(vertx, () -> admin.get("/pipes").bodyAsJsonObject().getJsonArray("items").isEmpty());
         }
     }
 }
