@@ -81,7 +81,8 @@ export async function tenantView(main, session, [tenant], params) {
   let pending = null;
   return (kind, data) => {
     if (kind !== 'registry' && kind !== 'session') return;
-    if (data.tenant !== tenant || (!shown.has(data.device) && data.change !== 'added')) return;
+    // a registry change may add a device to this page; a session only changes a row that is shown
+    if (data.tenant !== tenant || (kind === 'session' && !shown.has(data.device))) return;
     clearTimeout(pending);
     pending = setTimeout(() => load().catch(() => {}), 100);
   };
