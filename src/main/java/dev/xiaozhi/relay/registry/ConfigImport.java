@@ -20,9 +20,15 @@ import org.slf4j.LoggerFactory;
  * Imports the tenants, devices and provider tokens of the configuration file into the registry, idempotently: each
  * record keeps a fingerprint of what the file said, so a start writes only what is new or changed in the file.
  * Changes made through the admin API to a file record (a rotated token, a disabled device) stand until the file's
- * entry changes. The devices that changed are written one after another, each under its tenant's lock.
+ * entry changes. The devices are compared and written under the cluster's import lock and their tenants' locks, so
+ * that a node importing the configuration another node imported finds its devices current; those that changed are
+ * written in batches of {@value #BATCH}, each durable as one write, so that a start with thousands of new devices
+ * waits for a few disk flushes, not one per device.
  */
 public final class ConfigImport {
+
+    /** Devices written as one durable write. */
+    static final int BATCH = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigImport.class);
 
@@ -46,23 +52,38 @@ public final class ConfigImport {
                 tenants.add(providers.importConfigured(target.name(), provider.tokenHash()));
             }
         });
-        return Future.all(tenants).compose(v -> {
-            List<Future<Optional<Changed>>> compared = new ArrayList<>();
-            devices.devices().forEach(device -> compared.add(compare(registry, device)));
-            return Future.all(compared);
-        }).compose(all -> {
+        Set<String> tenantIds = new HashSet<>();
+        devices.devices().forEach(device -> tenantIds.add(device.tenant().id()));
+        return Future.all(tenants).compose(v -> registry.importing(tenantIds, () -> importDevices(registry,
+                devices)));
+    }
+
+    /** Compares every configured device with the registry's and writes those that changed, in batches. */
+    private static Future<Void> importDevices(Registry registry, ConfiguredDevices devices) {
+        List<Future<Optional<Changed>>> compared = new ArrayList<>();
+        devices.devices().forEach(device -> compared.add(compare(registry, device)));
+        return Future.all(compared).compose(all -> {
             List<Changed> changed = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
                 all.<Optional<Changed>>resultAt(i).ifPresent(changed::add);
             }
-            return write(registry, changed);
+            if (!changed.isEmpty()) {
+                long updated = changed.stream().filter(Changed::replaces).count();
+                LOG.info("devices imported from the configuration [created: {}, updated: {}]",
+                        changed.size() - updated, updated);
+            }
+            List<Future<Void>> written = new ArrayList<>();
+            for (int from = 0; from < changed.size(); from += BATCH) {
+                written.add(write(registry, changed.subList(from, Math.min(changed.size(), from + BATCH))));
+            }
+            return Future.all(written);
         }).mapEmpty();
     }
 
-    private static Future<Void> write(Registry registry, List<Changed> changed) {
+    private static Future<Void> write(Registry registry, List<Changed> batch) {
         Set<String> replacing = new HashSet<>();
-        changed.stream().filter(Changed::replaces).forEach(device -> replacing.add(device.device().key()));
-        return registry.putAll(changed.stream().map(Changed::device).toList(), replacing);
+        batch.stream().filter(Changed::replaces).forEach(changed -> replacing.add(changed.device().key()));
+        return registry.putAll(batch.stream().map(Changed::device).toList(), replacing);
     }
 
     private static Future<?> importTenant(Registry registry, TenantConfig config) {
@@ -97,7 +118,7 @@ public final class ConfigImport {
             Device device = new Device(tenantId, id, configured.device().name(), status, configured.hash().toString(),
                     null, 0, createdAt, registry.encrypt(endpoint), existing.map(Device::policy).orElse(null),
                     fingerprint);
-            LOG.info("device imported from the configuration [tenant: {}, device: {}, {}]", tenantId, id,
+            LOG.debug("device imported from the configuration [tenant: {}, device: {}, {}]", tenantId, id,
                     existing.isPresent() ? "updated" : "created");
             return Future.succeededFuture(Optional.of(new Changed(device, existing.isPresent())));
         });

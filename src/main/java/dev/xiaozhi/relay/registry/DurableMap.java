@@ -6,6 +6,7 @@ import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,14 @@ final class DurableMap<T> {
     Future<Void> put(String key, T value) {
         String json = write(value);
         return store.put(collection, key, json).compose(v -> on(live.set(key, json))).mapEmpty();
+    }
+
+    /** Stores records (key → value) durably as one write, then makes each live. */
+    Future<Void> putAll(Map<String, T> values) {
+        Map<String, String> json = new LinkedHashMap<>();
+        values.forEach((key, value) -> json.put(key, write(value)));
+        return store.putAll(collection, json).compose(v -> Future.all(json.entrySet().stream()
+                .map(entry -> on(live.set(entry.getKey(), entry.getValue()))).toList())).mapEmpty();
     }
 
     /** Removes durably, then from the live map. */

@@ -18,6 +18,12 @@ final class EntryVersions {
         return newest.merge(key, version, Math::max) == version;
     }
 
+    /** Whether a version newer than this one of the key was seen. */
+    boolean newer(String key, long version) {
+        Long seen = newest.get(key);
+        return seen != null && seen > version;
+    }
+
     /** Learns of an entry at a version, from the cluster's events: older ones are refused from now on. */
     void seen(String key, long version) {
         newest.merge(key, version, Math::max);

@@ -99,15 +99,32 @@ final class HazelcastMaps implements LiveMaps {
             return live.isEmpty();
         }
 
+        /**
+         * A copy of every entry; an entry the copy read before a newer version of it was heard of is read again, so
+         * that a write while the copy is taken does not drop the entry from it.
+         */
         @Override
         public Map<String, String> snapshot() {
             Map<String, String> values = new HashMap<>();
-            Map.copyOf(live).forEach((key, sealed) -> open(key, sealed).ifPresent(value -> values.put(key, value)));
+            Map.copyOf(live).forEach((key, sealed) -> {
+                Optional<EntryTags.Opened> opened = tags.open(name, key, sealed);
+                Optional<String> value;
+                if (opened.isPresent() && versions.newer(key, opened.get().version())) {
+                    String current = live.get(key);
+                    value = current == null ? Optional.empty() : open(key, current);
+                } else {
+                    value = admitted(key, opened);
+                }
+                value.ifPresent(found -> values.put(key, found));
+            });
             return values;
         }
 
         private Optional<String> open(String key, String sealed) {
-            Optional<EntryTags.Opened> opened = tags.open(name, key, sealed);
+            return admitted(key, tags.open(name, key, sealed));
+        }
+
+        private Optional<String> admitted(String key, Optional<EntryTags.Opened> opened) {
             if (opened.isEmpty()) {
                 LOG.warn("registry entry refused: its integrity tag is wrong [map: {}]", name);
                 return Optional.empty();

@@ -14,11 +14,14 @@ import dev.xiaozhi.relay.registry.store.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -40,6 +43,8 @@ public final class Registry implements DeviceDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
     private static final String MAP_PREFIX = "relay.registry.";
+    /** How long a node's import of the configuration waits for another node's import to end. */
+    private static final long IMPORT_WAIT_MS = 120_000;
 
     private final Vertx vertx;
     private final DurableMap<Tenant> tenants;
@@ -299,15 +304,35 @@ public final class Registry implements DeviceDirectory {
 
 
     /**
-     * Stores the configuration's devices one after another, each under its tenant's lock like every write; those
+     * Runs the configuration's import of devices after this node's earlier writes, under the cluster's import lock
+     * and then the lock of each of the tenants (in id order, so that two holders never wait on each other): no other
+     * node's import and no other write of those tenants' records runs meanwhile. What {@code work} reads is current
+     * and what it writes follows every earlier version of those keys, so a node that imports the same
+     * configuration after another finds its devices current and writes none of them again.
+     */
+    <T> Future<T> importing(Collection<String> tenantIds, Supplier<Future<T>> work) {
+        List<String> ordered = List.copyOf(new TreeSet<>(tenantIds));
+        return writes.run(() -> RegistryLocks.under(vertx, MAP_PREFIX + "import", IMPORT_WAIT_MS,
+                () -> underTenants(ordered, 0, work)));
+    }
+
+    private <T> Future<T> underTenants(List<String> tenantIds, int from, Supplier<Future<T>> work) {
+        return from == tenantIds.size() ? work.get() : RegistryLocks.under(vertx,
+                MAP_PREFIX + "tenant." + tenantIds.get(from), () -> underTenants(tenantIds, from + 1, work));
+    }
+
+    /**
+     * Stores devices of the configuration's import as one durable write, only inside {@link #importing}; those
      * that {@code replace} one (keys in {@code replacing}) refresh or close their sessions.
      */
     Future<Void> putAll(List<Device> batch, Set<String> replacing) {
-        Future<Void> written = Future.succeededFuture();
-        for (Device device : batch) {
-            written = written.compose(v -> put(device, replacing.contains(device.key())).mapEmpty());
-        }
-        return written;
+        Map<String, Device> byKey = new LinkedHashMap<>();
+        batch.forEach(device -> byKey.put(device.key(), device));
+        return devices.putAll(byKey).compose(v -> Future.all(batch.stream().map(this::index).toList()))
+                .onSuccess(v -> batch.stream().filter(device -> replacing.contains(device.key())).forEach(
+                        device -> publish(new RegistryChange(device.status() == Status.DISABLED, device.tenant(),
+                                device.id()))))
+                .mapEmpty();
     }
 
     /** Stores a device, as one serial write; when it {@code replaces} one, its sessions refresh or close. */

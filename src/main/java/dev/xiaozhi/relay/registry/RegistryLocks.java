@@ -19,7 +19,12 @@ final class RegistryLocks {
 
     /** Runs a write under the named lock; 503 when the lock is not had in time. */
     static <T> Future<T> under(Vertx vertx, String name, Supplier<Future<T>> write) {
-        return vertx.sharedData().getLockWithTimeout(name, TIMEOUT_MS)
+        return under(vertx, name, TIMEOUT_MS, write);
+    }
+
+    /** Runs a write under the named lock, waiting for it up to {@code timeoutMs}; 503 when it is not had in time. */
+    static <T> Future<T> under(Vertx vertx, String name, long timeoutMs, Supplier<Future<T>> write) {
+        return vertx.sharedData().getLockWithTimeout(name, timeoutMs)
                 .recover(e -> Future.failedFuture(new ServerErrorException(503, "unavailable",
                         "the registry is busy; try again")))
                 .compose(lock -> write.get().onComplete(done -> lock.release()));

@@ -6,14 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.xiaozhi.relay.auth.ConfiguredDevices;
+import dev.xiaozhi.relay.auth.GeneratedTokenStore;
 import dev.xiaozhi.relay.bus.EventBusAddresses;
 import dev.xiaozhi.relay.bus.RecordCodec;
 import dev.xiaozhi.relay.bus.RegistryChange;
+import dev.xiaozhi.relay.config.ConfigLoader;
+import dev.xiaozhi.relay.config.RelayConfig;
 import dev.xiaozhi.relay.model.ClientErrorException;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.model.TenantLimits;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.model.ToolRule;
 import dev.xiaozhi.relay.registry.store.FileRegistryStore;
+import dev.xiaozhi.relay.registry.store.MemoryRegistryStore;
 import dev.xiaozhi.relay.registry.store.RegistryStore;
 import dev.xiaozhi.relay.support.Await;
 import io.vertx.core.Future;
@@ -24,10 +30,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +158,45 @@ class RegistryTest {
         }
     }
 
+    /**
+     * Verifies that two nodes importing the same configuration at once write each device once between them, and
+     * that each node then reads every device (none refused for its version).
+     * GIVEN a second registry on the same cluster maps, with a store of its own, WHEN both import a configuration of
+     * 2,500 devices with endpoints at once, THEN the two stores hold 2,500 devices in all and each registry lists
+     * and opens all of them.
+     */
+    @Test
+    void writesEachDeviceOnceWhenTwoNodesImportTheSameConfiguration(Vertx vertx) throws Exception {
+        int count = 2_500;
+        RelayConfig config = ConfigLoader.parse("""
+                tenants:
+                  acme:
+                    devices:
+                %s
+                """.formatted(IntStream.range(0, count).mapToObj(i -> ("      d%d: {tokenHash: \"%s\", endpoint: "
+                + "\"ws://127.0.0.1:1/mcp/?token=t%d\"}").formatted(i, TokenHash.ofPlain("device-" + i), i))
+                .collect(Collectors.joining("\n"))), dir, Map.of());
+        ConfiguredDevices devices = ConfiguredDevices.load(config, new GeneratedTokenStore(dir));
+        MemoryRegistryStore otherStore = new MemoryRegistryStore();
+        Registry other = await(Registry.start(vertx, LiveMaps.clustered(hazelcast, TAG_KEY), otherStore,
+                new EndpointCipher(KEY)));
+
+        await(Future.all(ConfigImport.run(registry, await(ProviderTokens.start(vertx,
+                LiveMaps.clustered(hazelcast, TAG_KEY), store)), config, devices),
+                ConfigImport.run(other, await(ProviderTokens.start(vertx, LiveMaps.clustered(hazelcast, TAG_KEY),
+                        otherStore)), config, devices)));
+
+        assertThat(storedDevices(store) + storedDevices(otherStore)).isEqualTo(count);
+        for (Registry node : List.of(registry, other)) {
+            assertThat(await(node.allDevices())).hasSize(count);
+            assertThat(await(node.pipeEndpoints())).hasSize(count);
+        }
+    }
+
+    private static int storedDevices(RegistryStore store) throws Exception {
+        return await(store.load()).getOrDefault(Registry.DEVICES, Map.of()).size();
+    }
+
     private IssuedToken createKitchen() throws Exception {
         return await(registry.createTenant(tenant("acme", 2))
                 .compose(t -> registry.createDevice("acme", "kitchen", "Kitchen", null, null)));
@@ -184,6 +232,6 @@ class RegistryTest {
     }
 
     private static <T> T await(Future<T> future) throws Exception {
-        return future.await(10, TimeUnit.SECONDS);
+        return future.await(30, TimeUnit.SECONDS);
     }
 }

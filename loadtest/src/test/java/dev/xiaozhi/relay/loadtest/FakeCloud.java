@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runs the cloud's conversation (initialize with id 0, initialized and tools/list back to back), then makes
  * {@code callsPerPipe} sequential calls of the listed echo tool (else the first tool listed, with a calculator
  * expression). A pipe whose calls all answered is served, once per token however often it connects again (a pipe
- * runs the handshake again on a new socket when the tools it may see change). {@code GET /served} answers
+ * runs the handshake again on a new socket when the tools it may see change); a pipe's first connection is counted
+ * as dialled. {@code GET /served} answers
  * {@code {"served": N}}.
  */
 public final class FakeCloud implements AutoCloseable {
@@ -26,10 +27,12 @@ public final class FakeCloud implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final int callsPerPipe;
     private final Set<String> served = ConcurrentHashMap.newKeySet();
+    private final Set<String> dialled = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connected = new AtomicInteger();
     private final CompletableFuture<long[]> firstPipeLatencies = new CompletableFuture<>();
     private final HttpServer server;
     private volatile long lastServedNanos;
+    private volatile long lastDialledNanos;
 
     /** Starts listening on a free loopback port. */
     public FakeCloud(int callsPerPipe) throws Exception {
@@ -60,6 +63,16 @@ public final class FakeCloud implements AutoCloseable {
         return lastServedNanos;
     }
 
+    /** Pipes that connected at least once so far. */
+    public int dialled() {
+        return dialled.size();
+    }
+
+    /** {@link System#nanoTime()} when the last pipe so far connected for the first time. */
+    public long lastDialledNanos() {
+        return lastDialledNanos;
+    }
+
     /** The latencies of the first pipe's calls, in nanoseconds, once all of them answered. */
     public long[] awaitFirstPipe(long seconds) throws Exception {
         return firstPipeLatencies.get(seconds, TimeUnit.SECONDS);
@@ -67,6 +80,9 @@ public final class FakeCloud implements AutoCloseable {
 
     private void converse(ServerWebSocket socket) {
         connected.incrementAndGet();
+        if (dialled.add(String.valueOf(socket.query()))) {
+            lastDialledNanos = System.nanoTime();
+        }
         long[] latencies = new long[callsPerPipe];
         long[] sentAt = new long[1];
         String[] tool = new String[1];

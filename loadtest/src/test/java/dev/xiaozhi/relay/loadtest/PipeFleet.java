@@ -18,10 +18,10 @@ import java.util.stream.IntStream;
 /**
  * A fleet of outbound pipes: {@code -Dpipes} devices with an {@code endpoint} at a {@link FakeCloud} in this JVM,
  * declared in the relay's config, dialled at {@code -DconnectRate} per second. The cloud runs its conversation on
- * every pipe and one echo call; the run reports the time from the relay's start to all pipes served, and the
- * relay's heap per pipe. Gatling polls the cloud until all are served ({@code -DservedWithinSeconds}). With
- * {@code -Dhistogram=DIR} the relay's class histograms with its pipes and without go to {@code DIR/pipes.txt} and
- * {@code DIR/bare.txt}.
+ * every pipe and one echo call; the run reports the time from the relay's start to all pipes connected (each once)
+ * and to all served, and the relay's heap per pipe. Gatling polls the cloud until all are served
+ * ({@code -DservedWithinSeconds}). With {@code -Dhistogram=DIR} the relay's class histograms with its pipes and
+ * without go to {@code DIR/pipes.txt} and {@code DIR/bare.txt}.
  */
 public class PipeFleet extends Simulation {
 
@@ -58,14 +58,15 @@ public class PipeFleet extends Simulation {
         if (cloud.served() == pipes) {
             double ready = process.secondsToReady();
             double served = (cloud.lastServedNanos() - process.startedNanos()) / 1e9;
+            double dialled = (cloud.lastDialledNanos() - process.startedNanos()) / 1e9;
             histogram(process.pid(), "pipes.txt");
             long heap = Start.relay(() -> ProcessMeter.usedHeapAfterGcKb(process.pid()));
             long bare = Load.full() ? Start.relay(PipeFleet::heapWithoutPipes) : 0;
+            String perPipe = bare == 0 ? " (a full run gives the heap per pipe)" : String.format(Locale.ROOT,
+                    ", %d KiB without pipes: %.1f KiB per pipe", bare, (heap - bare) / (double) pipes);
             System.out.printf(Locale.ROOT, "pipe fleet: %d pipes at connectRate %d: relay ready after %.1f s,"
-                    + " all served %.1f s after its start; relay heap %d KiB after a full GC%s%n", pipes,
-                    connectRate, ready, served, heap, bare == 0 ? " (a full run gives the heap per pipe)"
-                            : String.format(Locale.ROOT, ", %d KiB without pipes: %.1f KiB per pipe", bare,
-                                    (heap - bare) / (double) pipes));
+                    + " all connected %.1f s and all served %.1f s after its start; relay heap %d KiB after a full"
+                    + " GC%s%n", pipes, connectRate, ready, dialled, served, heap, perPipe);
         } else {
             System.out.printf("pipe fleet: only %d of %d pipes served within %d s%n", cloud.served(), pipes, within);
         }

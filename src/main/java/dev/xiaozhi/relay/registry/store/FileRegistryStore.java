@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -82,6 +84,13 @@ public final class FileRegistryStore implements RegistryStore {
     }
 
     @Override
+    public Future<Void> putAll(String collection, Map<String, String> batch) {
+        List<JournalLine> lines = new ArrayList<>(batch.size());
+        batch.forEach((key, json) -> lines.add(new JournalLine(true, collection, key, json)));
+        return append(lines);
+    }
+
+    @Override
     public Future<Void> delete(String collection, String key) {
         return append(new JournalLine(false, collection, key, null));
     }
@@ -102,15 +111,24 @@ public final class FileRegistryStore implements RegistryStore {
         return lines;
     }
 
-    /** Appends a line and forces it to disk, then applies it. */
     private Future<Void> append(JournalLine line) {
+        return append(List.of(line));
+    }
+
+    /** Appends lines and forces them to disk once, then applies them; a failed write leaves none of them. */
+    private Future<Void> append(List<JournalLine> batch) {
+        if (batch.isEmpty()) {
+            return Future.succeededFuture();
+        }
         return worker.<Void>executeBlocking(() -> {
             if (channel == null) {
                 throw new IllegalStateException("the registry journal is closed");
             }
             long end = channel.position();
             try {
-                ByteBuffer bytes = ByteBuffer.wrap(line.encode().getBytes(StandardCharsets.UTF_8));
+                StringBuilder text = new StringBuilder();
+                batch.forEach(line -> text.append(line.encode()));
+                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
@@ -119,8 +137,8 @@ public final class FileRegistryStore implements RegistryStore {
                 rollBack(end, e);
                 throw e;
             }
-            line.applyTo(records);
-            lines++;
+            batch.forEach(line -> line.applyTo(records));
+            lines += batch.size();
             if (needsCompaction()) {
                 compactOrKeep();
             }

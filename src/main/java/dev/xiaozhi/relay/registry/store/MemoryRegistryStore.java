@@ -24,6 +24,12 @@ public final class MemoryRegistryStore implements RegistryStore {
     }
 
     @Override
+    public Future<Void> putAll(String collection, Map<String, String> batch) {
+        records.computeIfAbsent(collection, c -> new ConcurrentHashMap<>()).putAll(batch);
+        return Future.succeededFuture();
+    }
+
+    @Override
     public Future<Void> delete(String collection, String key) {
         records.computeIfPresent(collection, (c, byKey) -> {
             byKey.remove(key);

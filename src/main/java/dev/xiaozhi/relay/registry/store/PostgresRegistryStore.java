@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -99,6 +100,16 @@ public final class PostgresRegistryStore implements RegistryStore {
     @Override
     public Future<Void> put(String collection, String key, String json) {
         return pool.preparedQuery(UPSERT).execute(Tuple.of(collection, key, json)).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> putAll(String collection, Map<String, String> records) {
+        if (records.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Tuple> rows = new ArrayList<>(records.size());
+        records.forEach((key, json) -> rows.add(Tuple.of(collection, key, json)));
+        return pool.withTransaction(connection -> connection.preparedQuery(UPSERT).executeBatch(rows)).mapEmpty();
     }
 
     @Override

@@ -16,6 +16,12 @@ public interface RegistryStore {
     /** Inserts or replaces a record; completes once it is durable. */
     Future<Void> put(String collection, String key, String json);
 
+    /**
+     * Inserts or replaces records of one collection (key → JSON text) as one write; completes once all are durable.
+     * A start importing thousands of devices from its configuration makes them durable together, not one by one.
+     */
+    Future<Void> putAll(String collection, Map<String, String> records);
+
     /** Removes a record (a missing one is fine); completes once the removal is durable. */
     Future<Void> delete(String collection, String key);
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,33 @@ class FileRegistryStoreTest {
         assertThat(await(reopened.load())).isEqualTo(Map.of("tenants", Map.of("acme", "{\"id\":\"acme\"}"),
                 "devices", Map.of("acme/kitchen", "{\"id\":\"kitchen\",\"name\":\"line\\nbreak\"}")));
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        await(reopened.close());
+    }
+
+    /**
+     * Verifies that a batch of records is one write of a line each: applied together, replayed on open beside the
+     * single writes around it, and a later single write still replaces a record of the batch.
+     */
+    @Test
+    void replaysABatchOfRecords(Vertx vertx) throws Exception {
+        Path file = dir.resolve("registry.journal");
+        FileRegistryStore store = await(FileRegistryStore.open(vertx, file));
+        await(store.put("tenants", "acme", "{\"id\":\"acme\"}"));
+        Map<String, String> batch = new LinkedHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            batch.put("acme/d" + i, "{\"id\":\"d" + i + "\"}");
+        }
+        await(store.putAll("devices", batch));
+        await(store.put("devices", "acme/d7", "{\"id\":\"d7\",\"name\":\"seven\"}"));
+        assertThat(store.lines()).isEqualTo(52);
+        await(store.close());
+
+        FileRegistryStore reopened = await(FileRegistryStore.open(vertx, file));
+
+        Map<String, String> devices = await(reopened.load()).get("devices");
+        assertThat(devices).hasSize(50).containsEntry("acme/d49", "{\"id\":\"d49\"}")
+                .containsEntry("acme/d7", "{\"id\":\"d7\",\"name\":\"seven\"}");
+        assertThat(Files.readAllLines(file)).hasSize(52);
         await(reopened.close());
     }
 

@@ -41,7 +41,8 @@ class PostgresRegistryStoreTest {
         await(store.put("devices", "acme/hall", "{\"id\":\"hall\"}"));
         await(store.delete("devices", "acme/hall"));
         await(store.delete("devices", "acme/never"));
-        await(store.put("devices", "acme/porch", "{\"id\":\"porch\"}"));
+        await(store.putAll("devices", Map.of("acme/porch", "{\"id\":\"porch\"}", "acme/kitchen",
+                "{\"id\":\"kitchen\",\"name\":\"Kitchen\"}")));
         await(store.close());
 
         PostgresRegistryStore reopened = await(PostgresRegistryStore.open(vertx, config));
