@@ -25,7 +25,8 @@ public final class RelayMetrics {
     private final NodeHistory history = new NodeHistory();
     private final AtomicInteger openSessions = new AtomicInteger();
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
-    private final Map<String, Counter> calls = new ConcurrentHashMap<>();
+    /** Per target, its call counters by outcome (ordinal), each registered on first use. */
+    private final Map<String, Counter[]> calls = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<String, TargetState> targets = new ConcurrentHashMap<>();
     private final Map<String, List<Gauge>> targetGauges = new ConcurrentHashMap<>();
@@ -131,9 +132,15 @@ public final class RelayMetrics {
     public void call(String target, String tenant, String device, CallOutcome outcome, long nanos) {
         history.call(target, tenant, device, outcome.tag(), outcome != CallOutcome.OK
                 && outcome != CallOutcome.TOOL_ERROR && outcome != CallOutcome.CANCELLED, nanos);
-        calls.computeIfAbsent(target + '\n' + outcome.tag(), key -> Counter.builder("relay.tool.calls")
-                .description("Tool calls by target and outcome")
-                .tags("target", target, "outcome", outcome.tag()).register(registry)).increment();
+        Counter[] byOutcome = calls.computeIfAbsent(target, t -> new Counter[CallOutcome.values().length]);
+        Counter counter = byOutcome[outcome.ordinal()];
+        if (counter == null) {
+            // two threads may both register it: the registry hands both the same counter
+            counter = Counter.builder("relay.tool.calls").description("Tool calls by target and outcome")
+                    .tags("target", target, "outcome", outcome.tag()).register(registry);
+            byOutcome[outcome.ordinal()] = counter;
+        }
+        counter.increment();
         latencies.computeIfAbsent(target, t -> Timer.builder("relay.tool.call.duration")
                 .description("Tool call latency by target").tag("target", t)
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5))
