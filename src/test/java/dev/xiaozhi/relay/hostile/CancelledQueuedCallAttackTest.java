@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.ToolResults;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.HostileMcpServer;
@@ -58,15 +57,9 @@ class CancelledQueuedCallAttackTest {
         }).on("tools/list", (request, id, message) -> HostileMcpServer.json(request, "{\"jsonrpc\":\"2.0\",\"id\":"
                 + id + ",\"result\":{\"tools\":[" + HostileMcpServer.tool("slow") + ","
                 + HostileMcpServer.tool("fast") + "]}}"));
-        try (TestRelay relay = TestRelay.start(ConfigLoader.parse("""
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  one: {type: http, url: "%s", maxConcurrent: 1, maxQueued: 20, timeout: 20s}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, server.url(), TokenHash.ofPlain(TestRelay.TOKEN)), stateDir, Map.of()))) {
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(TestRelay.withTargets(stateDir, """
+                one: {type: http, url: "%s", maxConcurrent: 1, maxQueued: 20, timeout: 20s}
+                """.formatted(server.url())), stateDir, Map.of()))) {
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
             device.initialize("2025-06-18");
             Await.until(vertx, () -> device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}")

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.protocol.JsonRpc;
 import dev.xiaozhi.relay.protocol.ToolResults;
@@ -81,16 +80,10 @@ class EndlessToolListAttackTest {
                     HostileMcpServer.json(request, JsonRpc.response(id, "{\"tools\":[" + HostileMcpServer.tool(
                             "t" + page) + "]" + (page < PATIENCE ? ",\"nextCursor\":\"p" + page + "\"" : "") + "}"));
                 });
-                TestRelay relay = TestRelay.start(ConfigLoader.parse("""
-                        node: {stateDir: %s}
-                        server: {host: 127.0.0.1, port: 0, instances: 1}
-                        admin: {port: 0}
-                        targets:
-                          again: {type: http, url: "%s"}
-                          endless: {type: http, url: "%s"}
-                        tenants:
-                          acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                        """.formatted(stateDir, again.url(), endless.url(), TokenHash.ofPlain(TestRelay.TOKEN)),
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(TestRelay.withTargets(stateDir, """
+                        again: {type: http, url: "%s"}
+                        endless: {type: http, url: "%s"}
+                        """.formatted(again.url(), endless.url())),
                         stateDir, Map.of()))) {
             Await.until(vertx, () -> ready("again") && ready("endless"));
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));

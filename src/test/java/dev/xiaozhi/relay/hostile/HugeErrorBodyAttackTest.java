@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.HostileMcpServer;
 import dev.xiaozhi.relay.support.TestRelay;
@@ -64,15 +63,9 @@ class HugeErrorBodyAttackTest {
         }).on("tools/list", (request, id, message) -> HostileMcpServer.json(request, "{\"jsonrpc\":\"2.0\",\"id\":"
                 + id + ",\"result\":{\"tools\":[" + HostileMcpServer.tool("fair") + "," + HostileMcpServer.tool("flood")
                 + "]}}"));
-        try (TestRelay relay = TestRelay.start(ConfigLoader.parse("""
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  big: {type: http, url: "%s", maxResponseBytes: 64KiB, timeout: 10s, breaker: {maxFailures: 100}}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, server.url(), TokenHash.ofPlain(TestRelay.TOKEN)), stateDir, Map.of()))) {
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(TestRelay.withTargets(stateDir, """
+                big: {type: http, url: "%s", maxResponseBytes: 64KiB, timeout: 10s, breaker: {maxFailures: 100}}
+                """.formatted(server.url())), stateDir, Map.of()))) {
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
             device.initialize("2025-06-18");
             Await.until(vertx, () -> device.exchange("{\"jsonrpc\":\"2.0\",\"id\":\"l\",\"method\":\"tools/list\"}")

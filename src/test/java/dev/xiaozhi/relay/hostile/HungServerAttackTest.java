@@ -5,7 +5,6 @@ import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.HostileMcpServer;
 import dev.xiaozhi.relay.support.HostileStdioServer;
@@ -64,18 +63,12 @@ class HungServerAttackTest {
      */
     @Test
     void restartsAHungServerButNotASlowOne(Vertx vertx) throws Exception {
-        try (TestRelay relay = TestRelay.start(ConfigLoader.parse("""
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  hung: %s
-                  slow: %s
-                  calculator: {type: builtin, builtin: calculator}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, HostileStdioServer.target("hang", "timeout: 5s, pingTimeout: 1s"),
-                HostileStdioServer.target("slow", "timeout: 5s, pingTimeout: 1s"), TokenHash.ofPlain(TestRelay.TOKEN)),
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(TestRelay.withTargets(stateDir, """
+                hung: %s
+                slow: %s
+                calculator: {type: builtin, builtin: calculator}
+                """.formatted(HostileStdioServer.target("hang", "timeout: 5s, pingTimeout: 1s"),
+                HostileStdioServer.target("slow", "timeout: 5s, pingTimeout: 1s"))),
                 stateDir, Map.of()))) {
             TestSocket device = connected(vertx, relay, 5);
             long hungPid = pids("hung").get(pids("hung").size() - 1);
@@ -124,16 +117,10 @@ class HungServerAttackTest {
                 .on("tools/list", (request, id, message) -> HostileMcpServer.json(request, "{\"jsonrpc\":\"2.0\","
                         + "\"id\":" + id + ",\"result\":{\"tools\":[" + HostileMcpServer.tool("fair") + ","
                         + HostileMcpServer.tool("hang") + "]}}"));
-                TestRelay relay = TestRelay.start(ConfigLoader.parse("""
-                        node: {stateDir: %s}
-                        server: {host: 127.0.0.1, port: 0, instances: 1}
-                        admin: {port: 0}
-                        targets:
-                          hung: {type: http, url: "%s", timeout: 3s, pingTimeout: 1s}
-                          calculator: {type: builtin, builtin: calculator}
-                        tenants:
-                          acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                        """.formatted(stateDir, server.url(), TokenHash.ofPlain(TestRelay.TOKEN)), stateDir,
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(TestRelay.withTargets(stateDir, """
+                        hung: {type: http, url: "%s", timeout: 3s, pingTimeout: 1s}
+                        calculator: {type: builtin, builtin: calculator}
+                        """.formatted(server.url())), stateDir,
                         Map.of()))) {
             TestSocket device = connected(vertx, relay, 3);
             int initialized = server.requests("initialize");

@@ -5,7 +5,6 @@ import static dev.xiaozhi.relay.support.Requests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.HostileStdioServer;
 import dev.xiaozhi.relay.support.LogCapture;
@@ -44,17 +43,12 @@ class OverlongOutputAttackTest {
      */
     @Test
     void dropsAnOverlongLineAndFailsItsCall(Vertx vertx) throws Exception {
-        try (LogCapture logs = LogCapture.start(); TestRelay relay = TestRelay.start(ConfigLoader.parse("""
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  loud: %s
-                  calculator: {type: builtin, builtin: calculator}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, HostileStdioServer.target("long", "timeout: 30s, maxResponseBytes: 64KiB"),
-                TokenHash.ofPlain(TestRelay.TOKEN)), stateDir, Map.of()))) {
+        String targets = """
+                loud: %s
+                calculator: {type: builtin, builtin: calculator}
+                """.formatted(HostileStdioServer.target("long", "timeout: 30s, maxResponseBytes: 64KiB"));
+        try (LogCapture logs = LogCapture.start(); TestRelay relay = TestRelay.start(ConfigLoader.parse(
+                TestRelay.withTargets(stateDir, targets), stateDir, Map.of()))) {
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
             device.initialize("2025-06-18");
             Await.until(vertx, 30_000, () -> device.exchange(Requests.listTools("\"l\"")).at("/result/tools")

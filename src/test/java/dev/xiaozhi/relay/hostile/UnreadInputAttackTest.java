@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.HostileStdioServer;
@@ -47,17 +46,10 @@ class UnreadInputAttackTest {
      */
     @Test
     void refusesCallsToAChildThatStoppedReading(Vertx vertx) throws Exception {
-        try (TestRelay relay = TestRelay.start(ConfigLoader.parse("""
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  deaf: %s
-                  calculator: {type: builtin, builtin: calculator}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, HostileStdioServer.target("deaf", "timeout: 60s"),
-                TokenHash.ofPlain(TestRelay.TOKEN)), stateDir, Map.of()))) {
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(TestRelay.withTargets(stateDir, """
+                deaf: %s
+                calculator: {type: builtin, builtin: calculator}
+                """.formatted(HostileStdioServer.target("deaf", "timeout: 60s"))), stateDir, Map.of()))) {
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
             device.initialize("2025-06-18");
             Await.until(vertx, 30_000, () -> device.exchange(Requests.listTools("\"l\"")).at("/result/tools")

@@ -61,6 +61,22 @@ public final class TestRelay implements AutoCloseable {
                 TokenHash.ofPlain(READER_TOKEN), TokenHash.ofPlain(TOKEN), TokenHash.ofPlain(LIMITED_TOKEN));
     }
 
+    /**
+     * The YAML of a one-instance relay with the given targets (the entries under {@code targets:}, as YAML lines)
+     * and one device, {@code acme/kitchen} with {@link #TOKEN}.
+     */
+    public static String withTargets(Path stateDir, String targets) {
+        return """
+                node: {stateDir: %s}
+                server: {host: 127.0.0.1, port: 0, instances: 1}
+                admin: {port: 0}
+                targets:
+                %s
+                tenants:
+                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
+                """.formatted(stateDir, targets.indent(2).stripTrailing(), TokenHash.ofPlain(TOKEN));
+    }
+
     /** Starts a relay with extra {@code server:} keys (YAML lines, may be empty). */
     public static TestRelay start(Path stateDir, String serverExtra) throws Exception {
         return start(ConfigLoader.parse(yaml(stateDir, serverExtra), stateDir, Map.of()));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.FreePorts;
 import dev.xiaozhi.relay.support.NodePeers;
@@ -42,17 +41,11 @@ class EverythingServerIT {
         Process http = NodePeers.serveEverything("streamableHttp", port);
         Process sse = NodePeers.serveEverything("sse", ssePort);
         try {
-            String yaml = """
-                    node: {stateDir: %s}
-                    server: {host: 127.0.0.1, port: 0, instances: 1}
-                    admin: {port: 0}
-                    targets:
-                      local: {type: stdio, command: node, args: ["%s", stdio]}
-                      remote: {type: http, url: "http://127.0.0.1:%d/mcp"}
-                      legacy: {type: http, transport: sse, url: "http://127.0.0.1:%d/sse"}
-                    tenants:
-                      acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                    """.formatted(stateDir, script, port, ssePort, TokenHash.ofPlain(TestRelay.TOKEN));
+            String yaml = TestRelay.withTargets(stateDir, """
+                    local: {type: stdio, command: node, args: ["%s", stdio]}
+                    remote: {type: http, url: "http://127.0.0.1:%d/mcp"}
+                    legacy: {type: http, transport: sse, url: "http://127.0.0.1:%d/sse"}
+                    """.formatted(script, port, ssePort));
             try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
                 TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
                 device.initialize("2025-06-18");
@@ -88,15 +81,9 @@ class EverythingServerIT {
      */
     @Test
     void servesPromptsAndResourcesToAWebSocketDevice(Vertx vertx, @TempDir Path stateDir) throws Exception {
-        String yaml = """
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  local: {type: stdio, command: node, args: ["%s", stdio]}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, NodePeers.serverEverything(), TokenHash.ofPlain(TestRelay.TOKEN));
+        String yaml = TestRelay.withTargets(stateDir, """
+                local: {type: stdio, command: node, args: ["%s", stdio]}
+                """.formatted(NodePeers.serverEverything()));
         String document = "relay://local/demo://resource/static/document/features.md";
         try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.vertx.core.Vertx;
@@ -31,21 +30,15 @@ class TargetLimitsTest {
      */
     @Test
     void boundsSlotsQueueDeadlineAndCircuit(Vertx vertx, @TempDir Path stateDir) throws Exception {
-        String yaml = """
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  narrow: {type: builtin, builtin: diagnostics, maxConcurrent: 1, maxQueued: 1}
-                  hang:
-                    type: builtin
-                    builtin: diagnostics
-                    timeout: 300ms
-                    breaker: {maxFailures: 2, resetTimeout: 1m}
-                  calculator: {type: builtin, builtin: calculator}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, TokenHash.ofPlain(TestRelay.TOKEN));
+        String yaml = TestRelay.withTargets(stateDir, """
+                narrow: {type: builtin, builtin: diagnostics, maxConcurrent: 1, maxQueued: 1}
+                hang:
+                  type: builtin
+                  builtin: diagnostics
+                  timeout: 300ms
+                  breaker: {maxFailures: 2, resetTimeout: 1m}
+                calculator: {type: builtin, builtin: calculator}
+                """);
         try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
             TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
             device.initialize("2024-11-05");

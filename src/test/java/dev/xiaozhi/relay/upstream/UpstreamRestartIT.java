@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.FreePorts;
 import dev.xiaozhi.relay.support.NodePeers;
@@ -56,15 +55,9 @@ class UpstreamRestartIT {
     void keepsASessionsSubscriptionAcrossAServerRestart(Vertx vertx, @TempDir Path stateDir) throws Exception {
         int port = FreePorts.take(1)[0];
         server = NodePeers.serveEverything("streamableHttp", port);
-        String yaml = """
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  plain: {type: http, url: "http://127.0.0.1:%d/mcp", prefix: never}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, port, TokenHash.ofPlain(TestRelay.TOKEN));
+        String yaml = TestRelay.withTargets(stateDir, """
+                plain: {type: http, url: "http://127.0.0.1:%d/mcp", prefix: never}
+                """.formatted(port));
         relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()));
         TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
         device.initialize("2025-06-18");

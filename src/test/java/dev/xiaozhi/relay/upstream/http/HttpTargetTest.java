@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.SigV4Verifier;
 import dev.xiaozhi.relay.support.TestMcpHttpServer;
@@ -48,25 +47,19 @@ class HttpTargetTest {
         System.setProperty("aws.secretAccessKey", SECRET_KEY);
         serverVertx = Vertx.vertx();
         gateway = TestMcpHttpServer.start(serverVertx, new SigV4Verifier(ACCESS_KEY, SECRET_KEY));
-        relay = TestRelay.start(ConfigLoader.parse("""
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  gw:
-                    type: http
-                    url: "%s"
-                    auth: {type: sigv4, service: bedrock-agentcore, region: us-west-2}
-                    timeout: 2s
-                    breaker: {maxFailures: 100}
-                  flaky:
-                    type: http
-                    url: "%s"
-                    auth: {type: sigv4, region: us-west-2}
-                    breaker: {maxFailures: 2, resetTimeout: 1m}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, gateway.url(), gateway.url(), TokenHash.ofPlain(TestRelay.TOKEN)), stateDir,
+        relay = TestRelay.start(ConfigLoader.parse(TestRelay.withTargets(stateDir, """
+                gw:
+                  type: http
+                  url: "%s"
+                  auth: {type: sigv4, service: bedrock-agentcore, region: us-west-2}
+                  timeout: 2s
+                  breaker: {maxFailures: 100}
+                flaky:
+                  type: http
+                  url: "%s"
+                  auth: {type: sigv4, region: us-west-2}
+                  breaker: {maxFailures: 2, resetTimeout: 1m}
+                """.formatted(gateway.url(), gateway.url())), stateDir,
                 Map.of()));
     }
 

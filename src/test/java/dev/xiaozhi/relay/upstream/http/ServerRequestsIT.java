@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.ReferenceServer;
@@ -53,16 +52,9 @@ class ServerRequestsIT {
 
     /** A relay whose only target is the reference server, with {@code extraKeys} (e.g. its sessions mode). */
     private static TestRelay startRelay(Path stateDir, String extraKeys) throws Exception {
-        String yaml = """
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  everything: {type: http, url: "%s", prefix: never, timeout: %dms%s}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, reference.url(), TARGET_TIMEOUT_MS, extraKeys,
-                TokenHash.ofPlain(TestRelay.TOKEN));
+        String yaml = TestRelay.withTargets(stateDir, """
+                everything: {type: http, url: "%s", prefix: never, timeout: %dms%s}
+                """.formatted(reference.url(), TARGET_TIMEOUT_MS, extraKeys));
         return TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()));
     }
 

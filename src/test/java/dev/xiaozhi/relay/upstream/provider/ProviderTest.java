@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.AdminClient;
 import dev.xiaozhi.relay.support.Await;
 import dev.xiaozhi.relay.support.FakeProvider;
@@ -46,15 +45,9 @@ class ProviderTest {
      */
     @Test
     void servesProviderToolsAcrossDisconnects(Vertx vertx, @TempDir Path stateDir) throws Exception {
-        String yaml = """
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  home: {type: provider, token: "%s"}
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, PROVIDER_TOKEN, TokenHash.ofPlain(TestRelay.TOKEN));
+        String yaml = TestRelay.withTargets(stateDir, """
+                home: {type: provider, token: "%s"}
+                """.formatted(PROVIDER_TOKEN));
         try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
             WebSocketClient client = vertx.createWebSocketClient();
             String providerPath = "/tools?token=" + PROVIDER_TOKEN;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xiaozhi.relay.config.ConfigLoader;
-import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.support.AskingStdioServer;
 import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.Requests;
@@ -40,16 +39,10 @@ class StdioServerRequestsTest {
      */
     @Test
     void routesRequestsToTheSessionWithTheCallInFlight(Vertx vertx, @TempDir Path stateDir) throws Exception {
-        String yaml = """
-                node: {stateDir: %s}
-                server: {host: 127.0.0.1, port: 0, instances: 1}
-                admin: {port: 0}
-                targets:
-                  asker: %s
-                tenants:
-                  acme: {devices: {kitchen: {tokenHash: "%s"}}}
-                """.formatted(stateDir, AskingStdioServer.target().replace("}", ", timeout: " + TARGET_TIMEOUT_MS
-                + "ms}"), TokenHash.ofPlain(TestRelay.TOKEN));
+        String yaml = TestRelay.withTargets(stateDir, """
+                asker: %s
+                """.formatted(AskingStdioServer.target().replace("}", ", timeout: " + TARGET_TIMEOUT_MS
+                + "ms}")));
         try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
             relay.awaitTool(vertx, TestRelay.TOKEN, "asker___ask");
             HttpPeer peer = new HttpPeer(relay.port());
