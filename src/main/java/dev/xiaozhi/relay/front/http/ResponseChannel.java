@@ -2,7 +2,7 @@ package dev.xiaozhi.relay.front.http;
 
 import dev.xiaozhi.relay.front.SessionChannel;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One HTTP response of a session, as a channel: a POST's answer, which is a lone {@code application/json} reply
@@ -22,6 +22,8 @@ final class ResponseChannel implements SessionChannel {
     private final Runnable onSlowReader;
     private volatile Runnable onClosed = () -> { };
     private volatile boolean closed;
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile Thread sinkThread;
     private boolean streaming;
     private boolean prefersStream;
 
@@ -168,12 +170,23 @@ final class ResponseChannel implements SessionChannel {
         }
     }
 
+    /**
+     * Runs a task on the sink's thread, in the order of the calls: at once when called there with nothing queued
+     * before it, queued on the context otherwise. Comparing threads rather than contexts matters: a call's progress
+     * and its reply arrive on duplicates of the sink's context, and a progress event queued behind a hop must never
+     * be overtaken by a reply written at once.
+     */
     private void onContext(Runnable task) {
-        if (Vertx.currentContext() == context) {
+        if (Thread.currentThread() == sinkThread && queued.get() == 0) {
             task.run();
-        } else {
-            context.runOnContext(v -> task.run());
+            return;
         }
+        queued.incrementAndGet();
+        context.runOnContext(v -> {
+            sinkThread = Thread.currentThread();
+            queued.decrementAndGet();
+            task.run();
+        });
     }
 
     /** One SSE event; a line break inside the data continues it on the next line. */

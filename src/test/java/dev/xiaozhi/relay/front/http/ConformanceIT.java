@@ -32,23 +32,12 @@ class ConformanceIT {
     private static final Pattern TOTAL = Pattern.compile("Total: (\\d+) passed, (\\d+) failed");
     private static final int CHECKS = 40;
     private static final long SUITE_TIMEOUT_S = 300;
-    private static final int RUNS = 3;
 
     /**
      * GIVEN the reference server, on which the suite passes 40 of 40, as the relay's only target
      * WHEN the suite runs against the relay's {@code /mcp} with a device token in the URL
      * THEN it passes all 40 checks and fails none.
      */
-    /** The suite's output of one whole run through the relay, passed or failed. */
-    private static String suiteOutput(Path workDir, Path suite, int port) throws Exception {
-        try {
-            return ReferenceServer.run(workDir, SUITE_TIMEOUT_S, "node", suite.toString(), "server",
-                    "--url", "http://127.0.0.1:" + port + "/mcp?token=" + TOKEN);
-        } catch (IllegalStateException e) {
-            return e.getMessage();
-        }
-    }
-
     @Test
     void passesTheWholeSuiteThroughTheRelay(Vertx vertx, @TempDir Path workDir) throws Exception {
         Path suite = NodePeers.conformanceSuite();
@@ -65,20 +54,22 @@ class ConformanceIT {
                     """.formatted(stateDir, reference.url(), TokenHash.ofPlain(TOKEN));
             try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
                 relay.awaitTool(vertx, TOKEN, "test_simple_text");
-                // a run often misses a progress notification in tools-call-with-progress (open, see the README):
-                // up to three whole runs are made, each must pass all, and every run's Total line is printed
-                String passed = "Total: " + CHECKS + " passed, 0 failed";
-                String output = "";
-                String line = "";
-                for (int run = 1; run <= RUNS && !line.equals(passed); run++) {
-                    output = suiteOutput(workDir, suite, relay.port());
-                    Matcher total = TOTAL.matcher(output);
-                    assertThat(total.find()).as("the suite's Total line in:%n%s", output).isTrue();
-                    line = total.group();
-                    System.out.println("conformance suite through the relay, run " + run + ": " + line);
-                }
-                assertThat(line).as(output).isEqualTo(passed);
+                String output = suiteOutput(workDir, suite, relay.port());
+                Matcher total = TOTAL.matcher(output);
+                assertThat(total.find()).as("the suite's Total line in:%n%s", output).isTrue();
+                System.out.println("conformance suite through the relay: " + total.group());
+                assertThat(total.group()).as(output).isEqualTo("Total: " + CHECKS + " passed, 0 failed");
             }
+        }
+    }
+
+    /** The suite's output of one whole run through the relay, passed or failed. */
+    private static String suiteOutput(Path workDir, Path suite, int port) throws Exception {
+        try {
+            return ReferenceServer.run(workDir, SUITE_TIMEOUT_S, "node", suite.toString(), "server",
+                    "--url", "http://127.0.0.1:" + port + "/mcp?token=" + TOKEN);
+        } catch (IllegalStateException e) {
+            return e.getMessage();
         }
     }
 }

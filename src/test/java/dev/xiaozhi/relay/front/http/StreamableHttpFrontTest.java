@@ -13,6 +13,7 @@ import dev.xiaozhi.relay.support.HttpPeer;
 import dev.xiaozhi.relay.support.LogCapture;
 import dev.xiaozhi.relay.support.Requests;
 import dev.xiaozhi.relay.support.SdkPeer;
+import dev.xiaozhi.relay.support.TestMcpHttpServer;
 import dev.xiaozhi.relay.support.TestRelay;
 import dev.xiaozhi.relay.support.TestSocket;
 import io.modelcontextprotocol.client.McpClient;
@@ -213,6 +214,38 @@ class StreamableHttpFrontTest {
             assertThat(json.headers().firstValue("Content-Type")).contains("application/json");
             assertThat(streamed.headers().firstValue("Content-Type")).contains("text/event-stream");
             assertThat(streamed.body()).startsWith("event: message\ndata: {").contains("\"id\":2");
+        }
+    }
+
+    /**
+     * Verifies that every progress notification of a call reaches the POST's event stream before the result, even
+     * when the target sends the last of them and the result in one write.
+     * GIVEN a target whose tool streams three progress notifications and its result at once; WHEN a session calls
+     * it 40 times; THEN each answer is an event stream of the three, in order, and then the result.
+     */
+    @Test
+    void passesEveryProgressBeforeTheResultItPrecedes(@TempDir Path stateDir, Vertx vertx) throws Exception {
+        try (TestMcpHttpServer upstream = TestMcpHttpServer.start(vertx, null);
+                TestRelay relay = TestRelay.start(ConfigLoader.parse(TestRelay.withTargets(stateDir,
+                        "up: {type: http, url: \"" + upstream.url() + "\"}"), stateDir, Map.of()))) {
+            relay.awaitTool(vertx, TestRelay.TOKEN, "up___stream");
+            HttpPeer http = new HttpPeer(relay.port());
+            String session = http.initialize(TestRelay.TOKEN, "2025-06-18");
+
+            for (int call = 1; call <= 40; call++) {
+                String body = http.post(TestRelay.TOKEN, session, "{\"jsonrpc\":\"2.0\",\"id\":" + call
+                        + ",\"method\":\"tools/call\",\"params\":{\"name\":\"up___stream\",\"arguments\":"
+                        + "{\"events\":3},\"_meta\":{\"progressToken\":\"call-" + call + "\"}}}").body();
+
+                List<String> events = new ArrayList<>();
+                for (String data : body.lines().filter(line -> line.startsWith("data: ")).toList()) {
+                    JsonNode message = Json.parse(data.substring(6));
+                    events.add(message.has("method") ? message.at("/params/progressToken").asText() + "@"
+                            + message.at("/params/progress").asInt() : "result " + message.get("id").asInt());
+                }
+                assertThat(events).as("call %d", call).containsExactly("call-" + call + "@1", "call-" + call + "@2",
+                        "call-" + call + "@3", "result " + call);
+            }
         }
     }
 
