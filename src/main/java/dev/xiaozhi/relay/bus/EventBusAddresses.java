@@ -46,8 +46,9 @@ public final class EventBusAddresses {
     }
 
     /**
-     * Node-local address of a target's verticle; bodies: {@link ToolCall} and {@link TargetRequest} (request/reply),
-     * {@link ToolCancel} and {@link SessionEnded}.
+     * Node-local address of a target's verticle; bodies: {@link ToolCancel} and {@link SessionEnded}, in order after
+     * the calls and requests the node hands its instance directly. It also takes {@link ToolCall} and
+     * {@link TargetRequest} (request/reply).
      */
     public static String target(String targetName) {
         return TARGET_PREFIX + targetName;

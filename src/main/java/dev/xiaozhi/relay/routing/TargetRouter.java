@@ -7,6 +7,7 @@ import dev.xiaozhi.relay.bus.TargetRequest;
 import dev.xiaozhi.relay.bus.ToolCall;
 import dev.xiaozhi.relay.bus.ToolCancel;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -14,27 +15,28 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * Where a node sends a tool call (or another request to a target): to its own instance of the target while that
- * one is healthy (no network hop), else over the clustered event bus to a healthy instance on another node; when no
- * other node has one or answers, back to its own, which answers with its breaker's verdict. On a single node the
- * cluster-wide address is served locally too.
+ * one is healthy, handed over directly ({@link LocalTarget}: no event-bus message, reply address or send timer),
+ * else over the clustered event bus to a healthy instance on another node; when no other node has one or answers,
+ * back to its own, which answers with its breaker's verdict. On a single node the cluster-wide address is served
+ * locally too. Cancellations and session ends go over the event bus to every instance, local ones included, in
+ * order after the calls they follow.
  */
 public final class TargetRouter {
 
     private final EventBus eventBus;
-    private final Map<String, BooleanSupplier> local = new ConcurrentHashMap<>();
+    private final Map<String, LocalTarget> local = new ConcurrentHashMap<>();
 
     /** A router on a node's event bus. */
     public TargetRouter(EventBus eventBus) {
         this.eventBus = eventBus;
     }
 
-    /** A target instance started on this node; {@code healthy} says whether its circuit is not open. */
-    public void addLocal(String target, BooleanSupplier healthy) {
-        local.put(target, healthy);
+    /** A target instance started on this node. */
+    public void addLocal(String target, LocalTarget instance) {
+        local.put(target, instance);
     }
 
     /** A target instance stopped on this node. */
@@ -73,16 +75,22 @@ public final class TargetRouter {
     }
 
     private <T> Future<T> send(String target, Object body, long sendTimeoutMs) {
-        BooleanSupplier instance = local.get(target);
-        DeliveryOptions localOnly = new DeliveryOptions().setSendTimeout(sendTimeoutMs).setLocalOnly(true);
-        if (instance != null && instance.getAsBoolean()) {
-            return request(EventBusAddresses.target(target), body, localOnly);
+        LocalTarget instance = local.get(target);
+        if (instance != null && instance.healthy()) {
+            return direct(instance, body);
         }
         return this.<T>request(EventBusAddresses.clusterTarget(target), body,
                 new DeliveryOptions().setSendTimeout(sendTimeoutMs))
                 .recover(failure -> instance != null && notHandled(failure)
-                        ? request(EventBusAddresses.target(target), body, localOnly)
+                        ? direct(instance, body)
                         : Future.failedFuture(failure));
+    }
+
+    /** Hands a call to this node's instance; the answer comes back on the calling context. */
+    private static <T> Future<T> direct(LocalTarget instance, Object body) {
+        DirectReply<T> reply = new DirectReply<>(Vertx.currentContext());
+        instance.take(body, reply);
+        return reply.future();
     }
 
     private <T> Future<T> request(String address, Object body, DeliveryOptions options) {

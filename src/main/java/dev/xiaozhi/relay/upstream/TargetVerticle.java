@@ -17,6 +17,8 @@ import dev.xiaozhi.relay.config.Placement;
 import dev.xiaozhi.relay.config.TargetConfig;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.Json;
+import dev.xiaozhi.relay.routing.CallReply;
+import dev.xiaozhi.relay.routing.LocalTarget;
 import dev.xiaozhi.relay.routing.TargetRouter;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -33,10 +35,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +68,13 @@ public final class TargetVerticle extends VerticleBase {
     private MessageConsumer<Object> consumer;
     private MessageConsumer<Object> clusterConsumer;
     private MessageConsumer<Object> refreshConsumer;
-    private final Map<String, String> progressReplyTo = new HashMap<>();
+    /** Calls holding a slot, by call id: where their progress goes, and what to answer should the target stop. */
+    private final Map<String, Queued> running = new HashMap<>();
     private final Deque<Queued> queue = new ArrayDeque<>();
     private int inFlight;
+    private boolean stopped;
+    /** Fires at the deadline of the call waiting longest, while any waits; -1 when none is set. */
+    private long queueTimer = -1;
     private volatile int publishedTools;
     private String circuit = "closed";
 
@@ -114,9 +122,9 @@ public final class TargetVerticle extends VerticleBase {
                 .otherwise(failure -> new TargetAnswer("{\"code\":-32603,\"message\":"
                         + Json.quote("The client's session did not answer: " + failure.getMessage()) + "}", true)));
         client.progressHandler((callId, params) -> {
-            String replyTo = progressReplyTo.get(callId);
-            if (replyTo != null) {
-                vertx.eventBus().send(replyTo, new ProgressUpdate(callId, params));
+            Queued call = running.get(callId);
+            if (call != null && call.replyTo() != null) {
+                vertx.eventBus().send(call.replyTo(), new ProgressUpdate(callId, params));
             }
         });
         consumer = vertx.eventBus().localConsumer(EventBusAddresses.target(config.name()), this::onMessage);
@@ -126,7 +134,7 @@ public final class TargetVerticle extends VerticleBase {
         return Future.all(client.start(), consumer.completion(), joinCluster())
                 .compose(started -> publishTools())
                 .onSuccess(v -> {
-                    router.addLocal(config.name(), () -> breaker.state() != CircuitBreakerState.OPEN);
+                    router.addLocal(config.name(), new Instance());
                     LOG.info("target started [target: {}, placement: {}]", config.name(),
                             config.placement().name().toLowerCase(Locale.ROOT));
                 });
@@ -169,6 +177,17 @@ public final class TargetVerticle extends VerticleBase {
         client.offerChangedHandler(() -> { });
         client.sessionNotificationHandler((session, method, params) -> { });
         router.removeLocal(config.name());
+        stopped = true;
+        if (queueTimer >= 0) {
+            vertx.cancelTimer(queueTimer);
+        }
+        for (Queued call : List.copyOf(running.values())) {
+            running.remove(call.callId());
+            fail(call, CallOutcome.UNAVAILABLE, "it stopped");
+        }
+        while (!queue.isEmpty()) {
+            fail(queue.poll(), CallOutcome.UNAVAILABLE, "it stopped");
+        }
         metrics.unregisterTarget(config.name());
         publish(update(Json.MAPPER.createArrayNode(), ServerOffer.NONE));
         Future<Void> refreshStopped = refreshConsumer == null ? Future.succeededFuture()
@@ -203,12 +222,8 @@ public final class TargetVerticle extends VerticleBase {
     }
 
     private void onMessage(Message<Object> message) {
-        if (message.body() instanceof ToolCall call) {
-            onCall(new Queued(call.callId(), call.tenant(), call.device(), call.tool(), call.replyTo(),
-                    () -> client.call(call), message, System.nanoTime()));
-        } else if (message.body() instanceof TargetRequest request) {
-            onCall(new Queued(request.callId(), request.tenant(), request.device(), request.method(), null,
-                    () -> client.request(request), message, System.nanoTime()));
+        if (message.body() instanceof ToolCall || message.body() instanceof TargetRequest) {
+            accept(message.body(), new MessageReply(message));
         } else if (message.body() instanceof SessionEnded ended) {
             client.sessionEnded(ended.session());
         } else if (message.body() instanceof ToolCancel cancel) {
@@ -221,11 +236,32 @@ public final class TargetVerticle extends VerticleBase {
         }
     }
 
+    /** A call or request, from the event bus or handed over on this node, on this verticle's context. */
+    private void accept(Object body, CallReply reply) {
+        Queued call = body instanceof ToolCall tool
+                ? new Queued(tool.callId(), tool.tenant(), tool.device(), tool.tool(), tool.replyTo(),
+                        () -> client.call(tool), reply, System.nanoTime())
+                : queued((TargetRequest) body, reply);
+        if (stopped) {
+            fail(call, CallOutcome.UNAVAILABLE, "it stopped");
+        } else {
+            onCall(call);
+        }
+    }
+
+    private Queued queued(TargetRequest request, CallReply reply) {
+        return new Queued(request.callId(), request.tenant(), request.device(), request.method(), null,
+                () -> client.request(request), reply, System.nanoTime());
+    }
+
     private void onCall(Queued call) {
         if (inFlight < config.maxConcurrent()) {
             run(call);
         } else if (queue.size() < config.maxQueued()) {
             queue.add(call);
+            if (queueTimer < 0) {
+                armQueueTimer();
+            }
         } else {
             fail(call, CallOutcome.BUSY, inFlight + " calls in flight, " + queue.size() + " waiting");
         }
@@ -247,29 +283,55 @@ public final class TargetVerticle extends VerticleBase {
     private void runQueued() {
         while (inFlight < config.maxConcurrent() && !queue.isEmpty()) {
             Queued next = queue.poll();
-            if (System.nanoTime() - next.started() > config.timeout().toNanos()) {
-                fail(next, CallOutcome.TIMEOUT,
-                        CallOutcome.duration(config.timeout().toMillis()) + " (all slots were busy)");
+            if (overdue(next)) {
+                failWaiting(next);
             } else {
                 run(next);
             }
         }
     }
 
+    /**
+     * Ends, at its deadline, a call that waited that long for a slot: whoever waits for it is answered in time,
+     * however long the calls before it take.
+     */
+    private void armQueueTimer() {
+        Queued head = queue.peek();
+        if (head == null || stopped) {
+            queueTimer = -1;
+            return;
+        }
+        long dueNanos = head.started() + config.timeout().toNanos() - System.nanoTime();
+        queueTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueNanos) + 1), id -> {
+            while (!queue.isEmpty() && overdue(queue.peek())) {
+                failWaiting(queue.poll());
+            }
+            armQueueTimer();
+        });
+    }
+
+    private boolean overdue(Queued call) {
+        return System.nanoTime() - call.started() > config.timeout().toNanos();
+    }
+
+    private void failWaiting(Queued call) {
+        fail(call, CallOutcome.TIMEOUT, CallOutcome.duration(config.timeout().toMillis()) + " (all slots were busy)");
+    }
+
     private void run(Queued call) {
         inFlight++;
-        if (call.replyTo() != null) {
-            progressReplyTo.put(call.callId(), call.replyTo());
-        }
+        running.put(call.callId(), call);
         breaker.<Object>execute(() -> call.work().get().map(Object.class::cast)).onComplete(result -> {
             inFlight--;
-            progressReplyTo.remove(call.callId());
+            if (running.remove(call.callId()) == null) {
+                return;
+            }
             runQueued();
             CallOutcome outcome = outcome(result);
             Optional<Object> answered = answer(result);
             if (answered.isPresent()) {
                 metrics.call(config.name(), call.tenant(), call.device(), outcome, System.nanoTime() - call.started());
-                call.message().reply(answered.get());
+                call.reply().reply(answered.get());
                 return;
             }
             if (outcome == CallOutcome.TIMEOUT) {
@@ -325,7 +387,7 @@ public final class TargetVerticle extends VerticleBase {
         metrics.call(config.name(), call.tenant(), call.device(), outcome, System.nanoTime() - call.started());
         LOG.debug("call failed [target: {}, tenant: {}, device: {}, tool: {}, outcome: {}]",
                 config.name(), call.tenant(), call.device(), call.what(), outcome.tag());
-        call.message().fail(outcome.code(), outcome.text(config.name(), detail));
+        call.reply().fail(outcome.code(), outcome.text(config.name(), detail));
     }
 
     /**
@@ -334,8 +396,37 @@ public final class TargetVerticle extends VerticleBase {
      * @param what    the tool, or the request's method, for logs
      * @param replyTo where its progress goes, or null
      * @param work    runs it at the client
+     * @param reply   where it is answered
      */
     private record Queued(String callId, String tenant, String device, String what, String replyTo,
-            Supplier<Future<?>> work, Message<Object> message, long started) {
+            Supplier<Future<?>> work, CallReply reply, long started) {
+    }
+
+    /** This instance as the node's router hands it calls. */
+    private final class Instance implements LocalTarget {
+
+        @Override
+        public boolean healthy() {
+            return breaker.state() != CircuitBreakerState.OPEN;
+        }
+
+        @Override
+        public void take(Object call, CallReply reply) {
+            context.runOnContext(v -> accept(call, reply));
+        }
+    }
+
+    /** A call's answer as the reply to the event-bus message it came in. */
+    private record MessageReply(Message<Object> message) implements CallReply {
+
+        @Override
+        public void reply(Object answer) {
+            message.reply(answer);
+        }
+
+        @Override
+        public void fail(int code, String text) {
+            message.fail(code, text);
+        }
     }
 }

@@ -12,7 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -67,6 +69,47 @@ class TargetLimitsTest {
                     .isEqualTo("hang is unavailable after repeated failures; try again in a little while");
             assertThat(text(device.exchange(call(7, "calculator___evaluate", "{\"expression\":\"2+2\"}"))))
                     .isEqualTo("4");
+        }
+    }
+
+    /**
+     * Verifies that a call waiting for a slot is answered at its own deadline, not once the calls before it are
+     * done: GIVEN one slot and a 1 s deadline; WHEN a call that hangs runs, and three more arrive 0.4 s later; THEN
+     * the first ends at 1 s and the second runs then, to its own deadline at 2 s; the two still waiting at 1.4 s end
+     * then, before the second, as having waited for a slot.
+     */
+    @Test
+    void answersWaitingCallsAtTheirOwnDeadline(Vertx vertx, @TempDir Path stateDir) throws Exception {
+        String yaml = TestRelay.withTargets(stateDir, """
+                one:
+                  type: builtin
+                  builtin: diagnostics
+                  timeout: 1s
+                  maxConcurrent: 1
+                  breaker: {maxFailures: 10, resetTimeout: 1m}
+                """);
+        try (TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml, stateDir, Map.of()))) {
+            TestSocket device = TestSocket.connect(vertx, relay.url(TestRelay.TOKEN));
+            device.initialize("2024-11-05");
+
+            device.send(call(1, "one___sleep", "{\"ms\":60000}"));
+            Thread.sleep(400);
+            for (int id = 2; id <= 4; id++) {
+                device.send(call(id, "one___sleep", "{\"ms\":60000}"));
+            }
+            List<Integer> order = new ArrayList<>();
+            Map<Integer, String> answers = new HashMap<>();
+            for (int i = 0; i < 4; i++) {
+                JsonNode reply = device.nextResponse();
+                order.add(reply.get("id").asInt());
+                answers.put(reply.get("id").asInt(), text(reply));
+            }
+
+            assertThat(order).last().isEqualTo(2);
+            assertThat(answers.get(1)).isEqualTo("one did not answer within 1 s");
+            assertThat(answers.get(2)).isEqualTo("one did not answer within 1 s");
+            assertThat(answers.get(3)).isEqualTo("one did not answer within 1 s (all slots were busy)");
+            assertThat(answers.get(4)).isEqualTo(answers.get(3));
         }
     }
 }

@@ -93,9 +93,9 @@ class OutboundPipeTest {
                 TestRelay relay = TestRelay.start(ConfigLoader.parse(yaml(stateDir, cloud, "bad-jwt"), stateDir,
                         Map.of()))) {
             Await.until(vertx, () -> cloud.refusals("bad-jwt") == 1);
+            long refusedAt = System.nanoTime();
             Await.until(vertx, () -> "unauthorized".equals(pipes(vertx, relay).getJsonArray("pipes")
                     .getJsonObject(0).getString("state")));
-            long refusedAt = System.nanoTime();
 
             Await.until(vertx, () -> cloud.refusals("bad-jwt") == 2);
 
