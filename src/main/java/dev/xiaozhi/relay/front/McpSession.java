@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class McpSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpSession.class);
+    /** What a client that declared none of the relayed capabilities has; shared, never changed. */
+    private static final JsonNode NO_CAPABILITIES = Json.MAPPER.createObjectNode();
 
     private DeviceIdentity identity;
     private final SessionTransport transport;
@@ -63,12 +65,14 @@ public final class McpSession {
     /** The calls waiting for their target, by raw id; the shared empty map until the first call. */
     private Map<String, PendingCall> pending = Collections.emptyMap();
     private final TargetFollowing following = new TargetFollowing();
-    private final ClientRequests clientRequests;
-    private final Set<String> targetsCalled = new LinkedHashSet<>();
+    /** Requests relayed to the client and not yet answered; made at the first. */
+    private ClientRequests clientRequests;
+    /** Targets this session sent anything, told when it ends; made at the first. */
+    private Set<String> targetsCalled = Set.of();
     /** Spells out the session's relay-wide id ({@link FrontContext#callId}) only when it is needed. */
     private final long serial;
     private String version;
-    private JsonNode clientCapabilities = Json.MAPPER.createObjectNode();
+    private JsonNode clientCapabilities = NO_CAPABILITIES;
     private boolean scoped;
     private boolean closed;
 
@@ -81,7 +85,6 @@ public final class McpSession {
         this.place = place;
         this.truncator = truncator;
         this.serial = host.front().nextSerial();
-        this.clientRequests = new ClientRequests(host.vertx());
     }
 
     /** The relay-wide id of the session. */
@@ -199,6 +202,9 @@ public final class McpSession {
         }
         LOG.debug("server request for the client [tenant: {}, device: {}, target: {}, method: {}]",
                 identity.tenant(), identity.device(), request.target(), LogFields.escape(echo(request.method())));
+        if (clientRequests == null) {
+            clientRequests = new ClientRequests(host.vertx());
+        }
         return clientRequests.relay(request, clientCapabilities, channel);
     }
 
@@ -223,7 +229,9 @@ public final class McpSession {
     void onClosed() {
         closed = true;
         following.clear().forEach(this::unsubscribe);
-        clientRequests.clear("The client's session is over");
+        if (clientRequests != null) {
+            clientRequests.clear("The client's session is over");
+        }
         targetsCalled.forEach(target -> host.front().router().sessionEnded(target, id()));
         for (PendingCall call : List.copyOf(pending.values())) {
             call.cancel("session closed");
@@ -276,7 +284,7 @@ public final class McpSession {
         }
         JsonNode method = message.get("method");
         if (method == null && (message.has("result") || message.has("error"))) {
-            if (!clientRequests.onResponse(message)) {
+            if (clientRequests == null || !clientRequests.onResponse(message)) {
                 LOG.debug("response to no relayed request [tenant: {}, device: {}]", identity.tenant(),
                         identity.device());
             }
@@ -343,8 +351,8 @@ public final class McpSession {
                     relayed.set(capability, declared.get(capability).deepCopy());
                 }
             }
-            clientCapabilities = relayed;
             scoped = !relayed.isEmpty();
+            clientCapabilities = scoped ? relayed : NO_CAPABILITIES;
         }
         LOG.info("session initialized [tenant: {}, device: {}, protocol: {}, client: {}]", identity.tenant(),
                 identity.device(), version,
@@ -454,7 +462,7 @@ public final class McpSession {
 
     private void tell(String target, String method, JsonNode params, long timeoutMs) {
         FrontContext front = host.front();
-        targetsCalled.add(target);
+        called(target);
         front.router().request(new TargetRequest(front.nextCallId(), target, method, params, identity.tenant(),
                 identity.device(), id(), timeoutMs, caller()), timeoutMs + FrontContext.DEADLINE_MARGIN_MS)
                 .onFailure(e -> LOG.debug("request not delivered [tenant: {}, device: {}, target: {}, method: {}]",
@@ -485,7 +493,7 @@ public final class McpSession {
         FrontContext front = host.front();
         TargetRequest request = new TargetRequest(front.nextCallId(), route.target(), route.method(),
                 route.params(), identity.tenant(), identity.device(), id(), route.timeoutMs(), caller());
-        targetsCalled.add(route.target());
+        called(route.target());
         PendingCall pendingCall = new PendingCall(route.target(), request.callId(), false, channel,
                 Promise.promise());
         track(rawId, pendingCall);
@@ -534,7 +542,7 @@ public final class McpSession {
         String callId = front.nextCallId();
         ToolCall call = new ToolCall(callId, tool.target(), tool.upstream(), arguments, identity.tenant(),
                 identity.device(), tool.timeoutMs(), progressToken == null ? null : progress.address(), caller());
-        targetsCalled.add(tool.target());
+        called(tool.target());
         PendingCall pendingCall = new PendingCall(tool.target(), callId, true, channel, Promise.promise());
         track(rawId, pendingCall);
         if (progressToken != null) {
@@ -551,6 +559,13 @@ public final class McpSession {
             pendingCall.response.tryComplete(JsonRpc.response(rawId, truncator.fit(rawId, result)));
         });
         return pendingCall.response.future();
+    }
+
+    private void called(String target) {
+        if (!(targetsCalled instanceof LinkedHashSet)) {
+            targetsCalled = new LinkedHashSet<>(4);
+        }
+        targetsCalled.add(target);
     }
 
     private void track(String rawId, PendingCall call) {

@@ -40,6 +40,11 @@ public final class Catalog {
     private final Map<String, CatalogTarget> targets;
     private final int pageSize;
     private final Map<ToolPolicy, CatalogView> views = new ConcurrentHashMap<>();
+    /**
+     * The view asked for last: sessions share their tenant's policy object, so most calls find theirs here without
+     * hashing the policy's rules.
+     */
+    private volatile RecentView lastView;
 
     private Catalog(List<CatalogEntry> tools, List<CatalogEntry> prompts, List<CatalogEntry> resources,
             List<CatalogEntry> templates, Map<String, CatalogTarget> targets, int pageSize) {
@@ -90,7 +95,11 @@ public final class Catalog {
 
     /** What a policy allows. */
     public CatalogView view(ToolPolicy policy) {
-        return views.computeIfAbsent(policy, p -> {
+        RecentView recent = lastView;
+        if (recent != null && recent.policy() == policy) {
+            return recent.view();
+        }
+        CatalogView view = views.computeIfAbsent(policy, p -> {
             Map<String, CatalogTarget> visible = new HashMap<>();
             targets.forEach((name, target) -> {
                 if (p.allowsTarget(name)) {
@@ -101,6 +110,8 @@ public final class Catalog {
                     filter(resources, p, OfferKind.RESOURCE), filter(templates, p, OfferKind.RESOURCE), visible,
                     pageSize);
         });
+        lastView = new RecentView(policy, view);
+        return view;
     }
 
     private static List<CatalogEntry> filter(List<CatalogEntry> entries, ToolPolicy policy, OfferKind kind) {
@@ -172,5 +183,9 @@ public final class Catalog {
             meta.put(UNAVAILABLE_META, true);
         }
         return new CatalogEntry(name, target.target(), own, target.timeoutMs(), renamed.toString(), content);
+    }
+
+    /** The view of a policy object, found by that object itself. */
+    private record RecentView(ToolPolicy policy, CatalogView view) {
     }
 }
