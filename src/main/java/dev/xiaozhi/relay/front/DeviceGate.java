@@ -57,9 +57,9 @@ public final class DeviceGate {
      *
      * @param identity   the device let in; null when refused
      * @param refusal    why not; null when let in
-     * @param credential the hash of the token it was let in with ({@code sha256:<hex>}); null when refused
+     * @param credential the hash of the token it was let in with; null when refused
      */
-    public record Verdict(DeviceIdentity identity, Refusal refusal, String credential) {
+    public record Verdict(DeviceIdentity identity, Refusal refusal, TokenHash credential) {
 
         static Verdict refused(Refusal refusal) {
             return new Verdict(null, refusal, null);
@@ -130,7 +130,7 @@ public final class DeviceGate {
                     if (identity != null) {
                         attempt.end();
                         return Future.succeededFuture(new Verdict(identity, null,
-                                token == null ? null : TokenHash.ofPlain(token).toString()));
+                                token == null ? null : TokenHash.ofPlain(token)));
                     }
                     LOG.info("device refused [remote: {}, reason: {}]", remote,
                             token == null ? "missing token" : "unknown or revoked token");

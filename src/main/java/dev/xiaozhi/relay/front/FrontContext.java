@@ -91,4 +91,18 @@ public final class FrontContext {
     public String callId(long serial) {
         return nodeId + "-" + serial;
     }
+
+    /** The number a {@link #callId} of this node spells out; -1 for an id of another node, or none. */
+    public long serialOf(String id) {
+        int digits = nodeId.length() + 1;
+        if (id == null || id.length() <= digits || !id.startsWith(nodeId) || id.charAt(nodeId.length()) != '-'
+                || id.charAt(digits) == '-' || id.charAt(digits) == '+') {
+            return -1;
+        }
+        try {
+            return Long.parseLong(id, digits, id.length(), 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

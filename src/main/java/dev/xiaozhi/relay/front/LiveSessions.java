@@ -1,6 +1,7 @@
 package dev.xiaozhi.relay.front;
 
 import dev.xiaozhi.relay.model.DeviceIdentity;
+import dev.xiaozhi.relay.model.TokenHash;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,12 +34,17 @@ public final class LiveSessions {
      * @param device     its device
      * @param front      the kind of front
      * @param remote     the peer's address
-     * @param openedAt   when it opened
-     * @param credential the hash of the token it was opened with ({@code sha256:<hex>}), or null for a session that
-     *                   no device token opened (a pipe)
+     * @param openedAtMillis when it opened, on the wall clock
+     * @param credential     the hash of the token it was opened with, or null for a session that no device token
+     *                       opened (a pipe)
      */
     public record LiveSession(long id, String tenant, String device, FrontKind front, String remote,
-            Instant openedAt, String credential) {
+            long openedAtMillis, TokenHash credential) {
+
+        /** When it opened. */
+        public Instant openedAt() {
+            return Instant.ofEpochMilli(openedAtMillis);
+        }
     }
 
     /**
@@ -47,7 +53,7 @@ public final class LiveSessions {
      * @param credential the hash of the token the session opens with, or null
      * @return the session, or null when the tenant already has {@code maxSessions} open on this node
      */
-    public LiveSession tryOpen(DeviceIdentity identity, FrontKind front, String remote, String credential) {
+    public LiveSession tryOpen(DeviceIdentity identity, FrontKind front, String remote, TokenHash credential) {
         if (front.limited()) {
             int max = identity.limits().maxSessions();
             AtomicInteger count = perTenant.computeIfAbsent(identity.tenant(), t -> new AtomicInteger());
@@ -57,7 +63,7 @@ public final class LiveSessions {
             }
         }
         LiveSession session = new LiveSession(ids.incrementAndGet(), identity.tenant(), identity.device(), front,
-                remote, Instant.now(), credential);
+                remote, System.currentTimeMillis(), credential);
         sessions.put(session.id(), session);
         return session;
     }

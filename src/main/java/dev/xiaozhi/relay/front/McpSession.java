@@ -64,7 +64,8 @@ public final class McpSession {
     private final ResultTruncator truncator;
     /** The calls waiting for their target, by raw id; the shared empty map until the first call. */
     private Map<String, PendingCall> pending = Collections.emptyMap();
-    private final TargetFollowing following = new TargetFollowing();
+    /** Its subscriptions and log level; made when first needed. */
+    private TargetFollowing following;
     /** Requests relayed to the client and not yet answered; made at the first. */
     private ClientRequests clientRequests;
     /** Targets this session sent anything, told when it ends; made at the first. */
@@ -85,6 +86,11 @@ public final class McpSession {
         this.place = place;
         this.truncator = truncator;
         this.serial = host.front().nextSerial();
+    }
+
+    /** The node-wide number of the session, which its id spells out. */
+    long serial() {
+        return serial;
     }
 
     /** The relay-wide id of the session. */
@@ -175,7 +181,7 @@ public final class McpSession {
     /** Hands on a target's notification if it concerns this session ({@link TargetFollowing#paramsFor}). */
     void onTargetNotification(TargetNotification notification) {
         if (version != null) {
-            following.paramsFor(notification, view()).forEach(params -> notifySession(notification.method(),
+            following().paramsFor(notification, view()).forEach(params -> notifySession(notification.method(),
                     params));
         }
     }
@@ -228,7 +234,9 @@ public final class McpSession {
     /** The session ended: pending calls are cancelled at their targets and nothing more is sent. */
     void onClosed() {
         closed = true;
-        following.clear().forEach(this::unsubscribe);
+        if (following != null) {
+            following.clear().forEach(this::unsubscribe);
+        }
         if (clientRequests != null) {
             clientRequests.clear("The client's session is over");
         }
@@ -418,7 +426,7 @@ public final class McpSession {
         scoped |= !route.isRefused();
         return forward(rawId, route, channel, answer -> {
             if (!answer.error()) {
-                following.subscribed(params.get("uri").textValue(), route);
+                following().subscribed(params.get("uri").textValue(), route);
             }
         });
     }
@@ -428,7 +436,7 @@ public final class McpSession {
         if (uri == null || !uri.isTextual()) {
             return reply(JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: uri must be a string"));
         }
-        TargetRoute route = following.unsubscribed(uri.textValue());
+        TargetRoute route = following().unsubscribed(uri.textValue());
         if (route != null) {
             unsubscribe(route);
         }
@@ -451,7 +459,7 @@ public final class McpSession {
             return JsonRpc.error(rawId, JsonRpc.INVALID_PARAMS, "Invalid params: level must be one of debug, info, "
                     + "notice, warning, error, critical, alert, emergency");
         }
-        following.level(parsed.get());
+        following().level(parsed.get());
         scoped = true;
         CatalogView view = view();
         ObjectNode forwarded = Json.MAPPER.createObjectNode().put("level", parsed.get().wireName());
@@ -559,6 +567,13 @@ public final class McpSession {
             pendingCall.response.tryComplete(JsonRpc.response(rawId, truncator.fit(rawId, result)));
         });
         return pendingCall.response.future();
+    }
+
+    private TargetFollowing following() {
+        if (following == null) {
+            following = new TargetFollowing();
+        }
+        return following;
     }
 
     private void called(String target) {

@@ -9,6 +9,7 @@ import dev.xiaozhi.relay.bus.TargetNotification;
 import dev.xiaozhi.relay.front.LiveSessions.LiveSession;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.model.OfferKind;
+import dev.xiaozhi.relay.model.TokenHash;
 import dev.xiaozhi.relay.model.ToolPolicy;
 import dev.xiaozhi.relay.ops.RelayMetrics;
 import dev.xiaozhi.relay.protocol.ResultTruncator;
@@ -21,9 +22,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,8 +59,9 @@ public final class SessionHost {
     private final DeviceDirectory devices;
     private final RelayMetrics metrics;
     private final Duration keepAliveInterval;
-    private final Set<McpSession> sessions = new LinkedHashSet<>();
-    private final Map<String, McpSession> sessionsById = new HashMap<>();
+    /** The sessions by their serial, in the order they opened. */
+    private final Map<Long, McpSession> bySerial = new LinkedHashMap<>();
+    private final Collection<McpSession> sessions = bySerial.values();
     private final Map<McpSession, Long> tokenExpiries = new HashMap<>();
     private final Consumer<Catalog> catalogListener = this::onCatalogChanged;
     private Vertx vertx;
@@ -126,10 +129,10 @@ public final class SessionHost {
      * Reserves a place for a new session of a device opened with a device token; the session ends when that token
      * stops working.
      *
-     * @param credential the token's hash ({@code sha256:<hex>})
+     * @param credential the token's hash
      * @return the place, or null when the device's tenant already has {@code maxSessions} open on this node
      */
-    public LiveSession admit(DeviceIdentity identity, FrontKind kind, String remote, String credential) {
+    public LiveSession admit(DeviceIdentity identity, FrontKind kind, String remote, TokenHash credential) {
         return front.sessions().tryOpen(identity, kind, remote, credential);
     }
 
@@ -150,8 +153,7 @@ public final class SessionHost {
     public McpSession open(LiveSession place, DeviceIdentity identity, SessionTransport transport,
             ResultTruncator resultCap) {
         McpSession session = new McpSession(identity, transport, this, place, resultCap);
-        sessions.add(session);
-        sessionsById.put(session.id(), session);
+        bySerial.put(session.serial(), session);
         metrics.sessionOpened();
         metrics.history().sessionOpened(identity.tenant(), identity.device(), transport.kind().label());
         LOG.info("session opened [tenant: {}, device: {}, front: {}, remote: {}]", identity.tenant(),
@@ -173,10 +175,9 @@ public final class SessionHost {
      * @param detail why, for the log line (a close code, "idle", …)
      */
     public void ended(McpSession session, String detail) {
-        if (!sessions.remove(session)) {
+        if (!bySerial.remove(session.serial(), session)) {
             return;
         }
-        sessionsById.remove(session.id());
         Long expiry = tokenExpiries.remove(session);
         if (expiry != null) {
             vertx.cancelTimer(expiry);
@@ -188,6 +189,16 @@ public final class SessionHost {
                 session.transport().kind().label());
         LOG.info("session closed [tenant: {}, device: {}, front: {}, {}]", session.identity().tenant(),
                 session.identity().device(), session.transport().kind().label(), detail);
+    }
+
+    private boolean holds(McpSession session) {
+        return bySerial.get(session.serial()) == session;
+    }
+
+    /** The session of a relay-wide id, if this host holds it. */
+    private McpSession byId(String id) {
+        long serial = front.serialOf(id);
+        return serial < 0 ? null : bySerial.get(serial);
     }
 
     /** The sessions of this host, in the order they opened. */
@@ -255,7 +266,7 @@ public final class SessionHost {
         if (notification.session() == null) {
             List.copyOf(sessions).forEach(session -> session.onTargetNotification(notification));
         } else {
-            McpSession session = sessionsById.get(notification.session());
+            McpSession session = byId(notification.session());
             if (session != null) {
                 session.onTargetNotification(notification);
             }
@@ -264,7 +275,7 @@ public final class SessionHost {
 
     /** A server's request for a session's client; one for a session that is gone is refused at once. */
     private Future<TargetAnswer> onClientRequest(ClientRequest request) {
-        McpSession session = sessionsById.get(request.session());
+        McpSession session = byId(request.session());
         if (session == null) {
             return Future.succeededFuture(new TargetAnswer("{\"code\":-32603,\"message\":\"The client's session is "
                     + "over\"}", true));
@@ -316,13 +327,13 @@ public final class SessionHost {
      * longer does, otherwise on a timer that asks again (a later change may have shortened it).
      */
     private void followToken(McpSession session) {
-        String credential = session.place().credential();
+        TokenHash credential = session.place().credential();
         if (credential == null) {
             return;
         }
         DeviceIdentity identity = session.identity();
-        devices.tokenValidUntil(identity.tenant(), identity.device(), credential).onSuccess(until -> {
-            if (!sessions.contains(session)) {
+        devices.tokenValidUntil(identity.tenant(), identity.device(), credential.toString()).onSuccess(until -> {
+            if (!holds(session)) {
                 return;
             }
             Long previous = tokenExpiries.remove(session);
@@ -385,7 +396,7 @@ public final class SessionHost {
     private Future<Void> endAll(List<McpSession> group) {
         List<Future<Void>> ending = new ArrayList<>();
         for (McpSession session : group) {
-            if (sessions.contains(session)) {
+            if (holds(session)) {
                 session.failPendingCalls("the relay is shutting down; please retry");
                 ending.add(session.transport().end(CLOSE_GOING_AWAY, "relay shutting down"));
             }

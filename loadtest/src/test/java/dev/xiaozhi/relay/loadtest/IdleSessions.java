@@ -10,6 +10,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,15 +23,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Heap per idle device session, the relay beside the floor (a bare Vert.x WebSocket server with default options,
  * {@link EchoFloor}): {@code -Dsessions} sessions open and finish the Xiaozhi handshake, then stay idle while the
  * server's used heap is read after a full GC ({@code jcmd GC.heap_info}); the figure is the growth over the same
- * reading taken before they opened, after a warm-up. With {@code -Dhistogram=DIR} the class histograms of both
- * readings go to {@code DIR/<server>-before.txt} and {@code -after.txt}, to see which objects a session adds.
- * Needs a relay started here.
+ * reading taken before they opened, after a warm-up. Both are asked with the same URL path and query (the relay's
+ * token): each server keeps its upgrade request's URI for the connection's life. With {@code -Dhistogram=DIR} the
+ * class histograms of both readings go to {@code DIR/<server>-before.txt} and {@code -after.txt}, to see which
+ * objects a session adds. Needs a relay started here.
  */
 public class IdleSessions extends Simulation {
 
     private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
     private final ChildJvm floor = Start.relay(() -> ChildJvm.startMain(EchoFloor.class, List.of()));
-    private final String floorUrl = "ws://127.0.0.1:" + Start.relay(() -> floor.awaitReady(60)).group(1) + "/mcp";
+    /** The floor's address with the relay's path and query: the same client, whose request both servers keep. */
+    private final String floorUrl = "ws://127.0.0.1:" + Start.relay(() -> floor.awaitReady(60)).group(1)
+            + URI.create(relay.deviceUrl()).getRawPath() + "?" + URI.create(relay.deviceUrl()).getRawQuery();
     private final int sessions = Load.knob("sessions", 100, 3000);
     private final Map<String, Long> heapBefore = new ConcurrentHashMap<>();
     private final Map<String, Double> perSession = new ConcurrentHashMap<>();

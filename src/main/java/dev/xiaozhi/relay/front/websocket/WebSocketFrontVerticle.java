@@ -102,7 +102,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
         router.route(LegacySseFront.MESSAGES_PATH).handler(legacy);
         return host.start(vertx).compose(v -> vertx.createHttpServer(serverOptions())
                 .connectionHandler(connection -> {
-                    if (vouchedFor(connection)) {
+                    if (!config.proxyProtocol() || vouchedFor(connection)) {
                         pending.opened(connection);
                     }
                 })
