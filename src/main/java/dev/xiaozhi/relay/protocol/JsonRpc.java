@@ -8,6 +8,9 @@ package dev.xiaozhi.relay.protocol;
  */
 public final class JsonRpc {
 
+    /** Characters (all ASCII) of a response around its id and result: {@code {"jsonrpc":"2.0","id":,"result":}}. */
+    public static final int RESPONSE_FRAME_CHARS = "{\"jsonrpc\":\"2.0\",\"id\":,\"result\":}".length();
+
     /** Invalid JSON was received. */
     public static final int PARSE_ERROR = -32700;
     /** The JSON sent is not a valid request object. */
@@ -70,6 +73,6 @@ public final class JsonRpc {
 
     /** Number of bytes the response envelope adds around a result of a given id. */
     public static int responseOverhead(String rawId) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":,\"result\":}".length() + Utf8.length(rawId);
+        return RESPONSE_FRAME_CHARS + Utf8.length(rawId);
     }
 }

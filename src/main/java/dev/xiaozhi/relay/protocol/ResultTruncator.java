@@ -34,8 +34,12 @@ public final class ResultTruncator {
 
     /** Returns {@code resultJson} when its response fits, else a truncated result that does. */
     public String fit(String rawId, String resultJson) {
+        // a char takes at most 3 bytes: most results fit without counting
+        if ((resultJson.length() + rawId.length()) * 3L + JsonRpc.RESPONSE_FRAME_CHARS <= capBytes) {
+            return resultJson;
+        }
         int overhead = JsonRpc.responseOverhead(rawId);
-        if (resultJson.length() * 3L + overhead <= capBytes || Utf8.length(resultJson) + overhead <= capBytes) {
+        if (Utf8.length(resultJson) + overhead <= capBytes) {
             return resultJson;
         }
         Source source = Source.of(resultJson);

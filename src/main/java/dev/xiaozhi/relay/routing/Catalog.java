@@ -41,8 +41,8 @@ public final class Catalog {
     private final int pageSize;
     private final Map<ToolPolicy, CatalogView> views = new ConcurrentHashMap<>();
     /**
-     * The view asked for last: sessions share their tenant's policy object, so most calls find theirs here without
-     * hashing the policy's rules.
+     * The view asked for last: the sessions of a tenant hold policies made of that tenant's one rule object, so most
+     * calls find theirs here by comparing rule references, without hashing the rules.
      */
     private volatile RecentView lastView;
 
@@ -96,7 +96,7 @@ public final class Catalog {
     /** What a policy allows. */
     public CatalogView view(ToolPolicy policy) {
         RecentView recent = lastView;
-        if (recent != null && recent.policy() == policy) {
+        if (recent != null && (recent.policy() == policy || recent.policy().equals(policy))) {
             return recent.view();
         }
         CatalogView view = views.computeIfAbsent(policy, p -> {
@@ -185,7 +185,7 @@ public final class Catalog {
         return new CatalogEntry(name, target.target(), own, target.timeoutMs(), renamed.toString(), content);
     }
 
-    /** The view of a policy object, found by that object itself. */
+    /** The view of a policy. */
     private record RecentView(ToolPolicy policy, CatalogView view) {
     }
 }

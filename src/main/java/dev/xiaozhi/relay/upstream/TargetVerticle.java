@@ -27,11 +27,13 @@ import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -69,12 +71,14 @@ public final class TargetVerticle extends VerticleBase {
     private MessageConsumer<Object> clusterConsumer;
     private MessageConsumer<Object> refreshConsumer;
     /** Calls holding a slot, by call id: where their progress goes, and what to answer should the target stop. */
-    private final Map<String, Queued> running = new HashMap<>();
+    private final Map<String, Running> running = new HashMap<>();
     private final Deque<Queued> queue = new ArrayDeque<>();
     private int inFlight;
     private boolean stopped;
     /** Fires at the deadline of the call waiting longest, while any waits; -1 when none is set. */
     private long queueTimer = -1;
+    /** Ends the calls that ran past their deadline, ticking while any runs; -1 when none does. */
+    private long deadlineTimer = -1;
     private volatile int publishedTools;
     private String circuit = "closed";
 
@@ -89,7 +93,7 @@ public final class TargetVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         breaker = CircuitBreaker.create("target-" + config.name(), vertx, new CircuitBreakerOptions()
-                .setTimeout(config.timeout().toMillis())
+                .setTimeout(-1)
                 .setMaxFailures(config.breaker().maxFailures())
                 .setResetTimeout(config.breaker().resetTimeout().toMillis())
                 .setFailuresRollingWindow(config.breaker().failureWindow().toMillis()))
@@ -122,9 +126,9 @@ public final class TargetVerticle extends VerticleBase {
                 .otherwise(failure -> new TargetAnswer("{\"code\":-32603,\"message\":"
                         + Json.quote("The client's session did not answer: " + failure.getMessage()) + "}", true)));
         client.progressHandler((callId, params) -> {
-            Queued call = running.get(callId);
-            if (call != null && call.replyTo() != null) {
-                vertx.eventBus().send(call.replyTo(), new ProgressUpdate(callId, params));
+            Running slot = running.get(callId);
+            if (slot != null && slot.call().replyTo() != null) {
+                vertx.eventBus().send(slot.call().replyTo(), new ProgressUpdate(callId, params));
             }
         });
         consumer = vertx.eventBus().localConsumer(EventBusAddresses.target(config.name()), this::onMessage);
@@ -181,9 +185,12 @@ public final class TargetVerticle extends VerticleBase {
         if (queueTimer >= 0) {
             vertx.cancelTimer(queueTimer);
         }
-        for (Queued call : List.copyOf(running.values())) {
-            running.remove(call.callId());
-            fail(call, CallOutcome.UNAVAILABLE, "it stopped");
+        if (deadlineTimer >= 0) {
+            vertx.cancelTimer(deadlineTimer);
+        }
+        for (Running slot : List.copyOf(running.values())) {
+            running.remove(slot.call().callId());
+            fail(slot.call(), CallOutcome.UNAVAILABLE, "it stopped");
         }
         while (!queue.isEmpty()) {
             fail(queue.poll(), CallOutcome.UNAVAILABLE, "it stopped");
@@ -320,8 +327,21 @@ public final class TargetVerticle extends VerticleBase {
 
     private void run(Queued call) {
         inFlight++;
-        running.put(call.callId(), call);
-        breaker.<Object>execute(() -> call.work().get().map(Object.class::cast)).onComplete(result -> {
+        Running slot = new Running(call, System.nanoTime(), Promise.promise());
+        running.put(call.callId(), slot);
+        if (deadlineTimer < 0) {
+            deadlineTimer = vertx.setPeriodic(deadlineTickMs(), id -> endOverdue());
+        }
+        breaker.<Object>execute(() -> {
+            call.work().get().onComplete(done -> {
+                if (done.succeeded()) {
+                    slot.answer().tryComplete(done.result());
+                } else {
+                    slot.answer().tryFail(done.cause());
+                }
+            });
+            return slot.answer().future();
+        }).onComplete(result -> {
             inFlight--;
             if (running.remove(call.callId()) == null) {
                 return;
@@ -339,6 +359,34 @@ public final class TargetVerticle extends VerticleBase {
             }
             fail(call, outcome, detail(result.cause()));
         });
+    }
+
+    /**
+     * A tenth of the deadline, within 10–250 ms: how late past its deadline a running call may end. One periodic
+     * timer per target rather than one timer per call.
+     */
+    private long deadlineTickMs() {
+        return Math.max(10, Math.min(250, config.timeout().toMillis() / 10));
+    }
+
+    /** Ends every running call past its deadline as timed out; stops ticking once none runs. */
+    private void endOverdue() {
+        if (running.isEmpty()) {
+            vertx.cancelTimer(deadlineTimer);
+            deadlineTimer = -1;
+            return;
+        }
+        long now = System.nanoTime();
+        List<Running> overdue = null;
+        for (Running slot : running.values()) {
+            if (now - slot.ranAt() > config.timeout().toNanos()) {
+                overdue = overdue == null ? new ArrayList<>() : overdue;
+                overdue.add(slot);
+            }
+        }
+        if (overdue != null) {
+            overdue.forEach(slot -> slot.answer().tryFail(TimeoutException.INSTANCE));
+        }
     }
 
     /**
@@ -400,6 +448,15 @@ public final class TargetVerticle extends VerticleBase {
      */
     private record Queued(String callId, String tenant, String device, String what, String replyTo,
             Supplier<Future<?>> work, CallReply reply, long started) {
+    }
+
+    /**
+     * A call holding a slot.
+     *
+     * @param ranAt  when it got the slot, on {@link System#nanoTime()}'s clock
+     * @param answer completed by the client's answer, or failed at the deadline, whichever comes first
+     */
+    private record Running(Queued call, long ranAt, Promise<Object> answer) {
     }
 
     /** This instance as the node's router hands it calls. */
