@@ -28,20 +28,20 @@ final class DirectReply<T> implements CallReply {
     @Override
     @SuppressWarnings("unchecked")
     public void reply(Object result) {
-        if (caller == null) {
-            answer.tryComplete((T) result);
-        } else {
-            caller.runOnContext(v -> answer.tryComplete((T) result));
-        }
+        deliver(() -> answer.tryComplete((T) result));
     }
 
     @Override
     public void fail(int code, String message) {
         ReplyException failure = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
+        deliver(() -> answer.tryFail(failure));
+    }
+
+    private void deliver(Runnable completion) {
         if (caller == null) {
-            answer.tryFail(failure);
+            completion.run();
         } else {
-            caller.runOnContext(v -> answer.tryFail(failure));
+            caller.runOnContext(v -> completion.run());
         }
     }
 }

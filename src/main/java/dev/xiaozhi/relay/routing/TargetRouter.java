@@ -44,7 +44,12 @@ public final class TargetRouter {
         local.remove(target);
     }
 
-    /** Sends a call; the future holds the target's MCP result text, or the event bus's failure. */
+    /**
+     * Sends a call; the future holds the target's MCP result text, or the event bus's failure.
+     *
+     * @param sendTimeoutMs how long the event bus waits for another node's instance; this node's own instance is
+     *                      bound by the target's deadline instead
+     */
     public Future<String> call(ToolCall call, long sendTimeoutMs) {
         return send(call.target(), call, sendTimeoutMs);
     }

@@ -20,6 +20,8 @@ import dev.xiaozhi.relay.protocol.Json;
 import dev.xiaozhi.relay.routing.CallReply;
 import dev.xiaozhi.relay.routing.LocalTarget;
 import dev.xiaozhi.relay.routing.TargetRouter;
+import dev.xiaozhi.relay.upstream.CallSlots.Queued;
+import dev.xiaozhi.relay.upstream.CallSlots.Running;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -27,31 +29,21 @@ import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves one target on {@link EventBusAddresses#target(String)} for its own node and, while its circuit is not open,
  * on {@link EventBusAddresses#clusterTarget(String)} for the others: runs each {@link ToolCall} through the target's
- * circuit breaker and {@link ToolClient}, and each {@link TargetRequest} (prompts, resources, completions) alike, at
- * most {@code maxConcurrent} at once and {@code maxQueued} waiting (more are refused as busy at once), and publishes
+ * circuit breaker and {@link ToolClient}, and each {@link TargetRequest} (prompts, resources, completions) alike, in
+ * the target's {@link CallSlots} (at most {@code maxConcurrent} at once, {@code maxQueued} waiting), and publishes
  * what the target offers (tools, prompts, resources): to its own node, or to the whole cluster for a
  * target placed on one node only. Every call ends in a {@link CallOutcome}, which alone decides whether the breaker
  * counts it, its metric tag and the text of a failed request.
@@ -70,15 +62,7 @@ public final class TargetVerticle extends VerticleBase {
     private MessageConsumer<Object> consumer;
     private MessageConsumer<Object> clusterConsumer;
     private MessageConsumer<Object> refreshConsumer;
-    /** Calls holding a slot, by call id: where their progress goes, and what to answer should the target stop. */
-    private final Map<String, Running> running = new HashMap<>();
-    private final Deque<Queued> queue = new ArrayDeque<>();
-    private int inFlight;
-    private boolean stopped;
-    /** Fires at the deadline of the call waiting longest, while any waits; -1 when none is set. */
-    private long queueTimer = -1;
-    /** Ends the calls that ran past their deadline, ticking while any runs; -1 when none does. */
-    private long deadlineTimer = -1;
+    private CallSlots slots;
     private volatile int publishedTools;
     private String circuit = "closed";
 
@@ -92,6 +76,8 @@ public final class TargetVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        slots = new CallSlots(vertx, config.maxConcurrent(), config.maxQueued(), config.timeout().toMillis(),
+                this::run, this::fail);
         breaker = CircuitBreaker.create("target-" + config.name(), vertx, new CircuitBreakerOptions()
                 .setTimeout(-1)
                 .setMaxFailures(config.breaker().maxFailures())
@@ -126,7 +112,7 @@ public final class TargetVerticle extends VerticleBase {
                 .otherwise(failure -> new TargetAnswer("{\"code\":-32603,\"message\":"
                         + Json.quote("The client's session did not answer: " + failure.getMessage()) + "}", true)));
         client.progressHandler((callId, params) -> {
-            Running slot = running.get(callId);
+            Running slot = slots.running(callId);
             if (slot != null && slot.call().replyTo() != null) {
                 vertx.eventBus().send(slot.call().replyTo(), new ProgressUpdate(callId, params));
             }
@@ -181,20 +167,7 @@ public final class TargetVerticle extends VerticleBase {
         client.offerChangedHandler(() -> { });
         client.sessionNotificationHandler((session, method, params) -> { });
         router.removeLocal(config.name());
-        stopped = true;
-        if (queueTimer >= 0) {
-            vertx.cancelTimer(queueTimer);
-        }
-        if (deadlineTimer >= 0) {
-            vertx.cancelTimer(deadlineTimer);
-        }
-        for (Running slot : List.copyOf(running.values())) {
-            running.remove(slot.call().callId());
-            fail(slot.call(), CallOutcome.UNAVAILABLE, "it stopped");
-        }
-        while (!queue.isEmpty()) {
-            fail(queue.poll(), CallOutcome.UNAVAILABLE, "it stopped");
-        }
+        slots.stop();
         metrics.unregisterTarget(config.name());
         publish(update(Json.MAPPER.createArrayNode(), ServerOffer.NONE));
         Future<Void> refreshStopped = refreshConsumer == null ? Future.succeededFuture()
@@ -234,7 +207,7 @@ public final class TargetVerticle extends VerticleBase {
         } else if (message.body() instanceof SessionEnded ended) {
             client.sessionEnded(ended.session());
         } else if (message.body() instanceof ToolCancel cancel) {
-            if (!dropQueued(cancel)) {
+            if (!slots.cancelWaiting(cancel.callId(), cancel.reason())) {
                 client.cancel(cancel.callId(), cancel.reason());
             }
         } else {
@@ -249,11 +222,7 @@ public final class TargetVerticle extends VerticleBase {
                 ? new Queued(tool.callId(), tool.tenant(), tool.device(), tool.tool(), tool.replyTo(),
                         () -> client.call(tool), reply, System.nanoTime())
                 : queued((TargetRequest) body, reply);
-        if (stopped) {
-            fail(call, CallOutcome.UNAVAILABLE, "it stopped");
-        } else {
-            onCall(call);
-        }
+        slots.offer(call);
     }
 
     private Queued queued(TargetRequest request, CallReply reply) {
@@ -261,77 +230,9 @@ public final class TargetVerticle extends VerticleBase {
                 () -> client.request(request), reply, System.nanoTime());
     }
 
-    private void onCall(Queued call) {
-        if (inFlight < config.maxConcurrent()) {
-            run(call);
-        } else if (queue.size() < config.maxQueued()) {
-            queue.add(call);
-            if (queueTimer < 0) {
-                armQueueTimer();
-            }
-        } else {
-            fail(call, CallOutcome.BUSY, inFlight + " calls in flight, " + queue.size() + " waiting");
-        }
-    }
-
-    /** Takes a call still waiting for a slot out of the queue, so it never runs; false when none is waiting. */
-    private boolean dropQueued(ToolCancel cancel) {
-        for (Iterator<Queued> waiting = queue.iterator(); waiting.hasNext(); ) {
-            Queued queued = waiting.next();
-            if (queued.callId().equals(cancel.callId())) {
-                waiting.remove();
-                fail(queued, CallOutcome.CANCELLED, cancel.reason());
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void runQueued() {
-        while (inFlight < config.maxConcurrent() && !queue.isEmpty()) {
-            Queued next = queue.poll();
-            if (overdue(next)) {
-                failWaiting(next);
-            } else {
-                run(next);
-            }
-        }
-    }
-
-    /**
-     * Ends, at its deadline, a call that waited that long for a slot: whoever waits for it is answered in time,
-     * however long the calls before it take.
-     */
-    private void armQueueTimer() {
-        Queued head = queue.peek();
-        if (head == null || stopped) {
-            queueTimer = -1;
-            return;
-        }
-        long dueNanos = head.started() + config.timeout().toNanos() - System.nanoTime();
-        queueTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(dueNanos) + 1), id -> {
-            while (!queue.isEmpty() && overdue(queue.peek())) {
-                failWaiting(queue.poll());
-            }
-            armQueueTimer();
-        });
-    }
-
-    private boolean overdue(Queued call) {
-        return System.nanoTime() - call.started() > config.timeout().toNanos();
-    }
-
-    private void failWaiting(Queued call) {
-        fail(call, CallOutcome.TIMEOUT, CallOutcome.duration(config.timeout().toMillis()) + " (all slots were busy)");
-    }
-
-    private void run(Queued call) {
-        inFlight++;
-        Running slot = new Running(call, System.nanoTime(), Promise.promise());
-        running.put(call.callId(), slot);
-        if (deadlineTimer < 0) {
-            deadlineTimer = vertx.setPeriodic(deadlineTickMs(), id -> endOverdue());
-        }
+    /** Runs a call that got its slot through the breaker and the client, and answers it. */
+    private void run(Running slot) {
+        Queued call = slot.call();
         breaker.<Object>execute(() -> {
             call.work().get().onComplete(done -> {
                 if (done.succeeded()) {
@@ -342,11 +243,9 @@ public final class TargetVerticle extends VerticleBase {
             });
             return slot.answer().future();
         }).onComplete(result -> {
-            inFlight--;
-            if (running.remove(call.callId()) == null) {
+            if (!slots.release(slot)) {
                 return;
             }
-            runQueued();
             CallOutcome outcome = outcome(result);
             Optional<Object> answered = answer(result);
             if (answered.isPresent()) {
@@ -359,34 +258,6 @@ public final class TargetVerticle extends VerticleBase {
             }
             fail(call, outcome, detail(result.cause()));
         });
-    }
-
-    /**
-     * A tenth of the deadline, within 10–250 ms: how late past its deadline a running call may end. One periodic
-     * timer per target rather than one timer per call.
-     */
-    private long deadlineTickMs() {
-        return Math.max(10, Math.min(250, config.timeout().toMillis() / 10));
-    }
-
-    /** Ends every running call past its deadline as timed out; stops ticking once none runs. */
-    private void endOverdue() {
-        if (running.isEmpty()) {
-            vertx.cancelTimer(deadlineTimer);
-            deadlineTimer = -1;
-            return;
-        }
-        long now = System.nanoTime();
-        List<Running> overdue = null;
-        for (Running slot : running.values()) {
-            if (now - slot.ranAt() > config.timeout().toNanos()) {
-                overdue = overdue == null ? new ArrayList<>() : overdue;
-                overdue.add(slot);
-            }
-        }
-        if (overdue != null) {
-            overdue.forEach(slot -> slot.answer().tryFail(TimeoutException.INSTANCE));
-        }
     }
 
     /**
@@ -436,27 +307,6 @@ public final class TargetVerticle extends VerticleBase {
         LOG.debug("call failed [target: {}, tenant: {}, device: {}, tool: {}, outcome: {}]",
                 config.name(), call.tenant(), call.device(), call.what(), outcome.tag());
         call.reply().fail(outcome.code(), outcome.text(config.name(), detail));
-    }
-
-    /**
-     * A tool call or request waiting for, or holding, a slot.
-     *
-     * @param what    the tool, or the request's method, for logs
-     * @param replyTo where its progress goes, or null
-     * @param work    runs it at the client
-     * @param reply   where it is answered
-     */
-    private record Queued(String callId, String tenant, String device, String what, String replyTo,
-            Supplier<Future<?>> work, CallReply reply, long started) {
-    }
-
-    /**
-     * A call holding a slot.
-     *
-     * @param ranAt  when it got the slot, on {@link System#nanoTime()}'s clock
-     * @param answer completed by the client's answer, or failed at the deadline, whichever comes first
-     */
-    private record Running(Queued call, long ranAt, Promise<Object> answer) {
     }
 
     /** This instance as the node's router hands it calls. */

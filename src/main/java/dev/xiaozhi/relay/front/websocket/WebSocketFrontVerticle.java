@@ -129,6 +129,7 @@ public final class WebSocketFrontVerticle extends VerticleBase {
     private HttpServerOptions serverOptions() {
         HttpServerOptions options = new HttpServerOptions()
                 .setTcpNoDelay(true)
+                .setStrictThreadMode(true)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setMaxWebSocketFrameSize(config.maxMessageBytes())
