@@ -11,11 +11,12 @@ import java.util.Map;
 
 /**
  * The floor the relay is measured against: the least an MCP server over WebSocket can do, on a Vert.x HTTP server
- * with default options but for compression, which is off as on the relay's device port (Vert.x offers
- * permessage-deflate by default, and a client that accepts it would make the floor deflate every frame and hold a
- * deflater per connection). Each text frame is parsed; {@code initialize}, {@code tools/list}, an echo
- * {@code tools/call} and {@code ping} are answered; notifications are dropped. Run as its own process
- * ({@link #main}) so that its CPU time and heap are its own; prints {@code listening [port: N]}.
+ * with default options but for two that the relay's device port sets too: compression is off (Vert.x offers
+ * permessage-deflate by default, and a client that accepts it would make the floor deflate every frame and hold
+ * a deflater per connection), and the strict thread mode drops each HTTP connection's outbound queue, which the
+ * connection keeps through the upgrade (4.7 KiB). Each text frame is parsed; {@code initialize},
+ * {@code tools/list}, an echo {@code tools/call} and {@code ping} are answered; notifications are dropped. Run as its
+ * own process ({@link #main}) so that its CPU time and heap are its own; prints {@code listening [port: N]}.
  */
 public final class EchoFloor {
 
@@ -32,7 +33,7 @@ public final class EchoFloor {
     /** Listens on {@code args[0]} (0: a free port) on loopback until killed. */
     public static void main(String[] args) {
         Vertx vertx = Vertx.vertx();
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true)
                 .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
                 .webSocketHandler(EchoFloor::serve);
         int port = server.listen(args.length > 0 ? Integer.parseInt(args[0]) : 0, "127.0.0.1")

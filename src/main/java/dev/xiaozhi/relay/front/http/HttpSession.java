@@ -6,7 +6,6 @@ import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.SessionChannel;
 import dev.xiaozhi.relay.front.SessionHost;
-import dev.xiaozhi.relay.front.SessionTransport;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
 import io.vertx.core.Context;
@@ -19,24 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport of one Streamable HTTP session: it outlives its requests and connections, has a response channel per
- * request waiting for its reply plus at most one notification stream (a GET), and ends when the client deletes it,
- * when it has been idle for {@code server.httpSessionIdle}, when its device's least recently used session makes room,
- * or when the host ends it. Lives on the context of the front verticle that created it; requests that arrive on
- * another verticle's connection hop over with {@link #run}, and those that reached another node of the cluster come
- * in through {@link ForwardedRequestsVerticle}, answered on a channel to that node.
+ * The transport of one Streamable HTTP session, whose id is the {@code Mcp-Session-Id}: it outlives its requests
+ * and connections, has a response channel per request waiting for its reply plus at most one notification stream
+ * (a GET), and ends when the client deletes it, when it has been idle for {@code server.httpSessionIdle}, when its
+ * device's least recently used session makes room, or when the host ends it. Lives on the context of the front
+ * verticle that created it; requests that arrive on another verticle's connection hop over, and those that reached
+ * another node of the cluster come in through {@link ForwardedRequestsVerticle}, answered on a channel to that node.
  */
-final class HttpSession implements SessionTransport {
+final class HttpSession extends HttpTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSession.class);
     private static final short CLOSE_NORMAL = 1000;
 
-    private final String id;
-    private final String device;
-    private final String remote;
-    private final Context context;
     private final HttpSessions directory;
-    private final SessionHost host;
     private final long idleNanos;
     private final int maxStreams;
     private final Set<ResponseChannel> open = new LinkedHashSet<>();
@@ -47,34 +41,15 @@ final class HttpSession implements SessionTransport {
 
     HttpSession(String id, DeviceIdentity identity, String remote, Context context, HttpSessions directory,
             SessionHost host, long idleNanos, int maxStreams) {
-        this.id = id;
-        this.device = HttpSessions.deviceKey(identity);
-        this.remote = remote;
-        this.context = context;
+        super(id, identity, remote, context, host);
         this.directory = directory;
-        this.host = host;
         this.idleNanos = idleNanos;
         this.maxStreams = maxStreams;
-    }
-
-    /** The {@code Mcp-Session-Id}. */
-    String id() {
-        return id;
-    }
-
-    /** Whose session it is: {@code tenant/device}. */
-    String device() {
-        return device;
     }
 
     /** When a request last used it, on {@link System#nanoTime()}'s clock; for eviction. Any thread. */
     long lastUsedNanos() {
         return lastUsedNanos;
-    }
-
-    /** Runs a task on the context that owns the session. Any thread. */
-    void run(Runnable task) {
-        context.runOnContext(v -> task.run());
     }
 
     /** Takes the MCP session it carries, once opened by the host. */
@@ -157,11 +132,6 @@ final class HttpSession implements SessionTransport {
     @Override
     public FrontKind kind() {
         return FrontKind.HTTP;
-    }
-
-    @Override
-    public String remote() {
-        return remote;
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.xiaozhi.relay.front.FrontKind;
 import dev.xiaozhi.relay.front.McpSession;
 import dev.xiaozhi.relay.front.SessionChannel;
 import dev.xiaozhi.relay.front.SessionHost;
-import dev.xiaozhi.relay.front.SessionTransport;
 import dev.xiaozhi.relay.model.DeviceIdentity;
 import dev.xiaozhi.relay.protocol.Json;
 import io.vertx.core.Context;
@@ -17,44 +16,20 @@ import io.vertx.core.Future;
  * everything the relay sends (replies, progress, notifications); the client's messages arrive as
  * {@code POST /messages?sessionId=…}. The session lives as long as its stream: when the client closes it, or stops
  * reading and is dropped, the session ends. Lives on the context of the verticle whose connection holds the stream;
- * messages that arrive on another verticle's connection hop over with {@link #run}.
+ * messages that arrive on another verticle's connection hop over. Its id is the {@code sessionId} of the posts.
  */
-final class SseSession implements SessionTransport {
+final class SseSession extends HttpTransport {
 
-    private final String id;
-    private final String device;
-    private final String remote;
-    private final Context context;
     private final SseSessions directory;
-    private final SessionHost host;
     private final ResponseChannel stream;
     private McpSession session;
     private boolean ended;
 
     SseSession(String id, DeviceIdentity identity, String remote, Context context, SseSessions directory,
             SessionHost host, ResponseChannel stream) {
-        this.id = id;
-        this.device = HttpSessions.deviceKey(identity);
-        this.remote = remote;
-        this.context = context;
+        super(id, identity, remote, context, host);
         this.directory = directory;
-        this.host = host;
         this.stream = stream;
-    }
-
-    /** The {@code sessionId}. */
-    String id() {
-        return id;
-    }
-
-    /** Whose session it is: {@code tenant/device}. */
-    String device() {
-        return device;
-    }
-
-    /** Runs a task on the context that owns the session. Any thread. */
-    void run(Runnable task) {
-        context.runOnContext(v -> task.run());
     }
 
     /**
@@ -103,11 +78,6 @@ final class SseSession implements SessionTransport {
     @Override
     public FrontKind kind() {
         return FrontKind.SSE;
-    }
-
-    @Override
-    public String remote() {
-        return remote;
     }
 
     @Override
