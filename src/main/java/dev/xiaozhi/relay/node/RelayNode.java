@@ -144,8 +144,9 @@ public final class RelayNode {
                 .onSuccess(id -> {
                     readiness.markDeployed();
                     LOG.info("relay ready [port: {}, admin port: {}, targets: {}, fronts: {}, nodes: {}, "
-                            + "registry: {}]", port(), adminPort(), targets.everywhere(), instances,
-                            membership.active().size(), config.registry().store().name().toLowerCase(Locale.ROOT));
+                            + "registry: {}, transport: {}]", port(), adminPort(), targets.everywhere(), instances,
+                            membership.active().size(), config.registry().store().name().toLowerCase(Locale.ROOT),
+                            vertx.isNativeTransportEnabled() ? "epoll" : "nio");
                 })
                 .mapEmpty();
     }

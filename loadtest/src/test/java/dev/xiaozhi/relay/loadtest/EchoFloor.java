@@ -1,11 +1,13 @@
 package dev.xiaozhi.relay.loadtest;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +18,8 @@ import java.util.Map;
  * a deflater per connection), and the strict thread mode drops each HTTP connection's outbound queue, which the
  * connection keeps through the upgrade (4.7 KiB). Each text frame is parsed; {@code initialize},
  * {@code tools/list}, an echo {@code tools/call} and {@code ping} are answered; notifications are dropped. Run as its
- * own process ({@link #main}) so that its CPU time and heap are its own; prints {@code listening [port: N]}.
+ * own process ({@link #main}) so that its CPU time and heap are its own; prints {@code listening [port: N]}. It runs
+ * on Java NIO, Vert.x's default; {@code -DfloorNativeTransport=true} puts it on Linux's epoll, as the relay is.
  */
 public final class EchoFloor {
 
@@ -30,14 +33,22 @@ public final class EchoFloor {
     private EchoFloor() {
     }
 
+    /** Starts the floor in a process of its own, on the transport {@code -DfloorNativeTransport} asks for. */
+    static ChildJvm start() throws IOException {
+        return ChildJvm.startMain(EchoFloor.class,
+                List.of("-Dfloor.nativeTransport=" + Load.property("floorNativeTransport", "false")));
+    }
+
     /** Listens on {@code args[0]} (0: a free port) on loopback until killed. */
     public static void main(String[] args) {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setPreferNativeTransport(Boolean.getBoolean("floor.nativeTransport")));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true)
                 .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
                 .webSocketHandler(EchoFloor::serve);
         int port = server.listen(args.length > 0 ? Integer.parseInt(args[0]) : 0, "127.0.0.1")
                 .await().actualPort();
+        System.out.println("floor transport: " + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
         System.out.println("listening [port: " + port + "]");
     }
 

@@ -30,7 +30,7 @@ public class Floor extends Simulation {
     private static final String FLOOR = "floor";
 
     private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
-    private final ChildJvm floor = Start.relay(() -> ChildJvm.startMain(EchoFloor.class, List.of()));
+    private final ChildJvm floor = Start.relay(EchoFloor::start);
     private final String floorUrl = "ws://127.0.0.1:" + Start.relay(() -> floor.awaitReady(60)).group(1) + "/mcp";
     private final int callers = Load.knob("callers", 10, 50);
     private final int calls = Load.knob("calls", 50, 1000);

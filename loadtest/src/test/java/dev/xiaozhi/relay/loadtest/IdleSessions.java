@@ -13,7 +13,6 @@ import io.gatling.javaapi.core.Simulation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class IdleSessions extends Simulation {
 
     private final RelayUnderTest relay = Start.relay(() -> RelayUnderTest.generated("", "", ""));
-    private final ChildJvm floor = Start.relay(() -> ChildJvm.startMain(EchoFloor.class, List.of()));
+    private final ChildJvm floor = Start.relay(EchoFloor::start);
     /** The floor's address with the relay's path and query: the same client, whose request both servers keep. */
     private final String floorUrl = "ws://127.0.0.1:" + Start.relay(() -> floor.awaitReady(60)).group(1)
             + URI.create(relay.deviceUrl()).getRawPath() + "?" + URI.create(relay.deviceUrl()).getRawQuery();
