@@ -39,7 +39,6 @@ final class CallSlots {
     /** Calls holding a slot, by call id: where their progress goes, and what to answer should the target stop. */
     private final Map<String, Running> running = new HashMap<>();
     private final Deque<Queued> queue = new ArrayDeque<>();
-    private int inFlight;
     private boolean stopped;
     /** Fires at the deadline of the call waiting longest, while any waits; -1 when none is set. */
     private long queueTimer = -1;
@@ -66,7 +65,7 @@ final class CallSlots {
     void offer(Queued call) {
         if (stopped) {
             refusal.refuse(call, CallOutcome.UNAVAILABLE, "it stopped");
-        } else if (inFlight < maxConcurrent) {
+        } else if (running.size() < maxConcurrent) {
             run(call);
         } else if (queue.size() < maxQueued) {
             queue.add(call);
@@ -74,7 +73,7 @@ final class CallSlots {
                 armQueueTimer();
             }
         } else {
-            refusal.refuse(call, CallOutcome.BUSY, inFlight + " calls in flight, " + queue.size() + " waiting");
+            refusal.refuse(call, CallOutcome.BUSY, running.size() + " calls in flight, " + queue.size() + " waiting");
         }
     }
 
@@ -89,7 +88,6 @@ final class CallSlots {
      * @return false when the call was already answered (the target stopped): its answer must be dropped
      */
     boolean release(Running slot) {
-        inFlight--;
         if (running.remove(slot.call().callId()) == null) {
             return false;
         }
@@ -129,7 +127,6 @@ final class CallSlots {
     }
 
     private void run(Queued call) {
-        inFlight++;
         Running slot = new Running(call, System.nanoTime(), Promise.promise());
         running.put(call.callId(), slot);
         if (deadlineTimer < 0) {
@@ -139,7 +136,7 @@ final class CallSlots {
     }
 
     private void runQueued() {
-        while (inFlight < maxConcurrent && !queue.isEmpty()) {
+        while (running.size() < maxConcurrent && !queue.isEmpty()) {
             Queued next = queue.poll();
             if (overdue(next.started())) {
                 refuseWaiting(next);
